@@ -1,0 +1,50 @@
+"""The REST API at /api/v1 (OpenAPI at /api/v1/openapi.json). Mounts each app's router."""
+
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+
+from accord.accounts.api import router as accounts_router
+from accord.accounts.auth import API_AUTH
+from accord.agreements.api import router as agreements_router
+from accord.catalogue.api import router as catalogue_router
+from accord.lib.errors import DomainError
+
+api = NinjaAPI(
+    title="Accord API",
+    version="1",
+    description="Service Level Management: catalogue, agreements, clocks, escalation.",
+    auth=API_AUTH,
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request, exc: DomainError):
+    detail = {"msg": exc.message}
+    if exc.field:
+        detail["loc"] = ["body", *exc.field.split(".")]
+    return api.create_response(request, {"detail": [detail]}, status=exc.status)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, exc):
+    return api.create_response(
+        request, {"detail": "authentication required: send 'Authorization: Bearer <token>'"},
+        status=401,
+    )
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"detail": str(exc) or "not found"}, status=404)
+
+
+@api.exception_handler(ValidationError)
+def invalid(request, exc: ValidationError):
+    return api.create_response(request, {"detail": exc.errors}, status=422)
+
+
+api.add_router("/", accounts_router)
+api.add_router("/", catalogue_router)
+api.add_router("/", agreements_router)

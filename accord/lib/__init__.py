@@ -1,0 +1,1 @@
+"""Small framework-light helpers shared by every app."""

@@ -8,6 +8,8 @@ from accord.accounts.api import router as accounts_router
 from accord.accounts.auth import API_AUTH
 from accord.agreements.api import router as agreements_router
 from accord.catalogue.api import router as catalogue_router
+from accord.escalation.api import router as escalation_router
+from accord.measurement.api import router as measurement_router
 from accord.lib.errors import DomainError
 
 api = NinjaAPI(
@@ -48,3 +50,5 @@ def invalid(request, exc: ValidationError):
 api.add_router("/", accounts_router)
 api.add_router("/", catalogue_router)
 api.add_router("/", agreements_router)
+api.add_router("/", measurement_router)
+api.add_router("/", escalation_router)

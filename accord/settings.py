@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "accord.accounts",
     "accord.catalogue",
     "accord.agreements",
+    "accord.measurement",
+    "accord.escalation",
     "accord.web",
 ]
 

@@ -1,0 +1,32 @@
+"""The `accord` command: Django management commands under one name.
+
+    accord demo            load the EcoShop demo and serve it on http://127.0.0.1:8000
+    accord serve           web server (+ embedded worker thread on SQLite), migrations on start
+    accord worker          the escalation and delivery worker
+    accord createuser      add a user with a role
+    accord token           create | list | revoke API tokens
+    accord import          import ticket events or outages (CSV, XES, ServiceNow)
+    accord recompute       rebuild stored clocks from events
+    accord check           configuration sanity
+    accord <django command> (migrate, shell, ...) also works
+"""
+
+import os
+import sys
+
+ACCORD_COMMANDS = ["demo", "serve", "worker", "createuser", "token", "import", "recompute", "check"]
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "accord.settings")
+    if not argv or argv[0] in ("-h", "--help", "help") and len(argv) == 1:
+        print(__doc__.strip())
+        return
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["accord", *argv])
+
+
+if __name__ == "__main__":
+    main()

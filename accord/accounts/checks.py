@@ -56,7 +56,9 @@ def check_worker():
     return OK, "worker: embedded thread" if settings.EMBEDDED else "worker: run `accord worker`"
 
 
-CHECKS = [check_database, check_migrations, check_secret_key, check_hosts, check_email, check_worker]
+CHECKS = [
+    check_database, check_migrations, check_secret_key, check_hosts, check_email, check_worker,
+]
 
 
 def run_checks():

@@ -30,7 +30,8 @@ def serve(host: str, port: int, *, migrate: bool = True, worker: bool | None = N
         worker = settings.ACCORD_EMBEDDED_WORKER
     stop = start_embedded_worker() if worker else None
     if stdout:
-        stdout.write(f"Accord on http://{host}:{port}  (worker thread: {'on' if worker else 'off'})")
+        mode = "on" if worker else "off"
+        stdout.write(f"Accord on http://{host}:{port}  (worker thread: {mode})")
     try:
         waitress_serve(application, host=host, port=port, threads=8, ident="accord")
     finally:

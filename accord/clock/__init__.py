@@ -3,17 +3,38 @@
 Imports only the standard library, zoneinfo, numpy, holidays and icalendar —
 never Django and never another ``accord`` module. Nothing here reads the wall clock.
 """
-from accord.clock.availability import (  # noqa: F401
-    AvailabilityResult,
-    Outage,
-    OutageShare,
-    availability,
-)
-from accord.clock.availability_graph import (  # noqa: F401
-    Leaf,
-    Redundant,
-    Series,
-    measured_outages,
-    modelled_availability,
-)
-from .calendar import BusinessCalendar  # noqa: F401
+
+from .availability import AvailabilityResult, Outage, OutageShare, availability
+from .availability_graph import Leaf, Redundant, Series, measured_outages, modelled_availability
+from .calendar import BusinessCalendar
+from .clock_types import Action, ClockState, Segment, Transition
+from .clocks import Clock, compute_clocks, compute_ticket_clocks
+from .conditions import Condition
+from .events import Event, Holder, canonical, replay
+from .targets import TargetDefinition
+
+__all__ = [
+    "Action",
+    "AvailabilityResult",
+    "BusinessCalendar",
+    "Clock",
+    "ClockState",
+    "Condition",
+    "Event",
+    "Holder",
+    "Leaf",
+    "Outage",
+    "OutageShare",
+    "Redundant",
+    "Segment",
+    "Series",
+    "TargetDefinition",
+    "Transition",
+    "availability",
+    "canonical",
+    "compute_clocks",
+    "compute_ticket_clocks",
+    "measured_outages",
+    "modelled_availability",
+    "replay",
+]

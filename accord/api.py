@@ -9,8 +9,8 @@ from accord.accounts.auth import API_AUTH
 from accord.agreements.api import router as agreements_router
 from accord.catalogue.api import router as catalogue_router
 from accord.escalation.api import router as escalation_router
-from accord.measurement.api import router as measurement_router
 from accord.lib.errors import DomainError
+from accord.measurement.api import router as measurement_router
 
 api = NinjaAPI(
     title="Accord API",
@@ -25,7 +25,7 @@ api = NinjaAPI(
 def domain_error(request, exc: DomainError):
     detail = {"msg": exc.message}
     if exc.field:
-        detail["loc"] = ["body", *exc.field.split(".")]
+        detail["loc"] = ["body", *(int(p) if p.isdigit() else p for p in exc.field.split("."))]
     return api.create_response(request, {"detail": [detail]}, status=exc.status)
 
 

@@ -128,6 +128,13 @@ LOGGING = {
 # Accord's own knobs.
 ACCORD_WORKER_INTERVAL = envint("ACCORD_WORKER_INTERVAL", 5)
 ACCORD_EMBEDDED_WORKER = envbool("ACCORD_EMBEDDED_WORKER", EMBEDDED)
+# Notification delivery: attempts before a dead letter, exponential backoff base and cap
+# (seconds), how long a worker's claim lasts (must exceed the longest channel timeout), batch.
+ACCORD_DELIVERY_MAX_ATTEMPTS = envint("ACCORD_DELIVERY_MAX_ATTEMPTS", 10)
+ACCORD_DELIVERY_BACKOFF = envint("ACCORD_DELIVERY_BACKOFF", 30)
+ACCORD_DELIVERY_BACKOFF_CAP = envint("ACCORD_DELIVERY_BACKOFF_CAP", 3600)
+ACCORD_DELIVERY_LEASE = envint("ACCORD_DELIVERY_LEASE", 300)
+ACCORD_DELIVERY_BATCH = envint("ACCORD_DELIVERY_BATCH", 20)
 
 if EMBEDDED:
     os.makedirs(DATA_DIR, exist_ok=True)

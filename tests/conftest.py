@@ -13,6 +13,12 @@ import pytest
 NOW = datetime(2025, 3, 7, 12, 0, tzinfo=UTC)
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # PBKDF2 is deliberately slow; tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def _user(username, role):
     from accord.accounts import services
 

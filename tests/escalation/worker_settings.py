@@ -1,0 +1,7 @@
+"""Settings for worker subprocesses in tests: a short lease, so a killed worker's claim lapses
+within the test."""
+
+from accord.settings import *  # noqa: F403
+
+ACCORD_DELIVERY_LEASE = 3
+ACCORD_WORKER_INTERVAL = 1

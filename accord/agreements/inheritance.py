@@ -1,0 +1,66 @@
+"""Multi-level SLAs: the targets that apply to an agreement, inherited and overridden.
+
+A service-level SLA inherits the targets of its customer level and of the corporate level
+above it, each taken from the version in force at the given instant. A target is identified
+by its key (metric + service + ticket type + priority); the same key at an inner level
+overrides the outer one. Inside a service-scoped SLA "any service" means its own service, so
+an outer target for that service and an inner target without a service share a key, and
+outer targets for other services do not apply.
+"""
+
+from dataclasses import dataclass
+
+from .choices import Metric
+from .models import Agreement, AgreementVersion, Target
+from .validation import require_now
+
+_METRIC_ORDER = {metric: i for i, metric in enumerate(Metric.values)}
+
+
+@dataclass(frozen=True)
+class EffectiveTarget:
+    target: Target
+    agreement: Agreement  # where the target is defined
+    version: AgreementVersion
+    inherited: bool  # defined at an outer level
+    overrides: tuple[Target, ...] = ()  # outer targets it replaces, innermost first
+
+    @property
+    def key(self) -> tuple:
+        return self.target.key
+
+
+def effective_targets(subject: Agreement | AgreementVersion, at) -> list[EffectiveTarget]:
+    """The merged targets of an agreement (its version in force at ``at``) or of one given
+    version (e.g. a draft under negotiation), with the outer levels' versions in force at
+    ``at``. An agreement with no version in force has no effective targets."""
+    require_now(at)
+    if isinstance(subject, AgreementVersion):
+        agreement, version = subject.agreement, subject
+    else:
+        agreement, version = subject, subject.version_in_force(at)
+        if version is None:
+            return []
+    chain = [(agreement, version)]
+    for outer in agreement.ancestors():
+        outer_version = outer.version_in_force(at)
+        if outer_version is not None:
+            chain.append((outer, outer_version))
+    own = agreement.single_service()
+    merged: dict[tuple, EffectiveTarget] = {}
+    for source, source_version in reversed(chain):  # outermost first; inner levels override
+        for target in source_version.targets.select_related("service", "calendar"):
+            if own is not None and target.service_id not in (None, own.pk):
+                continue  # about another service
+            key = (target.metric, target.service_id or (own.pk if own else None),
+                   target.ticket_type, target.priority)
+            replaced = merged.get(key)
+            merged[key] = EffectiveTarget(
+                target=target, agreement=source, version=source_version,
+                inherited=source.pk != agreement.pk,
+                overrides=((replaced.target, *replaced.overrides) if replaced else ()),
+            )
+    return sorted(merged.values(), key=lambda e: (
+        _METRIC_ORDER[e.target.metric], e.target.ticket_type, e.target.priority,
+        e.target.position,
+    ))

@@ -118,7 +118,8 @@ def parse_instant(value, where: str) -> datetime:
     if not isinstance(value, datetime):
         raise ValueError(f"{where}: expected an aware datetime, got {given!r}")
     if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"{where}: naive datetime {given!r} (give it a time zone)")
+        shown = given if isinstance(given, str) else value.isoformat()
+        raise ValueError(f"{where}: naive datetime {shown} (give it a time zone)")
     return value
 
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from itertools import pairwise
 
-from accord.clock.availability import Outage, from_us, max_profile, to_us
+from .availability import Outage, from_us, max_profile, to_us
 
 
 @dataclass(frozen=True)

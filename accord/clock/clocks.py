@@ -7,8 +7,9 @@ checked at each event:
 1. While a cycle runs: ``cancel`` cancels it; else ``stop`` stops it (met when its
    business seconds are within the target, breached when over); else ``reset``
    restarts it from zero (for update_interval a reset ends the interval and opens the
-   next cycle); else ``pause`` pauses or resumes it, and an assignment change splits
-   the time between holders (the supplier while one is set, else the team).
+   next cycle); else ``pause`` pauses it and ``resume`` resumes it (see ``targets``),
+   and an assignment change splits the time between holders (the supplier while one
+   is set, else the team).
 2. While no cycle runs: when ``start`` holds and ``stop`` does not, a cycle starts —
    or, with ``reopen="resume"``, a stopped cycle continues.
 3. ``applies`` (the scope) is checked on every event. Cycles are tracked whether or
@@ -210,6 +211,14 @@ class _Cycle:
             self.note(at, Action.PAUSED, event, "pause condition holds")
 
 
+def _paused(spec: TargetDefinition, mode, before, after, event) -> bool:
+    """Whether a clock in ``mode`` (None: just starting) is paused after ``event``."""
+    if mode is ClockState.PAUSED:
+        return not spec.resume.evaluate(before, after, event)
+    return spec.pause.evaluate(before, after, event) and not spec.resume.evaluate(
+        before, after, event)
+
+
 def _due(cal, start: datetime, seconds: float) -> datetime | None:
     """``cal.due``, or None when the calendar never opens long enough (before 2200)."""
     try:
@@ -273,10 +282,10 @@ class _Machine:
                     cycle = self._begin(event, before, after, why())
                 else:
                     cycle.restart(at, event, why())
-                    cycle.set_mode(at, event, spec.pause.evaluate(before, after, event),
+                    cycle.set_mode(at, event, _paused(spec, cycle.mode, before, after, event),
                                    holder_of(after), why)
             else:
-                cycle.set_mode(at, event, spec.pause.evaluate(before, after, event),
+                cycle.set_mode(at, event, _paused(spec, cycle.mode, before, after, event),
                                holder_of(after), why)
         if (not ended and (cycle is None or not cycle.open)
                 and spec.start.evaluate(before, after, event)
@@ -285,7 +294,7 @@ class _Machine:
                     and cycle.state is not ClockState.CANCELLED):
                 if not applies and self.live is not None and self.live.cycle is cycle:
                     self._freeze(self.live, at, None)
-                cycle.resume(at, event, spec.pause.evaluate(before, after, event),
+                cycle.resume(at, event, _paused(spec, None, before, after, event),
                              holder_of(after), why())
             else:
                 cycle = self._begin(event, before, after, why())
@@ -295,7 +304,7 @@ class _Machine:
         at = event.timestamp
         cycle = self.cycle = _Cycle(self.spec, at, holder_of(after), [])
         cycle.note(at, Action.STARTED, event, reason)
-        if self.spec.pause.evaluate(before, after, event):
+        if _paused(self.spec, None, before, after, event):
             cycle.set_mode(at, event, True, cycle.holder, lambda: "pause condition holds")
         return cycle
 

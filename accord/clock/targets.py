@@ -13,6 +13,9 @@ id, a metric, a number of business seconds and (usually) a calendar and a scope:
   (met or breached) and opens the next one (the ``reset`` condition); resolved or
   closed ends the last interval.
 - pause, cancel, and (except update_interval) reset: never, unless given.
+- resume: a paused clock resumes when ``pause`` stops holding, unless ``resume`` is
+  given; then it resumes only when ``resume`` holds (ServiceNow's resume condition), and
+  a running clock pauses only when ``pause`` holds and ``resume`` does not.
 
 ``to_dict`` writes every condition out explicitly, so a stored target keeps its
 meaning even if these defaults change later.
@@ -36,7 +39,7 @@ NEW_CYCLE = "new_cycle"
 RESUME = "resume"
 REOPEN_POLICIES = (NEW_CYCLE, RESUME)
 
-RULES = ("applies", "start", "pause", "stop", "reset", "cancel")
+RULES = ("applies", "start", "pause", "resume", "stop", "reset", "cancel")
 
 _PUBLIC_UPDATE = {"any": [
     {"kind": ["responded"]},
@@ -72,6 +75,7 @@ class TargetDefinition:
     applies: Condition = None  # None: every ticket
     start: Condition = None  # None: the metric's default (see module docstring)
     pause: Condition = None  # None: never
+    resume: Condition = None  # None: when pause no longer holds
     stop: Condition = None
     reset: Condition = None
     cancel: Condition = None  # None: never
@@ -101,7 +105,12 @@ class TargetDefinition:
         for name in RULES:
             value = getattr(self, name)
             if value is None:
-                value = defaults.get(name, _NEVER) if name != "applies" else {}
+                if name == "applies":
+                    value = {}
+                elif name == "resume":
+                    value = ~self.pause  # parsed already: RULES lists pause first
+                else:
+                    value = defaults.get(name, _NEVER)
             put(name, Condition.from_json(value, name))
         if self.reopen not in REOPEN_POLICIES:
             raise ValueError(f"reopen: expected new_cycle or resume, got {self.reopen!r}")

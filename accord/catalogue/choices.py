@@ -20,3 +20,12 @@ class ComponentKind(models.TextChoices):
     DATABASE = "database", "Database"
     NETWORK = "network", "Network"
     SUPPLIER_SERVICE = "supplier_service", "Supplier service"
+
+
+# Where a service may go from each status: the pipeline goes live (or is abandoned), a live
+# service is retired, and a retirement can be undone while the service is still needed.
+STATUS_MOVES: dict[str, frozenset[str]] = {
+    ServiceStatus.PIPELINE: frozenset({ServiceStatus.LIVE, ServiceStatus.RETIRED}),
+    ServiceStatus.LIVE: frozenset({ServiceStatus.RETIRED}),
+    ServiceStatus.RETIRED: frozenset({ServiceStatus.LIVE}),
+}

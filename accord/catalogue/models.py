@@ -3,6 +3,8 @@ from django.db import models
 
 from .choices import ComponentKind, Criticality, ServiceStatus
 
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
 
 class Calendar(models.Model):
     """Business hours in an IANA time zone, stored as the plain dict form of
@@ -21,12 +23,29 @@ class Calendar(models.Model):
     exceptions = models.JSONField(default=dict, blank=True)
     # [["2025-06-01T10:00:00+00:00", "2025-06-01T12:00:00+00:00"], ...] closures from iCalendar.
     closures = models.JSONField(default=list, blank=True)
+    # Goes up by one with every change, so stored clocks can tell they need a recompute.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self):
         return self.name
+
+    def spec(self) -> dict:
+        """The keyword arguments of ``accord.clock.BusinessCalendar`` for this row."""
+        hours = self.hours
+        if self.always_open:
+            hours = {day: [["00:00", "24:00"]] for day in DAYS}
+        return {
+            "tz": self.tz,
+            "hours": hours,
+            "holidays": self.holidays,
+            "country": self.country or None,
+            "subdivision": self.subdivision or None,
+            "exceptions": self.exceptions,
+            "closures": self.closures,
+        }
 
 
 class Customer(models.Model):
@@ -103,6 +122,12 @@ class Service(models.Model):
 
     def __str__(self):
         return self.name
+
+    def may_be_changed_by(self, user) -> bool:
+        """Service level managers change any service; a service owner only their own."""
+        if user.can("change_catalogue"):
+            return True
+        return user.can("change_own_service") and self.owner_id == user.pk
 
 
 class Component(models.Model):

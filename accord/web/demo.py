@@ -1,0 +1,281 @@
+"""The EcoShop demo: an online retailer's service catalogue and agreements.
+
+Everything is created through the apps' services, so the demo is audited and validated like any
+other change. ``load(now)`` is idempotent: it does nothing when the demo is already there.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import transaction
+
+from accord.accounts import services as accounts
+from accord.accounts.models import User
+from accord.agreements import services as agreements
+from accord.agreements import versions
+from accord.agreements.models import Agreement
+from accord.catalogue import calendars, dependencies
+from accord.catalogue import services as catalogue
+
+DEMO_PASSWORD = "accord-demo"
+HOUR = 3600
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
+
+
+@dataclass
+class DemoLogin:
+    username: str
+    password: str
+    role: str
+
+
+def _hours(start: str, end: str, days=WEEKDAYS) -> dict:
+    return {day: [[start, end]] for day in days}
+
+
+def _users():
+    people = [
+        ("admin", "Ada", "Admin", "administrator"),
+        ("sarah", "Sarah", "Levels", "service_level_manager"),
+        ("omar", "Omar", "Owens", "service_owner"),
+        ("anna", "Anna", "Lytic", "analyst"),
+        ("rita", "Rita", "Reader", "reader"),
+        ("dana", "Dana", "Lee", "customer"),
+        ("hugo", "Hugo", "Host", "supplier"),
+    ]
+    users = {}
+    for username, first, last, role in people:
+        users[username] = accounts.create_user(
+            username, role=role, password=DEMO_PASSWORD, first_name=first, last_name=last,
+            email=f"{username}@ecoshop.example",
+        )
+    users["admin"].is_superuser = True
+    users["admin"].save(update_fields=["is_superuser"])
+    return users
+
+
+def _catalogue(by: User, users: dict) -> dict:
+    c = {}
+    c["uk"] = calendars.create_calendar(
+        by=by, name="UK business hours", tz="Europe/London", hours=_hours("08:00", "18:00"),
+        country="GB", subdivision="ENG",
+        description="Mon–Fri 08:00–18:00 London, England's public holidays.",
+    )
+    c["us"] = calendars.create_calendar(
+        by=by, name="US East business hours", tz="America/New_York",
+        hours=_hours("09:00", "17:00"), country="US",
+        description="Mon–Fri 09:00–17:00 New York, US federal holidays.",
+    )
+    c["24x7"] = calendars.create_calendar(
+        by=by, name="24x7", tz="UTC", always_open=True, description="Always open."
+    )
+    c["retail_uk"] = catalogue.create_customer(
+        by=by, name="Retail UK", tz="Europe/London", contact_email="retail-uk@ecoshop.example",
+        contacts=[users["dana"]], description="The UK consumer business unit.",
+    )
+    c["retail_us"] = catalogue.create_customer(
+        by=by, name="Retail US", tz="America/New_York", calendar=c["us"],
+        contact_email="retail-us@ecoshop.example", description="The US consumer business unit.",
+    )
+    c["wholesale"] = catalogue.create_customer(
+        by=by, name="Wholesale Partners", tz="Europe/Berlin",
+        contact_email="partners@ecoshop.example", description="B2B resellers across the EU.",
+    )
+    for key, name in [("desk", "Service Desk"), ("dev", "Development"), ("ops", "Operations")]:
+        c[key] = catalogue.create_team(
+            by=by, name=name, email=f"{key}@ecoshop.example", calendar=c["uk"]
+        )
+    c["host"] = catalogue.create_supplier(
+        by=by, name="CloudHost Ltd", contact_email="support@cloudhost.example",
+        contacts=[users["hugo"]], calendar=c["24x7"],
+        description="Hosting of the web and database platform.",
+    )
+    c["payfast"] = catalogue.create_supplier(
+        by=by, name="PayFast", contact_email="care@payfast.example",
+        description="Payment gateway.",
+    )
+    owner = users["omar"]
+    services = [
+        ("web", "Web Shop", 1, c["24x7"], owner, "The customer-facing online shop."),
+        ("orders", "Order Processing", 1, c["uk"], owner, "Order capture, payment, dispatch."),
+        ("accounts", "Customer Accounts", 2, c["uk"], users["sarah"], "Sign-in and profiles."),
+        ("inventory", "Inventory", 2, c["uk"], users["sarah"], "Stock levels and reservations."),
+    ]
+    for key, name, criticality, calendar, who, text in services:
+        c[key] = catalogue.create_service(
+            by=by, name=name, criticality=criticality, status="live", calendar=calendar,
+            owner=who, description=text,
+        )
+    components = [
+        ("fe1", "web-frontend-1", "server", None), ("fe2", "web-frontend-2", "server", None),
+        ("shopapp", "shop-app", "application", None), ("ordersdb", "orders-db", "database", None),
+        ("accountsdb", "accounts-db", "database", None), ("net", "core-network", "network", None),
+        ("cloud", "CloudHost platform", "supplier_service", c["host"]),
+        ("gateway", "PayFast gateway", "supplier_service", c["payfast"]),
+    ]
+    for key, name, kind, supplier in components:
+        c[key] = catalogue.create_component(by=by, name=name, kind=kind, supplier=supplier)
+    dependencies.create_group(
+        c["web"], name="front ends", members=[c["fe1"], c["fe2"]], min_up=1, by=by
+    )
+    for service, needs in [
+        ("web", ["shopapp", "net", "cloud", "orders", "accounts"]),
+        ("orders", ["ordersdb", "gateway", "inventory"]),
+        ("accounts", ["accountsdb"]),
+        ("inventory", ["ordersdb"]),
+    ]:
+        for need in needs:
+            dependencies.add_dependency(c[service], depends_on=c[need], by=by)
+    return c
+
+
+def _sign(agreement: Agreement, *, slm: User, counterparty: User | None, signatory: str, now):
+    version = agreement.versions.order_by("-number").first()
+    versions.approve(version, party="provider", by=slm, now=now, comment="Agreed at the review.")
+    if counterparty is not None:
+        versions.approve(version, party="counterparty", by=counterparty, now=now)
+    else:
+        versions.approve(version, party="counterparty", by=slm, now=now, signatory=signatory,
+                         comment="Signed copy on file.")
+    agreement.refresh_from_db()
+    return version
+
+
+def _ticket_targets(version, *, by, now, response, resolution, calendar=None, objective=95):
+    for priority, seconds in response.items():
+        versions.add_target(
+            version, by=by, now=now, metric="response", ticket_type="incident",
+            priority=priority, duration_seconds=seconds, objective_percent=objective,
+            calendar=calendar,
+        )
+    for priority, seconds in resolution.items():
+        versions.add_target(
+            version, by=by, now=now, metric="resolution", ticket_type="incident",
+            priority=priority, duration_seconds=seconds, objective_percent=objective,
+            calendar=calendar, credit_percent=2 if priority == "P1" else None,
+        )
+
+
+def _agreements(by: User, users: dict, c: dict, now: datetime) -> None:
+    slm = users["sarah"]
+    year_ago, two_months_ago = now - timedelta(days=400), now - timedelta(days=60)
+
+    # Corporate SLA, two signed versions: v2 tightened P2 resolution from 12 to 8 hours.
+    corporate = agreements.create_agreement(
+        by=by, now=year_ago, name="EcoShop corporate SLA", kind="sla", structure="corporate",
+        owner=slm, description="Targets every EcoShop business unit receives.",
+        text="Incident response and resolution on business hours; P1 around the clock.",
+        effective_from=year_ago,
+    )
+    agreements.transition(corporate, "in_negotiation", by=slm, now=year_ago,
+                           reason="First draft shared with the business units.")
+    v1 = corporate.versions.get(number=1)
+    _ticket_targets(
+        v1, by=slm, now=year_ago,
+        response={"P1": 30 * 60, "P2": 2 * HOUR, "P3": 8 * HOUR, "P4": 16 * HOUR},
+        resolution={"P1": 4 * HOUR, "P2": 12 * HOUR, "P3": 30 * HOUR, "P4": 50 * HOUR},
+    )
+    _sign(corporate, slm=slm, counterparty=None, signatory="Board of EcoShop", now=year_ago)
+    agreements.transition(corporate, "active", by=slm, now=year_ago, reason="In force.")
+    v2 = versions.new_draft_version(
+        corporate, by=slm, now=two_months_ago, effective_from=two_months_ago,
+        change_summary="P2 resolution 12 → 8 business hours after the Q2 review.",
+    )
+    p2 = v2.targets.get(metric="resolution", priority="P2")
+    versions.update_target(p2, by=slm, now=two_months_ago, duration_seconds=8 * HOUR)
+    _sign(corporate, slm=slm, counterparty=None, signatory="Board of EcoShop",
+          now=two_months_ago)
+
+    # Customer level for Retail UK: faster P1 resolution, signed by its contact on the portal.
+    retail = agreements.create_agreement(
+        by=by, now=two_months_ago, name="Retail UK SLA", kind="sla",
+        structure="customer_level", parent=corporate, customer=c["retail_uk"], owner=slm,
+        services=[c["web"], c["orders"], c["accounts"]], effective_from=two_months_ago,
+        text="Retail UK inherits the corporate targets; P1 incidents resolved in 2 hours.",
+    )
+    version = retail.versions.get(number=1)
+    versions.add_target(
+        version, by=slm, now=two_months_ago, metric="resolution", ticket_type="incident",
+        priority="P1", duration_seconds=2 * HOUR, objective_percent=95, calendar=c["24x7"],
+        credit_percent=5,
+    )
+    _sign(retail, slm=slm, counterparty=users["dana"], signatory="", now=two_months_ago)
+    agreements.transition(retail, "active", by=slm, now=two_months_ago, reason="In force.")
+
+    # Service level: the web shop's availability for Retail UK.
+    web = agreements.create_agreement(
+        by=by, now=two_months_ago, name="Web Shop availability — Retail UK", kind="sla",
+        structure="service_level", parent=retail, customer=c["retail_uk"], owner=slm,
+        services=[c["web"]], effective_from=two_months_ago,
+        text="The web shop is available 99.9 % of each month, 24x7.",
+    )
+    versions.add_target(
+        web.versions.get(number=1), by=slm, now=two_months_ago, metric="availability",
+        service=c["web"], percentage=99.9, calendar=c["24x7"], credit_percent=10,
+    )
+    _sign(web, slm=slm, counterparty=users["dana"], signatory="", now=two_months_ago)
+    agreements.transition(web, "active", by=slm, now=two_months_ago, reason="In force.")
+
+    # OLAs with the internal teams, a UC with the hosting supplier.
+    for team, name, resolution in [
+        (c["dev"], "OLA Development", {"P1": 2 * HOUR, "P2": 6 * HOUR}),
+        (c["ops"], "OLA Operations", {"P1": HOUR, "P2": 4 * HOUR}),
+    ]:
+        ola = agreements.create_agreement(
+            by=by, now=year_ago, name=name, kind="ola", team=team, owner=slm,
+            services=[c["web"], c["orders"]], effective_from=year_ago,
+            text=f"{team.name} supports the service desk on escalated incidents.",
+        )
+        _ticket_targets(ola.versions.get(number=1), by=slm, now=year_ago,
+                        response={"P1": 15 * 60}, resolution=resolution)
+        _sign(ola, slm=slm, counterparty=None, signatory=f"{team.name} lead", now=year_ago)
+        agreements.transition(ola, "active", by=slm, now=year_ago, reason="In force.")
+
+    uc = agreements.create_agreement(
+        by=by, now=year_ago, name="CloudHost hosting UC", kind="uc", supplier=c["host"],
+        owner=slm, services=[c["web"], c["orders"]], effective_from=year_ago,
+        monthly_charge=12000, currency="GBP",
+        text="CloudHost hosts the platform at 99.95 % and answers P1 calls in 15 minutes.",
+    )
+    version = uc.versions.get(number=1)
+    versions.add_target(version, by=slm, now=year_ago, metric="availability",
+                        percentage=99.95, calendar=c["24x7"], credit_percent=5)
+    versions.add_target(version, by=slm, now=year_ago, metric="response", priority="P1",
+                        duration_seconds=15 * 60, calendar=c["24x7"], objective_percent=99)
+    _sign(uc, slm=slm, counterparty=users["hugo"], signatory="", now=year_ago)
+    agreements.transition(uc, "active", by=slm, now=year_ago, reason="In force.")
+
+    # Still being negotiated: the wholesale partners want faster P2 responses.
+    wholesale = agreements.create_agreement(
+        by=by, now=now - timedelta(days=5), name="Wholesale Partners SLA", kind="sla",
+        structure="customer_based", customer=c["wholesale"], owner=slm,
+        services=[c["orders"], c["inventory"]], effective_from=now + timedelta(days=30),
+        text="Order processing and inventory for resellers, on UK business hours.",
+    )
+    _ticket_targets(
+        wholesale.versions.get(number=1), by=slm, now=now - timedelta(days=5),
+        calendar=c["uk"], response={"P1": 30 * 60, "P2": HOUR},
+        resolution={"P1": 4 * HOUR, "P2": 8 * HOUR, "P3": 24 * HOUR},
+    )
+    agreements.transition(wholesale, "in_negotiation", by=slm, now=now - timedelta(days=4),
+                          reason="Sent to the partners' procurement team.")
+
+
+def is_loaded() -> bool:
+    return User.objects.filter(username="sarah").exists()
+
+
+@transaction.atomic
+def load(now: datetime) -> list[DemoLogin]:
+    """Create the demo provider unless it is there; returns the logins to print."""
+    if not is_loaded():
+        users = _users()
+        by = users["admin"]
+        c = _catalogue(by, users)
+        _agreements(by, users, c, now)
+    return [
+        DemoLogin(u.username, DEMO_PASSWORD, u.get_role_display())
+        for u in User.objects.filter(
+            username__in=["admin", "sarah", "omar", "anna", "rita", "dana", "hugo"]
+        ).order_by("id")
+    ]

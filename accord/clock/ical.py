@@ -14,7 +14,7 @@ import icalendar
 
 
 def read_closures(data, tz: ZoneInfo) -> tuple[set[date], list[tuple[datetime, datetime]]]:
-    """(closed dates, closed UTC spans) from iCalendar bytes, text, a path or a file."""
+    """(closed dates, closed UTC spans) from iCalendar bytes, text, a pathlib.Path or a file object (a str is always text)."""
     try:
         calendar = icalendar.Calendar.from_ical(_text(data))
     except ValueError as exc:
@@ -52,9 +52,9 @@ def read_closures(data, tz: ZoneInfo) -> tuple[set[date], list[tuple[datetime, d
 def _text(data):
     if hasattr(data, "read"):
         data = data.read()
-    if isinstance(data, os.PathLike) or (
-        isinstance(data, str) and not data.lstrip().upper().startswith("BEGIN:")
-    ):
+    # Only an explicit path object is opened: a string is always iCalendar text, so text that
+    # came from a user can never make the engine read a file of the server's.
+    if isinstance(data, os.PathLike):
         try:
             with open(data, "rb") as f:
                 return f.read()

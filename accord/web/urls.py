@@ -1,3 +1,8 @@
+from django.urls import path
 
+from . import views
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("reviews/overdue/", views.overdue_reviews, name="overdue_reviews"),
+]

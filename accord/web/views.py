@@ -1,5 +1,27 @@
+"""The dashboard, the overdue-reviews page and the health check.
+
+Everything shown goes through the apps' ``visible_to`` scoping, so portal users see only
+their own agreements (and no audit trail).
+"""
+
+from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
+from django.db.models import Count
 from django.http import JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from accord.accounts.models import AuditEntry
+from accord.agreements import queries as agreement_queries
+from accord.agreements.choices import AgreementStatus, Party
+from accord.agreements.models import TERMINAL, AgreementVersion
+from accord.catalogue import queries as catalogue_queries
+from accord.catalogue.choices import ServiceStatus
+from accord.catalogue.models import Service
+from accord.catalogue.views import audit_rows
+
+RECENT = 12
 
 
 def health(request):
@@ -11,3 +33,102 @@ def health(request):
     except DatabaseError as exc:
         return JsonResponse({"status": "unavailable", "database": str(exc)[:200]}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def _services(user, agreements):
+    """Services the user sees: the catalogue for staff, their agreements' services for
+    portal users."""
+    if user.is_portal:
+        return Service.objects.filter(agreements__in=agreements).distinct()
+    return catalogue_queries.visible_to(user, Service)
+
+
+def _by_status(agreements) -> list[dict]:
+    counts = dict(agreements.values_list("status").annotate(n=Count("id")).order_by())
+    total = sum(counts.values()) or 1
+    return [
+        {"status": value, "label": label, "n": counts[value],
+         "share": round(100 * counts[value] / total, 1)}
+        for value, label in AgreementStatus.choices if counts.get(value)
+    ]
+
+
+def _awaiting_signature(agreements):
+    """Draft versions of live agreements, oldest first, with who has approved them."""
+    drafts = (
+        AgreementVersion.objects.filter(frozen_at__isnull=True, agreement__in=agreements)
+        .exclude(agreement__status__in=TERMINAL)
+        .select_related("agreement__customer", "agreement__team", "agreement__supplier")
+        .prefetch_related("approvals").order_by("created_at", "pk")
+    )
+    rows = []
+    for version in drafts:
+        signed = {a.party for a in version.approvals.all() if a.is_valid}
+        rows.append({"version": version, "agreement": version.agreement,
+                     "provider": Party.PROVIDER in signed,
+                     "counterparty": Party.COUNTERPARTY in signed})
+    return rows
+
+
+def _overdue(agreements, now) -> list[dict]:
+    overdue = agreement_queries.overdue_reviews(now)
+    visible = set(agreements.filter(pk__in=[a.pk for a in overdue]).values_list("pk", flat=True))
+    rows = []
+    for agreement in overdue:
+        if agreement.pk in visible:
+            due = agreement_queries.next_review_due(agreement, now)
+            rows.append({"agreement": agreement, "due": due, "days": (now - due).days})
+    return sorted(rows, key=lambda r: r["due"])
+
+
+_LINKS = {
+    ("catalogue", "service"): "catalogue:service",
+    ("catalogue", "calendar"): "catalogue:calendar",
+    ("agreements", "agreement"): "agreements:detail",
+}
+
+
+def _recent_changes(limit: int = RECENT) -> list[dict]:
+    """The newest audit rows, each with a link to its object where there is a page."""
+    rows = audit_rows(AuditEntry.objects.select_related("content_type")[:limit])
+    version_ids = [r["entry"].object_id for r in rows
+                   if r["entry"].content_type.model == "agreementversion"]
+    agreement_of = dict(AgreementVersion.objects.filter(pk__in=version_ids)
+                        .values_list("pk", "agreement_id"))
+    for row in rows:
+        entry = row["entry"]
+        key = (entry.content_type.app_label, entry.content_type.model)
+        row["url"] = None
+        if key in _LINKS:
+            row["url"] = reverse(_LINKS[key], args=[entry.object_id])
+        elif key == ("agreements", "agreementversion") and int(entry.object_id) in agreement_of:
+            row["url"] = reverse("agreements:detail", args=[agreement_of[int(entry.object_id)]])
+    return rows
+
+
+@login_required
+def dashboard(request):
+    user, now = request.user, timezone.now()
+    agreements = agreement_queries.visible_to(user)
+    services = _services(user, agreements)
+    by_status = _by_status(agreements)
+    return render(request, "web/dashboard.html", {
+        "now": now,
+        "live_services": services.filter(status=ServiceStatus.LIVE).count(),
+        "all_services": services.count(),
+        "critical_live": services.filter(status=ServiceStatus.LIVE, criticality=1).count(),
+        "by_status": by_status,
+        "agreements_total": sum(s["n"] for s in by_status),
+        "in_effect": sum(s["n"] for s in by_status if s["status"] in (
+            AgreementStatus.ACTIVE, AgreementStatus.UNDER_REVIEW)),
+        "overdue": _overdue(agreements, now),
+        "awaiting": _awaiting_signature(agreements),
+        "recent": None if user.is_portal else _recent_changes(),
+    })
+
+
+@login_required
+def overdue_reviews(request):
+    now = timezone.now()
+    rows = _overdue(agreement_queries.visible_to(request.user), now)
+    return render(request, "web/overdue_reviews.html", {"now": now, "rows": rows})

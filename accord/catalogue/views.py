@@ -236,7 +236,8 @@ def supplier_list(request):
 @login_required
 def calendar_list(request):
     form, values = filtered(NameFilter, request)
-    rows = queries.calendars(request.user, **values).annotate(n_services=Count("services")).order_by("name")
+    rows = queries.calendars(request.user, **values).annotate(
+        n_services=Count("services")).order_by("name")
     page = page_of(request, rows)
     for calendar in page["page"]:
         calendar.summary = hours_summary(calendar)

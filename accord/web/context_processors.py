@@ -1,0 +1,41 @@
+"""Template context for every page: the navigation, shaped by the user's role."""
+
+from django.urls import reverse
+
+# (label, url name or path, path prefixes that make it the active item, who sees it)
+_NAV = (
+    ("Dashboard", "dashboard", ("/",), "all"),
+    ("Services", "catalogue:services",
+     ("/services/", "/components/", "/customers/", "/teams/", "/suppliers/"), "staff"),
+    ("Agreements", "agreements:list", ("/agreements/",), "all"),
+    ("Calendars", "catalogue:calendars", ("/calendars/",), "all"),
+    ("Reviews overdue", "overdue_reviews", ("/reviews/",), "staff"),
+    ("Admin", "/admin/", ("/admin/",), "is_staff"),
+    ("API docs", "/api/v1/docs", ("/api/",), "all"),
+)
+
+
+def _shown(user, who: str) -> bool:
+    if who == "all":
+        return True
+    if who == "is_staff":
+        return user.is_staff
+    return not user.is_portal
+
+
+def navigation(request) -> dict:
+    """``nav_items``: [{label, url, active}] for the signed-in user (none when signed out)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = []
+    for label, target, prefixes, who in _NAV:
+        if not _shown(user, who):
+            continue
+        url = target if target.startswith("/") else reverse(target)
+        if prefixes == ("/",):
+            active = request.path == "/"
+        else:
+            active = request.path.startswith(prefixes)
+        items.append({"label": label, "url": url, "active": active})
+    return {"nav_items": items}

@@ -300,7 +300,7 @@ class BusinessCalendar:
         return cls(tz, hours, **kwargs).with_ical(data)
 
     def with_ical(self, data):
-        """A copy closed during each VEVENT of an iCalendar file (bytes, str text, a pathlib.Path or a file object).
+        """A copy closed during each VEVENT of an iCalendar file (bytes, text, Path or file).
 
         All-day events become holidays (whole local days); timed events become closures.
         Floating (zone-less) event times are read in this calendar's time zone.

@@ -14,7 +14,7 @@ import icalendar
 
 
 def read_closures(data, tz: ZoneInfo) -> tuple[set[date], list[tuple[datetime, datetime]]]:
-    """(closed dates, closed UTC spans) from iCalendar bytes, text, a pathlib.Path or a file object (a str is always text)."""
+    """(closed dates, closed UTC spans) from iCalendar bytes, text, a Path or a file object."""
     try:
         calendar = icalendar.Calendar.from_ical(_text(data))
     except ValueError as exc:

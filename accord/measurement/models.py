@@ -4,6 +4,8 @@ Events are the truth; a ticket's fields are derived by folding its events in can
 (see ``Ticket.fold``), so the order in which events arrive does not matter.
 """
 
+from operator import attrgetter
+
 from django.db import models
 from django.db.models import Q
 
@@ -15,6 +17,7 @@ from .choices import EventKind, TicketStage
 # Ticket fields that name catalogue entries (stored on events as names, on tickets as FKs).
 CATALOGUE_FIELDS = {"service": Service, "customer": Customer, "team": Team, "supplier": Supplier}
 TEXT_FIELDS = tuple(f for f in TICKET_FIELDS if f not in CATALOGUE_FIELDS)
+_ticket_fields = attrgetter(*TICKET_FIELDS)
 
 
 class Source(models.Model):
@@ -89,8 +92,7 @@ class Ticket(models.Model):
         ordered = sorted(events, key=lambda e: (e.timestamp, KIND_RANK[e.kind], e.source,
                                                 e.event_id))
         for event in ordered:
-            for name in TICKET_FIELDS:
-                value = getattr(event, name)
+            for name, value in zip(TICKET_FIELDS, _ticket_fields(event), strict=True):
                 if value is None:
                     continue
                 if value == "":

@@ -1,0 +1,36 @@
+from django.db import models
+
+from accord.clock.events import KINDS
+
+
+class EventKind(models.TextChoices):
+    """What happened to a ticket (DESIGN "The ticket event format")."""
+
+    CREATED = "created", "Created"
+    UPDATED = "updated", "Updated"
+    STATUS_CHANGED = "status_changed", "Status changed"
+    COMMENTED = "commented", "Commented"
+    RESPONDED = "responded", "Responded"
+    RESOLVED = "resolved", "Resolved"
+    CLOSED = "closed", "Closed"
+    REOPENED = "reopened", "Reopened"
+
+
+# The pure engine owns the vocabulary; the database choices must not drift from it.
+assert set(EventKind.values) == set(KINDS), "EventKind and accord.clock.events.KINDS differ"
+
+
+class TicketStage(models.TextChoices):
+    """Where a ticket is in its life, derived from the kinds of its events."""
+
+    OPEN = "open", "Open"
+    RESOLVED = "resolved", "Resolved"
+    CLOSED = "closed", "Closed"
+
+
+class IngestStatus(models.TextChoices):
+    """What became of one item sent for intake."""
+
+    STORED = "stored", "Stored"
+    DUPLICATE = "duplicate", "Duplicate"
+    REJECTED = "rejected", "Rejected"

@@ -1,0 +1,338 @@
+"""Event intake: validate each item on its own, store the good ones once, report on each.
+
+A batch costs a fixed handful of queries whatever its size: one per catalogue kind named,
+one lookup of tickets, bulk inserts (binary COPY on PostgreSQL), and a refresh of the
+tickets that already existed. Stored events are recognised by the insert itself on
+PostgreSQL (ON CONFLICT ... RETURNING) and by one lookup under the write lock on SQLite.
+New tickets are written with their fields already folded from the batch. A rejected item
+leaves no trace: nothing is written for it.
+"""
+
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from operator import attrgetter
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, connection, models, transaction
+
+from accord.accounts.choices import AuditAction
+from accord.accounts.models import AuditEntry
+from accord.accounts.services import record_change
+from accord.clock.events import Event, aware_utc
+
+from ..choices import IngestStatus
+from ..models import CATALOGUE_FIELDS, Source, Ticket, TicketEvent
+from ._bulk import (
+    allocate_ids,
+    gc_paused,
+    insert_ignoring_conflicts,
+    insert_returning,
+    select_in,
+    without_null_columns,
+)
+from .tickets import TICKET_COLUMNS, ticket_row, tickets_changed
+
+_EVENT_FIELDS = ("source", "event_id", "ticket_id", "timestamp", "kind", "status", "priority",
+                 "impact", "urgency", "type", *CATALOGUE_FIELDS, "public", "payload")
+_MAX_LENGTH = tuple({f.name: f.max_length for f in TicketEvent._meta.fields
+                     if isinstance(f, models.CharField) and f.name != "kind"}.items()
+                    ) + (("ticket_id", 128),)
+_texts = attrgetter(*(name for name, _ in _MAX_LENGTH))
+
+
+@dataclass(slots=True)
+class ItemResult:
+    index: int
+    status: str
+    event_id: str | None = None
+    errors: list[dict] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"index": self.index, "status": self.status, "event_id": self.event_id,
+                "errors": self.errors}
+
+
+@dataclass
+class IngestResult:
+    """Counts and one ``ItemResult`` per item, in input order."""
+
+    results: list[ItemResult]
+    ticket_ids: set[int] = field(default_factory=set)
+
+    def count(self, status: str) -> int:
+        return Counter(r.status for r in self.results)[status]
+
+    @property
+    def stored(self) -> int:
+        return self.count(IngestStatus.STORED)
+
+    @property
+    def duplicates(self) -> int:
+        return self.count(IngestStatus.DUPLICATE)
+
+    @property
+    def rejected(self) -> int:
+        return self.count(IngestStatus.REJECTED)
+
+    def as_dict(self) -> dict:
+        counts = Counter(r.status for r in self.results)
+        return {"stored": counts[IngestStatus.STORED],
+                "duplicates": counts[IngestStatus.DUPLICATE],
+                "rejected": counts[IngestStatus.REJECTED],
+                "results": [r.as_dict() for r in self.results]}
+
+
+def ingest_events(
+    items: list,
+    *,
+    now: datetime,
+    user=None,
+    create_missing: bool = False,
+    source_defaults: Mapping | None = None,
+) -> IngestResult:
+    """Store the valid events among ``items`` (dicts in the normalized event format, or
+    ``accord.clock.events.Event`` objects).
+
+    ``source_defaults`` fills fields an item leaves out (typically ``{"source": "crm"}``).
+    Unknown service/customer/team/supplier names are rejected unless ``create_missing`` is
+    set or the item's ``Source`` is configured to create them. Items whose (source, event_id)
+    is already stored, or repeats an earlier item of the batch, are duplicates.
+    """
+    now = aware_utc(now, "now")
+    with gc_paused():
+        return _ingest(items, now, user, create_missing, source_defaults)
+
+
+def _ingest(items, now, user, create_missing, source_defaults) -> IngestResult:
+    results: list[ItemResult | None] = [None] * len(items)
+    events: dict[int, Event] = {}
+    for i, item in enumerate(items):
+        try:
+            events[i] = _parse(item, source_defaults)
+        except ValueError as exc:
+            results[i] = _rejected(i, item, [_error(exc)])
+
+    sources = {s.name: s for s in Source.objects.filter(
+        name__in={e.source for e in events.values()})}
+    known = _known_names(events.values())
+    creating = {name: create_missing or getattr(sources.get(name), "create_missing", False)
+                for name in {e.source for e in events.values()}}
+    if not all(creating.values()):
+        for i, event in list(events.items()):
+            errors = [] if creating[event.source] else _unknown_names(event, known)
+            if errors:
+                results[i] = _rejected(i, event, errors)
+                del events[i]
+
+    # Repeats within the batch; repeats of stored events are found inside the transaction.
+    candidates: list[tuple[int, Event]] = []
+    seen = set()
+    for i, event in events.items():
+        key = (event.source, event.event_id)
+        if key in seen:
+            results[i] = ItemResult(i, IngestStatus.DUPLICATE, event.event_id)
+        else:
+            seen.add(key)
+            candidates.append((i, event))
+            results[i] = ItemResult(i, IngestStatus.STORED, event.event_id)
+
+    result = IngestResult(results)
+    if candidates:
+        with transaction.atomic():
+            stored = _store_new(candidates, results, now, known, user)
+            if stored:
+                result.ticket_ids, histories, by_source = stored
+                _ensure_sources(set(by_source), sources, now)
+                tickets_changed(result.ticket_ids, now, histories=histories,
+                                fresh=histories.keys())
+                _audit(user, sources, by_source, result)
+    return result
+
+
+def _store_new(candidates, results, now, known, user):
+    """Store the candidates that are not stored yet; mark the others duplicates in
+    ``results``. Returns (ticket ids, histories of the tickets created here, number stored
+    per source), or None when nothing was new."""
+    postgres = connection.vendor == "postgresql"
+    if not postgres:  # SQLite holds the write lock from here on: look them up first
+        stored = _stored_keys(e for _, e in candidates)
+        for i, event in candidates:
+            if (event.source, event.event_id) in stored:
+                results[i] = ItemResult(i, IngestStatus.DUPLICATE, event.event_id)
+        candidates = [(i, e) for i, e in candidates if (e.source, e.event_id) not in stored]
+        if not candidates:
+            return None
+    _create_missing_names([e for _, e in candidates], known, user)
+    batch = defaultdict(list)
+    for _, event in candidates:
+        batch[(event.source, event.ticket_id)].append(event)
+    pks, created = _ticket_pks(batch, known)
+    rows = [
+        (pks[(e.source, e.ticket_id)], e.source, e.event_id, e.timestamp, e.kind, e.status,
+         e.priority, e.impact, e.urgency, e.type, e.service, e.customer, e.team, e.supplier,
+         e.public, e.payload, now)
+        for _, e in candidates
+    ]
+    names, rows = without_null_columns(TicketEvent, _INSERT_COLUMNS, rows)
+    if postgres:  # the insert itself tells which events were new
+        new = insert_returning(TicketEvent, names, rows, ("source", "event_id"))
+        new = {(e.source, e.event_id) for _, e in candidates} if new is None else set(new)
+    elif insert_ignoring_conflicts(TicketEvent, names, rows):
+        new = {(e.source, e.event_id) for _, e in candidates}
+    else:  # impossible while this transaction holds SQLite's write lock
+        raise IntegrityError("events were stored by another writer meanwhile: send again")
+    new_tickets = dict(created)
+    touched, by_source = set(), Counter()
+    for i, event in candidates:
+        key = (event.source, event.ticket_id)
+        if (event.source, event.event_id) in new:
+            touched.add(key)
+            by_source[event.source] += 1
+        else:
+            results[i] = ItemResult(i, IngestStatus.DUPLICATE, event.event_id)
+            created.pop(key, None)  # its history in this batch is incomplete
+    empty = [pk for key, pk in new_tickets.items() if key not in touched]
+    if empty:  # tickets created for events that all turned out to be stored already
+        Ticket.objects.filter(pk__in=empty).delete()
+    if not touched:
+        return None
+    histories = {pk: batch[key] for key, pk in created.items() if key in touched}
+    return {pks[key] for key in touched}, histories, by_source
+
+
+def _parse(item, defaults: Mapping | None) -> Event:
+    if isinstance(item, Event):  # built and validated by an importer
+        event = item
+    else:
+        if defaults and isinstance(item, Mapping):
+            missing = {k: v for k, v in defaults.items() if item.get(k) is None}
+            if missing:
+                item = {**item, **missing}
+        event = Event.from_dict(item)
+    for (name, limit), value in zip(_MAX_LENGTH, _texts(event), strict=True):
+        if value is not None and len(value) > limit:
+            raise ValueError(f"{name}: longer than {limit} characters")
+    return event
+
+
+def _error(exc: ValueError) -> dict:
+    text = str(exc)
+    name, sep, msg = text.partition(": ")
+    if sep and name in _EVENT_FIELDS:
+        return {"field": name, "msg": msg}
+    return {"field": None, "msg": text}
+
+
+def _rejected(index: int, item, errors: list[dict]) -> ItemResult:
+    event_id = getattr(item, "event_id", None)
+    if isinstance(item, Mapping):
+        event_id = item.get("event_id")
+    return ItemResult(index, IngestStatus.REJECTED, event_id if isinstance(event_id, str)
+                      else None, errors)
+
+
+def _known_names(events) -> dict[str, dict[str, int]]:
+    """name -> pk for each catalogue kind, for the names these events use."""
+    known = {}
+    for name, model in CATALOGUE_FIELDS.items():
+        wanted = {getattr(e, name) for e in events} - {None, ""}
+        known[name] = dict(model.objects.filter(name__in=wanted).values_list("name", "pk")
+                           ) if wanted else {}
+    return known
+
+
+def _unknown_names(event: Event, known) -> list[dict]:
+    errors = []
+    for name in CATALOGUE_FIELDS:
+        value = getattr(event, name)
+        if value and value not in known[name]:
+            errors.append({"field": name, "msg": f"unknown {name} {value!r}: add it to the "
+                           "catalogue first, or import with create_missing"})
+    return errors
+
+
+def _by_source(pairs) -> dict[str, list[str]]:
+    grouped = defaultdict(list)
+    for source, key in pairs:
+        grouped[source].append(key)
+    return grouped
+
+
+def _stored_keys(events) -> set[tuple[str, str]]:
+    found = set()
+    for source, ids in _by_source((e.source, e.event_id) for e in events).items():
+        rows = select_in(TicketEvent, ["event_id"], "event_id", ids, source=source)
+        found.update((source, event_id) for (event_id,) in rows)
+    return found
+
+
+def _create_missing_names(events, known, user) -> None:
+    """Create the catalogue entries these events name but the catalogue lacks (audited)."""
+    for name, model in CATALOGUE_FIELDS.items():
+        missing = sorted({getattr(e, name) for e in events} - {None, ""} - known[name].keys())
+        if not missing:
+            continue
+        model.objects.bulk_create([model(name=value) for value in missing],
+                                  ignore_conflicts=True)
+        created = list(model.objects.filter(name__in=missing))
+        known[name].update((obj.name, obj.pk) for obj in created)
+        content_type = ContentType.objects.get_for_model(model)
+        actor = user.username if user is not None and user.pk else "system"
+        AuditEntry.objects.bulk_create([
+            AuditEntry(user=user if user is not None and user.pk else None, actor=actor,
+                       action=AuditAction.CREATE, content_type=content_type,
+                       object_id=str(obj.pk), object_repr=str(obj)[:200],
+                       changes={"name": [None, obj.name]},
+                       message=f"created by event intake (unknown {name})")
+            for obj in created
+        ])
+
+
+_INSERT_COLUMNS = ("ticket", "source", "event_id", "timestamp", "kind", "status", "priority",
+                  "impact", "urgency", "type", *CATALOGUE_FIELDS, "public", "payload",
+                  "received_at")
+
+
+def _ticket_pks(batch: dict, known) -> tuple[dict, dict]:
+    """pk of each (source, ticket_id) of ``batch``; missing tickets are created from their
+    events in the batch. Also returns the {key: pk} of the tickets created here."""
+    def lookup(wanted):
+        found = {}
+        for source, ids in _by_source(wanted).items():
+            rows = select_in(Ticket, ["ticket_id", "id"], "ticket_id", ids, source=source)
+            found.update(((source, ticket_id), pk) for ticket_id, pk in rows)
+        return found
+
+    pks = lookup(batch)
+    missing = sorted(batch.keys() - pks.keys())
+    if not missing:
+        return pks, {}
+    maps = {name: known[name] for name in CATALOGUE_FIELDS}
+    rows = [(*key, *ticket_row(Ticket.fold(batch[key]), maps)) for key in missing]
+    ids = allocate_ids(Ticket, len(missing))
+    if ids is None:
+        all_new = insert_ignoring_conflicts(Ticket, ("source", "ticket_id", *TICKET_COLUMNS),
+                                            rows)
+        created = lookup(missing)
+    else:  # PostgreSQL: the ids are known up front, no lookup afterwards
+        all_new = insert_ignoring_conflicts(
+            Ticket, ("id", "source", "ticket_id", *TICKET_COLUMNS),
+            [(pk, *row) for pk, row in zip(ids, rows, strict=True)])
+        created = dict(zip(missing, ids, strict=True)) if all_new else lookup(missing)
+    pks.update(created)
+    # If someone else created one of them meanwhile, refresh them all from the database.
+    return pks, created if all_new else {}
+
+
+def _ensure_sources(names: set[str], sources: dict[str, Source], now: datetime) -> None:
+    for name in sorted(names - sources.keys()):
+        sources[name], _ = Source.objects.get_or_create(name=name, defaults={"created_at": now})
+
+
+def _audit(user, sources, by_source: Counter, result: IngestResult) -> None:
+    for name, count in sorted(by_source.items()):
+        record_change(user, sources[name], AuditAction.IMPORT, changes={},
+                      message=f"{count} events stored ({result.duplicates} duplicates, "
+                      f"{result.rejected} rejected in the batch)")

@@ -34,3 +34,17 @@ class IngestStatus(models.TextChoices):
     STORED = "stored", "Stored"
     DUPLICATE = "duplicate", "Duplicate"
     REJECTED = "rejected", "Rejected"
+
+
+class ClockState(models.TextChoices):
+    """A stored clock's state (the engine's ``accord.clock.ClockState``)."""
+
+    RUNNING = "running", "Running"
+    PAUSED = "paused", "Paused"
+    MET = "met", "Met"
+    BREACHED = "breached", "Breached"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+# States in which a clock still moves (a breached clock without stopped_at is still open).
+OPEN_CLOCK_STATES = (ClockState.RUNNING, ClockState.PAUSED, ClockState.BREACHED)

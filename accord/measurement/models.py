@@ -244,3 +244,9 @@ class MaintenanceWindow(models.Model):
 
     def __str__(self):
         return f"{self.service} maintenance {self.start:%Y-%m-%d %H:%M}"
+
+
+from .clock_models import AvailabilityPeriod, Clock  # noqa: E402  (models of this app)
+
+__all__ = ["Source", "Ticket", "TicketEvent", "Outage", "MaintenanceWindow", "Clock",
+           "AvailabilityPeriod", "CATALOGUE_FIELDS"]

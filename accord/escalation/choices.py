@@ -28,3 +28,4 @@ class Level(models.TextChoices):
 class ThresholdKind(models.TextChoices):
     PERCENT_USED = "percent_used", "Percent of target used"
     MINUTES_BEFORE_DUE = "minutes_before_due", "Minutes before due"
+    AT_RISK = "at_risk", "Predicted breach (at risk)"

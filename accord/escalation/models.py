@@ -1,8 +1,8 @@
 """Channels, escalation policies and steps, the notification outbox, delivery attempts and
 escalation records.
 
-Escalation records refer to the SLA clock by ``clock_ref`` until stored clocks exist; the
-engineer who adds them may add a foreign key beside it.
+An escalation fired from a stored SLA clock points at it (``clock``) and keeps ``clock_ref``,
+a readable reference that survives the clock row (clocks are a cache and can be rebuilt).
 """
 
 from django.conf import settings
@@ -112,7 +112,15 @@ class EscalationStep(models.Model):
     def __str__(self):
         if self.threshold_kind == ThresholdKind.PERCENT_USED:
             return f"{self.level} at {self.threshold} % used"
+        if self.threshold_kind == ThresholdKind.AT_RISK:
+            level = f"{self.threshold} %" if self.threshold else "the configured level"
+            return f"{self.level} when the breach probability reaches {level}"
         return f"{self.level} {self.threshold} min before due"
+
+    @property
+    def is_breach(self) -> bool:
+        """A step at or past 100 % used: it fires when the target is used up."""
+        return self.threshold_kind == ThresholdKind.PERCENT_USED and self.threshold >= 100
 
     def clean(self):
         try:
@@ -133,6 +141,9 @@ class Escalation(models.Model):
     )
     level = models.CharField(max_length=2, choices=Level.choices)
     clock_ref = models.CharField(max_length=100, db_index=True, help_text="The SLA clock.")
+    clock = models.ForeignKey(
+        "measurement.Clock", models.SET_NULL, null=True, blank=True, related_name="escalations"
+    )
     ticket_ref = models.CharField(max_length=100, blank=True)
     subject = models.CharField(max_length=255)
     at = models.DateTimeField(db_index=True)
@@ -150,6 +161,10 @@ class Escalation(models.Model):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    follow_up = models.JSONField(
+        null=True, blank=True,
+        help_text="The follow-up action a breach opened (status, target, agreement, opened_at).",
+    )
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -14,6 +14,7 @@ from accord.catalogue.models import Component, Service
 from accord.lib.errors import Forbidden, InvalidInput
 
 from . import queries, services
+from .api_clocks import router as clocks_router
 from .schemas import (
     EventIn,
     IngestOut,
@@ -29,6 +30,7 @@ from .schemas import (
 from .services._bulk import gc_paused
 
 router = Router(tags=["measurement"])
+router.add_router("", clocks_router)
 
 MAX_EVENTS = 10_000
 MAX_BODY_BYTES = 64 * 1024 * 1024

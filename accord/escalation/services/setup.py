@@ -19,6 +19,7 @@ from .outbox import require_aware
 THRESHOLD_RANGES = {
     ThresholdKind.PERCENT_USED: (1, 1000),  # above 100: after the breach
     ThresholdKind.MINUTES_BEFORE_DUE: (0, 525_600),
+    ThresholdKind.AT_RISK: (0, 100),  # breach probability in %; 0: ACCORD_AT_RISK_PROBABILITY
 }
 
 

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from accord.clock.events import TICKET_FIELDS
 
+from ..clocks import recompute_tickets
 from ..models import CATALOGUE_FIELDS, Ticket, TicketEvent
 from ._bulk import select_in, update_by_pk
 
@@ -22,13 +23,14 @@ def tickets_changed(ticket_ids, now: datetime, *, histories: dict | None = None,
                     fresh=frozenset()) -> None:
     """Called after events of ``ticket_ids`` were stored, inside the same transaction.
 
-    The one hook for everything derived from events: today it refreshes the tickets' fields;
-    clock recomputation plugs in here too. ``histories`` gives, for some tickets, their
+    The one hook for everything derived from events: it refreshes the tickets' fields and
+    recomputes their stored clocks. ``histories`` gives, for some tickets, their
     complete list of events (objects with TicketEvent's attributes, e.g. ``clock.Event``)
     when the caller has them in hand; the rest are read from the database. ``fresh`` tickets
     were created by the caller with fields already derived from their ``histories``.
     """
     refresh_tickets(set(ticket_ids) - set(fresh), histories=histories)
+    recompute_tickets(ticket_ids, now, histories=histories)
 
 
 def refresh_tickets(ticket_ids, *, histories: dict | None = None) -> int:

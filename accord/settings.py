@@ -126,6 +126,10 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+# API lists: bounded pages (accord.lib.pagination), so a huge limit or offset is a 422.
+NINJA_PAGINATION_CLASS = "accord.lib.pagination.Pagination"
+NINJA_PAGINATION_MAX_LIMIT = 1000
+
 # Accord's own knobs.
 ACCORD_WORKER_INTERVAL = envint("ACCORD_WORKER_INTERVAL", 5)
 ACCORD_EMBEDDED_WORKER = envbool("ACCORD_EMBEDDED_WORKER", EMBEDDED)

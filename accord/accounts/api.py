@@ -1,7 +1,7 @@
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from accord.lib.errors import Forbidden
 
@@ -19,7 +19,7 @@ def me(request):
 
 
 @router.get("/users", response=list[UserOut])
-@paginate(LimitOffsetPagination)
+@paginate
 def list_users(request, role: str | None = None):
     require(request, "manage_users")
     users = User.objects.all()
@@ -56,7 +56,7 @@ def revoke_token(request, token_id: int):
 
 
 @router.get("/audit", response=list[AuditOut])
-@paginate(LimitOffsetPagination)
+@paginate
 def list_audit(request, object_type: str | None = None, object_id: str | None = None):
     require(request, "export_reports")
     return queries.audit_entries(object_type, object_id)

@@ -8,7 +8,7 @@ writes need ``change_agreement``; approving is checked per party in ``versions.a
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Query, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import AwareDatetime
 
 from accord.accounts.auth import require
@@ -62,7 +62,7 @@ def _target(request, agreement_id: int, number: int, target_id: int) -> Target:
 
 
 @router.get("/agreements", response=list[AgreementOut])
-@paginate(LimitOffsetPagination)
+@paginate
 def list_agreements(request, kind: str | None = None, status: str | None = None,
                     customer: int | None = None, service: int | None = None,
                     review_overdue: bool | None = None, q: str | None = None):
@@ -115,13 +115,13 @@ def transition(request, agreement_id: int, payload: TransitionIn):
 
 
 @router.get("/agreements/{agreement_id}/history", response=list[AuditOut])
-@paginate(LimitOffsetPagination)
+@paginate
 def history(request, agreement_id: int):
     return queries.history(_agreement(request, agreement_id))
 
 
 @router.get("/agreements/{agreement_id}/versions", response=list[VersionSummaryOut])
-@paginate(LimitOffsetPagination)
+@paginate
 def list_versions(request, agreement_id: int):
     return _agreement(request, agreement_id).versions.order_by("number")
 

@@ -3,7 +3,7 @@
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from accord.accounts.auth import require
 
@@ -32,7 +32,7 @@ def _slr(request, slr_id: int):
 
 
 @router.get("/slrs", response=list[SlrOut])
-@paginate(LimitOffsetPagination)
+@paginate
 def list_slrs(request, status: str | None = None, customer: int | None = None,
               service: int | None = None):
     require(request, "view")

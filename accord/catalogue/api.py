@@ -6,7 +6,7 @@ Reading needs "view" (portal users see only their own parties); writing needs
 """
 
 from ninja import Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from accord.accounts.auth import require
 from accord.accounts.schemas import AuditOut
@@ -41,7 +41,7 @@ router.add_router("/", calendars_router)
 
 
 @router.get("/services", response=list[ServiceOut])
-@paginate(LimitOffsetPagination)
+@paginate
 def list_services(
     request, q: str | None = None, status: ServiceStatus | None = None,
     criticality: int | None = None, owner: int | None = None, calendar: int | None = None,
@@ -79,7 +79,7 @@ def delete_service(request, service_id: int):
 
 
 @router.get("/services/{service_id}/history", response=list[AuditOut])
-@paginate(LimitOffsetPagination)
+@paginate
 def service_history(request, service_id: int):
     return history_of(request, Service, service_id)
 
@@ -157,7 +157,7 @@ def delete_group(request, group_id: int):
 
 
 @router.get("/components", response=list[ComponentOut])
-@paginate(LimitOffsetPagination)
+@paginate
 def list_components(
     request, q: str | None = None, kind: ComponentKind | None = None, supplier: int | None = None
 ):
@@ -192,6 +192,6 @@ def delete_component(request, component_id: int):
 
 
 @router.get("/components/{component_id}/history", response=list[AuditOut])
-@paginate(LimitOffsetPagination)
+@paginate
 def component_history(request, component_id: int):
     return history_of(request, Component, component_id)

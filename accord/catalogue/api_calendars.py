@@ -5,7 +5,7 @@ import json
 from datetime import datetime
 
 from ninja import Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from accord.accounts.auth import require
 from accord.accounts.schemas import AuditOut
@@ -20,7 +20,7 @@ router = Router(tags=["catalogue"])
 
 
 @router.get("/calendars", response=list[CalendarOut])
-@paginate(LimitOffsetPagination)
+@paginate
 def list_calendars(request, q: str | None = None, tz: str | None = None):
     require(request, "view")
     return queries.calendars(request.user, q=q, tz=tz)
@@ -53,7 +53,7 @@ def delete_calendar(request, calendar_id: int):
 
 
 @router.get("/calendars/{calendar_id}/history", response=list[AuditOut])
-@paginate(LimitOffsetPagination)
+@paginate
 def calendar_history(request, calendar_id: int):
     return history_of(request, Calendar, calendar_id)
 

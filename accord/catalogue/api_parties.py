@@ -5,7 +5,7 @@ Portal users see only the customers (suppliers) whose contacts include them; cha
 """
 
 from ninja import Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from accord.accounts.auth import require
 from accord.accounts.schemas import AuditOut
@@ -31,7 +31,7 @@ router = Router(tags=["catalogue"])
 
 
 @router.get("/customers", response=list[CustomerOut])
-@paginate(LimitOffsetPagination)
+@paginate
 def list_customers(request, q: str | None = None, contact: int | None = None):
     require(request, "view")
     return queries.customers(request.user, q=q, contact=contact)
@@ -64,7 +64,7 @@ def delete_customer(request, customer_id: int):
 
 
 @router.get("/customers/{customer_id}/history", response=list[AuditOut])
-@paginate(LimitOffsetPagination)
+@paginate
 def customer_history(request, customer_id: int):
     return history_of(request, Customer, customer_id)
 
@@ -73,7 +73,7 @@ def customer_history(request, customer_id: int):
 
 
 @router.get("/teams", response=list[TeamOut])
-@paginate(LimitOffsetPagination)
+@paginate
 def list_teams(request, q: str | None = None, member: int | None = None):
     require(request, "view")
     return queries.teams(request.user, q=q, member=member)
@@ -106,7 +106,7 @@ def delete_team(request, team_id: int):
 
 
 @router.get("/teams/{team_id}/history", response=list[AuditOut])
-@paginate(LimitOffsetPagination)
+@paginate
 def team_history(request, team_id: int):
     return history_of(request, Team, team_id)
 
@@ -115,7 +115,7 @@ def team_history(request, team_id: int):
 
 
 @router.get("/suppliers", response=list[SupplierOut])
-@paginate(LimitOffsetPagination)
+@paginate
 def list_suppliers(request, q: str | None = None, contact: int | None = None):
     require(request, "view")
     return queries.suppliers(request.user, q=q, contact=contact)
@@ -148,6 +148,6 @@ def delete_supplier(request, supplier_id: int):
 
 
 @router.get("/suppliers/{supplier_id}/history", response=list[AuditOut])
-@paginate(LimitOffsetPagination)
+@paginate
 def supplier_history(request, supplier_id: int):
     return history_of(request, Supplier, supplier_id)

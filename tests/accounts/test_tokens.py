@@ -55,3 +55,12 @@ def test_it_creates_and_revokes_tokens_through_the_api(reader, api):
 def test_a_read_only_token_cannot_mint_a_write_token(reader, api):
     response = api(reader, scope="read").post("tokens", {"name": "x", "scope": "write"})
     assert response.status_code == 403
+
+
+def test_a_huge_page_size_or_offset_is_refused_naming_the_field(reader, api):
+    client = api(reader)
+    too_big = client.get("services?limit=194178790733665083064320")
+    assert too_big.status_code == 422
+    assert "limit" in too_big.data["detail"][0]["loc"]
+    assert client.get("services?offset=7265706112000").status_code == 422
+    assert client.get("services?limit=1000").status_code == 200

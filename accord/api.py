@@ -1,5 +1,6 @@
 """The REST API at /api/v1 (OpenAPI at /api/v1/openapi.json). Mounts each app's router."""
 
+from django.db import DataError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
@@ -40,6 +41,17 @@ def unauthenticated(request, exc):
 @api.exception_handler(Http404)
 def not_found(request, exc):
     return api.create_response(request, {"detail": str(exc) or "not found"}, status=404)
+
+
+@api.exception_handler(OverflowError)
+@api.exception_handler(DataError)
+def out_of_range(request, exc):
+    # A number or text the database cannot hold (SQLite raises OverflowError, PostgreSQL
+    # DataError): bad input, so 422, and nothing was written.
+    return api.create_response(
+        request, {"detail": [{"msg": f"a value is out of range for the database: {exc}"}]},
+        status=422,
+    )
 
 
 @api.exception_handler(ValidationError)

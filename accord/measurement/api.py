@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from accord.accounts.auth import require
 from accord.catalogue.models import Component, Service
@@ -103,7 +103,7 @@ class TicketFilters(Schema):
 
 
 @router.get("/tickets", response=list[TicketOut])
-@paginate(LimitOffsetPagination)
+@paginate
 def list_tickets(request, filters: Query[TicketFilters]):
     """Tickets, most recently active first. Catalogue filters take names."""
     user = require(request, "view")
@@ -135,7 +135,7 @@ class WindowFilters(Schema):
 
 
 @router.get("/outages", response=list[OutageOut])
-@paginate(LimitOffsetPagination)
+@paginate
 def list_outages(request, filters: Query[WindowFilters]):
     user = require(request, "view")
     return queries.overlapping(queries.outages_visible_to(user), **filters.dict())
@@ -175,7 +175,7 @@ def _may_plan(user, service) -> None:
 
 
 @router.get("/maintenance-windows", response=list[MaintenanceOut])
-@paginate(LimitOffsetPagination)
+@paginate
 def list_maintenance(request, filters: Query[WindowFilters]):
     user = require(request, "view")
     return queries.overlapping(queries.maintenance_visible_to(user), **filters.dict())

@@ -10,6 +10,7 @@ from accord.accounts.services import record_change, snapshot
 from accord.catalogue.models import Component, Service
 from accord.lib.errors import InvalidInput
 
+from ..availability import outages_changed
 from ..choices import IngestStatus
 from ..models import MaintenanceWindow, Outage
 
@@ -102,6 +103,11 @@ def may_plan_maintenance(user, service: Service) -> bool:
     return user.can("change_own_service") and service.owner_id == user.pk
 
 
+def _span(row) -> tuple:
+    """What an outage or maintenance window touches, for ``outages_changed``."""
+    return (row.service_id, getattr(row, "component_id", None), row.start, row.end)
+
+
 def _check_unique(model, fields: dict, exclude_pk=None) -> None:
     if not fields["external_id"]:
         return
@@ -117,12 +123,14 @@ def create_outage(data: dict, *, user=None) -> Outage:
     _check_unique(Outage, fields)
     outage = Outage.objects.create(**fields)
     record_change(user, outage, AuditAction.CREATE)
+    outages_changed([_span(outage)])
     return outage
 
 
 @transaction.atomic
 def update_outage(outage: Outage, changes: dict, *, user=None) -> Outage:
     before = snapshot(outage)
+    old_span = _span(outage)
     current = {name: getattr(outage, name) for name in OUTAGE_FIELDS}
     if "service" in changes and changes["service"] is not None:
         current["component"] = None
@@ -134,13 +142,16 @@ def update_outage(outage: Outage, changes: dict, *, user=None) -> Outage:
         setattr(outage, name, value)
     outage.save()
     record_change(user, outage, AuditAction.UPDATE, before=before)
+    outages_changed([old_span, _span(outage)])
     return outage
 
 
 @transaction.atomic
 def delete_outage(outage: Outage, *, user=None) -> None:
     record_change(user, outage, AuditAction.DELETE, before=snapshot(outage))
+    span = _span(outage)
     outage.delete()
+    outages_changed([span])
 
 
 @transaction.atomic
@@ -149,12 +160,14 @@ def create_maintenance_window(data: dict, *, user=None) -> MaintenanceWindow:
     _check_unique(MaintenanceWindow, fields)
     window = MaintenanceWindow.objects.create(**fields)
     record_change(user, window, AuditAction.CREATE)
+    outages_changed([_span(window)])
     return window
 
 
 @transaction.atomic
 def update_maintenance_window(window: MaintenanceWindow, changes: dict, *, user=None):
     before = snapshot(window)
+    old_span = _span(window)
     current = {name: getattr(window, name) for name in MAINTENANCE_FIELDS}
     fields = clean_maintenance({**current, **changes})
     _check_unique(MaintenanceWindow, fields, exclude_pk=window.pk)
@@ -162,13 +175,16 @@ def update_maintenance_window(window: MaintenanceWindow, changes: dict, *, user=
         setattr(window, name, value)
     window.save()
     record_change(user, window, AuditAction.UPDATE, before=before)
+    outages_changed([old_span, _span(window)])
     return window
 
 
 @transaction.atomic
 def delete_maintenance_window(window: MaintenanceWindow, *, user=None) -> None:
     record_change(user, window, AuditAction.DELETE, before=snapshot(window))
+    span = _span(window)
     window.delete()
+    outages_changed([span])
 
 
 def derived_external_id(fields: dict) -> str:
@@ -190,7 +206,7 @@ def import_rows(kind: str, rows, *, user=None, source: str = "") -> list[dict]:
     """
     model, clean = (Outage, clean_outage) if kind == "outage" else (
         MaintenanceWindow, clean_maintenance)
-    results = []
+    results, spans = [], []
     with transaction.atomic():
         for index, row in enumerate(rows):
             errors = row.pop("errors", None)
@@ -209,8 +225,11 @@ def import_rows(kind: str, rows, *, user=None, source: str = "") -> list[dict]:
                                     external_id=fields["external_id"]).exists():
                 status = IngestStatus.DUPLICATE
             else:
-                record_change(user, model.objects.create(**fields), AuditAction.IMPORT)
+                row = model.objects.create(**fields)
+                record_change(user, row, AuditAction.IMPORT)
+                spans.append(_span(row))
                 status = IngestStatus.STORED
             results.append({"index": index, "status": status.value,
                             "external_id": fields["external_id"], "errors": []})
+        outages_changed(spans)
     return results

@@ -1,0 +1,102 @@
+"""Stored clocks and availability periods: caches derived from events, outages and agreements.
+
+Rows here are written only by ``measurement.clocks`` / ``measurement.availability`` and can
+be rebuilt at any time (``accord recompute``). Imported by ``models.py``.
+"""
+
+from django.db import models
+from django.db.models import Q
+
+from accord.agreements.choices import AgreementKind
+from accord.agreements.models import Agreement, AgreementVersion, Target
+from accord.catalogue.models import Calendar, Service
+
+from .choices import ClockState
+
+
+class Clock(models.Model):
+    """One target applied to one ticket for one cycle, as the engine last computed it.
+
+    ``next_event_at`` is the next warning or breach instant of a running clock (None
+    otherwise): the escalation worker finds due clocks by it. ``warnings`` maps a percent
+    (as text, e.g. "75") to the ISO instant it was crossed. ``calendar_version`` is the
+    version of ``calendar`` the row was computed with; a higher version makes it stale.
+    """
+
+    ticket = models.ForeignKey("measurement.Ticket", models.CASCADE, related_name="clocks")
+    target = models.ForeignKey(Target, models.CASCADE, related_name="+")
+    agreement = models.ForeignKey(Agreement, models.CASCADE, related_name="+")
+    version = models.ForeignKey(AgreementVersion, models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=8, choices=AgreementKind.choices)
+    metric = models.CharField(max_length=16)
+    holder = models.CharField(max_length=150, blank=True,
+                              help_text="The team (OLA) or supplier (UC) whose time it measures.")
+    cycle = models.PositiveIntegerField()
+    state = models.CharField(max_length=16, choices=ClockState.choices)
+    started_at = models.DateTimeField()
+    stopped_at = models.DateTimeField(null=True, blank=True)
+    elapsed_seconds = models.FloatField()
+    paused_seconds = models.FloatField()
+    target_seconds = models.FloatField()
+    due_at = models.DateTimeField(null=True, blank=True)
+    breached_at = models.DateTimeField(null=True, blank=True)
+    percent = models.FloatField()
+    warnings = models.JSONField(default=dict, blank=True)
+    next_event_at = models.DateTimeField(null=True, blank=True)
+    transitions = models.JSONField(default=list, blank=True)
+    segments = models.JSONField(default=list, blank=True)
+    attribution = models.JSONField(default=dict, blank=True)
+    calendar = models.ForeignKey(Calendar, models.SET_NULL, null=True, blank=True,
+                                 related_name="+")
+    calendar_version = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "target", "cycle"],
+                                    name="uniq_clock_per_ticket_target_cycle"),
+        ]
+        indexes = [
+            # The escalation worker: WHERE next_event_at <= now AND state IN (running, breached)
+            models.Index(fields=["next_event_at"], name="clock_due",
+                         condition=Q(next_event_at__isnull=False)),
+            models.Index(fields=["state", "started_at"], name="clock_state_started"),
+            models.Index(fields=["agreement", "started_at"], name="clock_agreement_started"),
+            models.Index(fields=["calendar", "calendar_version"], name="clock_calendar"),
+        ]
+
+    def __str__(self):
+        return f"{self.ticket_id}/{self.target_id}#{self.cycle} {self.state}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.stopped_at is None and self.state != ClockState.CANCELLED
+
+
+class AvailabilityPeriod(models.Model):
+    """An availability target evaluated over one period (a month by default)."""
+
+    target = models.ForeignKey(Target, models.CASCADE, related_name="+")
+    agreement = models.ForeignKey(Agreement, models.CASCADE, related_name="+")
+    service = models.ForeignKey(Service, models.CASCADE, related_name="availability_periods")
+    period_start = models.DateTimeField()
+    period_end = models.DateTimeField()
+    agreed_seconds = models.FloatField()
+    downtime_seconds = models.FloatField()
+    availability = models.FloatField(help_text="Percent of agreed service time available.")
+    objective = models.FloatField(help_text="The target's percentage.")
+    met = models.BooleanField()
+    outages = models.JSONField(default=list, blank=True)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-period_start", "service", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["target", "service", "period_start"],
+                                    name="uniq_availability_period"),
+        ]
+        indexes = [models.Index(fields=["service", "period_start"], name="availability_service")]
+
+    def __str__(self):
+        return f"{self.service} {self.period_start:%Y-%m}: {self.availability:.3f}%"

@@ -1,0 +1,78 @@
+"""Read models of stored clocks and availability periods, scoped to what a user may see."""
+
+from datetime import datetime
+
+from accord.accounts.choices import Role
+from accord.clock.clock_types import fmt_instant
+from accord.lib.errors import InvalidInput
+
+from .choices import ClockState
+from .clock_models import AvailabilityPeriod, Clock
+from .queries import _aware
+
+AT_RISK_PERCENT = 75.0
+
+
+def clocks_visible_to(user):
+    """Every clock for staff roles; a customer-portal user the clocks of their customer's
+    SLAs; a supplier-portal user the UC clocks of their suppliers."""
+    clocks = Clock.objects.select_related("ticket", "agreement", "target")
+    if not user.is_portal:
+        return clocks
+    if user.role == Role.CUSTOMER:
+        return clocks.filter(kind="sla", ticket__customer__contacts=user)
+    return clocks.filter(kind="uc", agreement__supplier__contacts=user)
+
+
+def filter_clocks(clocks, *, state=None, breached=None, at_risk=None, threshold=None,
+                  agreement=None, service=None, customer=None, team=None, kind=None,
+                  started_after: datetime | None = None, started_before: datetime | None = None):
+    """Narrow ``clocks``: ``at_risk`` = open, not breached, ``percent >= threshold``;
+    ``breached`` = breached (still open or ended); catalogue filters by name."""
+    if state is not None:
+        if state not in ClockState.values:
+            raise InvalidInput(f"state must be one of {', '.join(ClockState.values)}",
+                               field="state")
+        clocks = clocks.filter(state=state)
+    if breached is not None:
+        clocks = (clocks.filter(state=ClockState.BREACHED) if breached
+                  else clocks.exclude(state=ClockState.BREACHED))
+    if threshold is not None and not 0 < threshold <= 100:
+        raise InvalidInput("threshold must be a percent between 0 and 100", field="threshold")
+    if at_risk:
+        clocks = clocks.filter(state=ClockState.RUNNING,
+                               percent__gte=threshold or AT_RISK_PERCENT)
+    if agreement is not None:
+        clocks = clocks.filter(agreement_id=agreement)
+    exact = {"ticket__service__name": service, "ticket__customer__name": customer,
+             "kind": kind}
+    clocks = clocks.filter(**{k: v for k, v in exact.items() if v is not None})
+    if team is not None:
+        clocks = clocks.filter(holder=team, kind="ola") | clocks.filter(ticket__team__name=team)
+    if _aware(started_after, "from") is not None:
+        clocks = clocks.filter(started_at__gte=started_after)
+    if _aware(started_before, "to") is not None:
+        clocks = clocks.filter(started_at__lt=started_before)
+    return clocks
+
+
+def explain(clock: Clock) -> list[str]:
+    """One human-readable line per transition (as ``accord.clock.Clock.explain``)."""
+    lines = []
+    for t in clock.transitions:
+        line = f"{fmt_instant(datetime.fromisoformat(t['at']))} {t['action']}"
+        if t["event_id"]:
+            line += f" by event {t['event_id']}"
+        if t["reason"]:
+            line += f" ({t['reason']})"
+        lines.append(line)
+    return lines
+
+
+def availability_visible_to(user):
+    periods = AvailabilityPeriod.objects.select_related("service", "agreement", "target")
+    if not user.is_portal:
+        return periods
+    if user.role == Role.CUSTOMER:
+        return periods.filter(agreement__customer__contacts=user)
+    return periods.none()

@@ -1,0 +1,156 @@
+"""Stored clocks kept current: recompute a ticket's clocks from all its events.
+
+``recompute_tickets`` is the one writer of ``Clock`` rows. It replays each ticket's events
+through the engine for every applied target (see ``applicability``) and upserts the rows by
+(ticket, target, cycle): existing rows keep their ids (escalation records point at them),
+new cycles are inserted, cycles that no longer exist are deleted. Because the engine sorts
+and de-duplicates events, the stored result never depends on arrival order.
+
+A batch of tickets costs a fixed handful of queries: tickets, events, team and supplier
+names, existing clock ids, one insert, one update, one delete.
+"""
+
+from collections import defaultdict
+from datetime import datetime
+
+from accord.catalogue.models import Supplier, Team
+from accord.clock import Event, compute_ticket_clocks
+from accord.clock.events import TICKET_FIELDS, aware_utc
+
+from .applicability import Applicability, Applied
+from .clock_models import Clock
+from .models import Ticket, TicketEvent
+from .services._bulk import gc_paused, insert_ignoring_conflicts, select_in, update_by_pk
+
+CHUNK = 2000
+EVENT_COLUMNS = ("ticket", "timestamp", "kind", "source", "event_id", *TICKET_FIELDS,
+                 "public", "payload")
+TICKET_READ = ("id", "customer", "service", "opened_at")
+CLOCK_COLUMNS = (
+    "ticket", "target", "agreement", "version", "kind", "metric", "holder", "cycle", "state",
+    "started_at", "stopped_at", "elapsed_seconds", "paused_seconds", "target_seconds", "due_at",
+    "breached_at", "percent", "warnings", "next_event_at", "transitions", "segments",
+    "attribution", "calendar", "calendar_version", "computed_at",
+)
+
+
+def recompute_tickets(ticket_ids, now: datetime, *, histories: dict | None = None,
+                      applicability: Applicability | None = None) -> int:
+    """Recompute and store the clocks of these tickets as of ``now``. ``histories`` maps
+    some ticket pks to their complete event lists (else events are read). Returns the
+    number of clock rows now stored for them."""
+    now = aware_utc(now, "now")
+    ids = sorted(set(ticket_ids))
+    histories = histories or {}
+    applicability = applicability or Applicability()
+    stored = 0
+    with gc_paused():
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start:start + CHUNK]
+            stored += _recompute_chunk(chunk, now, histories, applicability)
+    return stored
+
+
+def events_of(ticket_pks, histories=None) -> dict[int, list]:
+    """The events of these tickets as engine ``Event``s (from ``histories`` where given)."""
+    histories = histories or {}
+    by_ticket: dict[int, list] = defaultdict(list)
+    unknown = []
+    for pk in ticket_pks:
+        if pk in histories:
+            by_ticket[pk] = list(histories[pk])
+        else:
+            unknown.append(pk)
+    for row in select_in(TicketEvent, EVENT_COLUMNS, "ticket", unknown):
+        pk = row[0]
+        by_ticket[pk].append(Event(str(pk), row[1], row[2], *row[3:-1], payload=row[-1] or {}))
+    return by_ticket
+
+
+def holders(events) -> tuple[set[str], set[str]]:
+    """Team and supplier names that ever held a ticket with these events."""
+    teams = {e.team for e in events if e.team}
+    suppliers = {e.supplier for e in events if e.supplier}
+    return teams, suppliers
+
+
+def applied_for(tickets, by_ticket, applicability) -> dict[int, list[Applied]]:
+    """Applied targets per ticket pk; ``tickets`` are (id, customer, service, opened_at)."""
+    team_names, supplier_names = set(), set()
+    held = {}
+    for pk, *_ in tickets:
+        held[pk] = holders(by_ticket.get(pk, ()))
+        team_names |= held[pk][0]
+        supplier_names |= held[pk][1]
+    team_ids = dict(Team.objects.filter(name__in=team_names).values_list("name", "pk")
+                    ) if team_names else {}
+    supplier_ids = dict(Supplier.objects.filter(name__in=supplier_names).values_list(
+        "name", "pk")) if supplier_names else {}
+    result = {}
+    for pk, customer, service, opened_at in tickets:
+        teams, suppliers = held[pk]
+        result[pk] = applicability.applied(
+            opened_at, customer_id=customer, service_id=service,
+            team_ids=sorted(team_ids[n] for n in teams if n in team_ids),
+            supplier_ids=sorted(supplier_ids[n] for n in suppliers if n in supplier_ids))
+    return result
+
+
+def _recompute_chunk(chunk, now, histories, applicability) -> int:
+    tickets = [tuple(row) for row in Ticket.objects.filter(pk__in=chunk).values_list(
+        *TICKET_READ)]
+    by_ticket = events_of([t[0] for t in tickets], histories)
+    applied = applied_for(tickets, by_ticket, applicability)
+    rows = []
+    for pk, *_ in tickets:
+        targets = applied[pk]
+        if not targets or not by_ticket.get(pk):
+            continue
+        by_id = {a.definition.id: a for a in targets}
+        clocks = compute_ticket_clocks([a.definition for a in targets], by_ticket[pk], now)
+        rows.extend(clock_row(pk, by_id[c.target_id], c, now) for c in clocks)
+    store_rows([t[0] for t in tickets], rows)
+    return len(rows)
+
+
+def store_rows(ticket_pks, rows) -> None:
+    """Upsert ``rows`` (CLOCK_COLUMNS tuples) as the complete clocks of ``ticket_pks``."""
+    existing = {(t, g, c): pk for pk, t, g, c in select_in(
+        Clock, ("id", "ticket", "target", "cycle"), "ticket", ticket_pks)}
+    updates, inserts = [], []
+    for row in rows:
+        pk = existing.pop((row[0], row[1], row[7]), None)
+        if pk is None:
+            inserts.append(row)
+        else:
+            updates.append((pk, *row))
+    if existing:
+        Clock.objects.filter(pk__in=list(existing.values())).delete()
+    update_by_pk(Clock, CLOCK_COLUMNS, updates)
+    if not insert_ignoring_conflicts(Clock, CLOCK_COLUMNS, inserts):
+        raise RuntimeError("clocks were stored by another writer meanwhile: recompute again")
+
+
+def _iso(at):
+    return at.isoformat() if at is not None else None
+
+
+def _holder(holder) -> str | None:
+    return str(holder) if holder is not None else None
+
+
+def clock_row(ticket_pk: int, applied: Applied, clock, now) -> tuple:
+    """An engine ``Clock`` as a CLOCK_COLUMNS tuple."""
+    return (
+        ticket_pk, applied.target_id, applied.agreement_id, applied.version_id, applied.kind,
+        applied.metric, applied.holder, clock.cycle, str(clock.state), clock.started_at,
+        clock.stopped_at, clock.elapsed, clock.paused, clock.target, clock.due_at,
+        clock.breached_at, clock.percent,
+        {f"{p:g}": _iso(at) for p, at in clock.warnings.items()}, clock.next_event_at,
+        [{"at": _iso(t.at), "action": str(t.action), "event_id": t.event_id,
+          "reason": t.reason} for t in clock.transitions],
+        [{"start": _iso(s.start), "end": _iso(s.end), "state": str(s.state),
+          "holder": _holder(s.holder), "seconds": s.seconds} for s in clock.segments],
+        {_holder(h) or "unassigned": s for h, s in clock.attribution.items()},
+        applied.calendar_id, applied.calendar_version, now,
+    )

@@ -1,0 +1,250 @@
+"""Ingest benchmark: prints one table from one run on PostgreSQL.
+
+    python bench/ingest_bench.py [--tickets N] [--batches K] [--skip-imports]
+
+Creates its own scratch database ``accord_bench`` on the server of DATABASE_URL (default
+postgresql://postgres@127.0.0.1:5432/test), migrates it, and drops it at the end; it never
+touches any other database. Measures:
+
+1. POST /api/v1/events through Django's test Client (the full HTTP stack, token auth, JSON
+   parsing, validation, storage, ticket refresh and clocks kept current against a corporate
+   SLA), batches of 10,000 events; beside a raw COPY of the same rows into the events table
+   (the floor for writing them at all), and the ratio.
+2. ``accord import`` (run_import, the command's engine) of the whole BPI 2013 incident log and
+   the whole UCI ServiceNow log.
+3. ``accord recompute`` (measurement.recompute.recompute) of N synthetic tickets
+   (created + resolved, some paused), default 1,000,000.
+"""
+
+import argparse
+import json
+import os
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import psycopg
+
+REAL = Path(__file__).resolve().parents[1].parent / "shared/data/itsm"
+SCRATCH = "accord_bench"
+BATCH = 10_000
+
+
+def scratch_url() -> str:
+    url = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+    base = url.rsplit("/", 1)[0]
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {SCRATCH}")
+        conn.execute(f"CREATE DATABASE {SCRATCH}")
+    return url, f"{base}/{SCRATCH}"
+
+
+def drop(url):
+    from django.db import connections
+
+    connections.close_all()
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {SCRATCH}")
+
+
+def setup(url):
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "accord.settings")
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def corporate_sla():
+    """A corporate SLA covering every ticket: resolution in 3 days, paused while the user
+    is awaited; response in 4 hours."""
+    from accord.accounts import services as accounts
+    from accord.agreements import services, versions
+
+    now = datetime(2025, 1, 1, tzinfo=UTC)
+    slm = accounts.create_user("bench-slm", role="service_level_manager")
+    sla = services.create_agreement(by=slm, now=now, name="Bench", kind="sla",
+                                    structure="corporate",
+                                    effective_from=datetime(2000, 1, 1, tzinfo=UTC))
+    version = sla.latest_version()
+    versions.add_target(version, by=slm, now=now, metric="resolution",
+                        duration_seconds=3 * 86400,
+                        pause_condition={"field": "status", "in": ["Awaiting User"]})
+    versions.add_target(version, by=slm, now=now, metric="response", duration_seconds=4 * 3600)
+    versions.approve(version, party="provider", by=slm, now=now)
+    versions.approve(version, party="counterparty", by=slm, now=now, signatory="Bench")
+    return sla
+
+
+def events(n, tag, t0=datetime(2025, 1, 1, tzinfo=UTC)):
+    """n events of n/5 tickets: created, then four status changes each."""
+    statuses = ["New", "Active", "Awaiting User", "Active", "Resolved"]
+    return [{"source": "bench", "event_id": f"{tag}-{i}", "ticket_id": f"{tag}-T{i // 5}",
+             "timestamp": (t0 + timedelta(minutes=i)).isoformat(),
+             "kind": ("created", "status_changed", "status_changed", "status_changed",
+                      "resolved")[i % 5],
+             "status": statuses[i % 5], "priority": "P3", "team": f"Team {(i // 5) % 20}",
+             "payload": {"category": f"cat {i % 7}", "n": i}} for i in range(n)]
+
+
+def bench_api(batches):
+    from django.db import connection, transaction
+    from django.test import Client
+
+    from accord.accounts import services as accounts
+    from accord.catalogue.models import Team
+    from accord.measurement.models import Clock, Ticket, TicketEvent
+    from accord.measurement.services._bulk import refresh_statistics
+
+    for k in range(20):
+        Team.objects.get_or_create(name=f"Team {k}")
+    refresh_statistics(Ticket, TicketEvent)
+    user = accounts.create_user("bench-api", role="analyst")
+    _, raw = accounts.create_token(user, "bench", "write")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    api_times, copy_times = [], []
+    for run in range(batches):
+        tag = f"r{run}"
+        batch = events(BATCH, tag)
+        body = json.dumps(batch)
+        started = time.perf_counter()
+        response = client.post("/api/v1/events", data=body, content_type="application/json")
+        api_times.append(time.perf_counter() - started)
+        assert response.status_code == 200 and response.json()["stored"] == BATCH
+        tickets = dict(Ticket.objects.filter(source="bench", ticket_id__startswith=tag + "-")
+                       .values_list("ticket_id", "pk"))
+        now = datetime.now(UTC)
+        rows = [(tickets[e["ticket_id"]], "copy", e["event_id"], e["timestamp"], e["kind"],
+                 e["status"], e["priority"], e["team"], json.dumps(e["payload"]), now)
+                for e in batch]
+        columns = ("ticket_id, source, event_id, timestamp, kind, status, priority, team, "
+                   "payload, received_at")
+        with connection.cursor() as cursor:
+            started = time.perf_counter()
+            with transaction.atomic():
+                with cursor.cursor.copy(
+                        f"COPY measurement_ticketevent ({columns}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            copy_times.append(time.perf_counter() - started)
+            cursor.execute("DELETE FROM measurement_ticketevent WHERE source = 'copy'")
+    clocks = Clock.objects.filter(ticket__source="bench").count()
+    # The first run warms up (URL conf, caches): leave it out when there are several.
+    api = sorted(api_times[1:] or api_times)[len(api_times[1:] or api_times) // 2]
+    copy = sorted(copy_times[1:] or copy_times)[len(copy_times[1:] or copy_times) // 2]
+    return api, copy, clocks
+
+
+def bench_imports():
+    from accord.measurement.importers import importer_for, run_import
+
+    results = []
+    for name, options in (("bpi2013_incidents.xes.gz", {}),
+                          ("uci_incident_event_log.csv.gz", {"tz": "America/Sao_Paulo"})):
+        started = time.perf_counter()
+        summary = run_import(importer_for(REAL / name, **options), now=datetime.now(UTC),
+                             create_missing=True)
+        results.append((name, summary.rows, summary.tickets, time.perf_counter() - started))
+    return results
+
+
+def synthetic_tickets(n):
+    """n tickets with created + resolved events; every tenth waits for the user a while."""
+    from django.db import transaction
+
+    from accord.measurement.models import Ticket, TicketEvent
+    from accord.measurement.services._bulk import (
+        allocate_ids,
+        insert_ignoring_conflicts,
+        refresh_statistics,
+    )
+
+    t0 = datetime(2025, 1, 1, tzinfo=UTC)
+    received = datetime.now(UTC)
+    step = 20_000
+    for lo in range(0, n, step):
+        count = min(step, n - lo)
+        ids = allocate_ids(Ticket, count)
+        tickets, rows = [], []
+        for pk, i in zip(ids, range(lo, lo + count), strict=True):
+            opened = t0 + timedelta(seconds=37 * i)
+            resolved = opened + timedelta(minutes=30 + (i * 7919) % 6000)
+            tickets.append((pk, "synthetic", f"S{i}", "Resolved", "P3", "", "", "", "resolved",
+                            opened, resolved, resolved, 4 if i % 10 == 0 else 2, {}))
+            rows.append((pk, "synthetic", f"S{i}-1", opened, "created", "New", "P3"))
+            if i % 10 == 0:
+                rows.append((pk, "synthetic", f"S{i}-2", opened + timedelta(minutes=10),
+                             "status_changed", "Awaiting User", None))
+                rows.append((pk, "synthetic", f"S{i}-3", opened + timedelta(minutes=20),
+                             "status_changed", "Active", None))
+            rows.append((pk, "synthetic", f"S{i}-9", resolved, "resolved", "Resolved", None))
+        with transaction.atomic():
+            insert_ignoring_conflicts(Ticket, (
+                "id", "source", "ticket_id", "status", "priority", "impact", "urgency", "type",
+                "stage", "opened_at", "resolved_at", "last_event_at", "event_count", "payload"),
+                tickets)
+            insert_ignoring_conflicts(TicketEvent, (
+                "ticket", "source", "event_id", "timestamp", "kind", "status", "priority",
+                "payload", "received_at"), [(*r, {}, received) for r in rows])
+    refresh_statistics(Ticket, TicketEvent)
+
+
+def bench_recompute(n):
+    from accord.measurement.models import Clock
+    from accord.measurement.recompute import recompute
+
+    started = time.perf_counter()
+    synthetic_tickets(n)
+    loaded = time.perf_counter() - started
+    from accord.measurement.models import Ticket
+
+    since = datetime(2024, 12, 31, tzinfo=UTC)
+    Ticket.objects.exclude(source="synthetic").update(opened_at=None)  # only the synthetic
+    started = time.perf_counter()
+    tickets, clocks = recompute(datetime(2026, 1, 1, tzinfo=UTC), since=since)
+    seconds = time.perf_counter() - started
+    assert Clock.objects.filter(ticket__source="synthetic").count() == clocks
+    return loaded, tickets, clocks, seconds
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tickets", type=int, default=1_000_000)
+    parser.add_argument("--batches", type=int, default=5)
+    parser.add_argument("--skip-imports", action="store_true")
+    args = parser.parse_args()
+    server, url = scratch_url()
+    try:
+        setup(url)
+        corporate_sla()
+        api, copy, clocks = bench_api(args.batches)
+        imports = [] if args.skip_imports else bench_imports()
+        loaded, tickets, recomputed, seconds = bench_recompute(args.tickets)
+    finally:
+        drop(server)
+    rows = [
+        ("POST /events, 10,000 events/batch, clocks kept current",
+         f"{BATCH / api:,.0f} events/s", f"{api * 1000:,.0f} ms/batch; {clocks:,} clocks"),
+        ("raw COPY of the same rows (floor)", f"{BATCH / copy:,.0f} events/s",
+         f"{copy * 1000:,.0f} ms/batch"),
+        ("API / COPY ratio (goal >= 25 %)", f"{copy / api:.0%}", "median of batches 2..K"),
+    ]
+    for name, n_rows, n_tickets, secs in imports:
+        rows.append((f"accord import {name} (goal < 15 s)", f"{secs:.1f} s",
+                     f"{n_rows:,} rows, {n_tickets:,} tickets"))
+    rows.append((f"recompute {tickets:,} synthetic tickets (goal 1 M < 60 s)", f"{seconds:.1f} s",
+                 f"{recomputed:,} clocks, {tickets / seconds:,.0f} tickets/s "
+                 f"(loading them took {loaded:.1f} s)"))
+    width = max(len(r[0]) for r in rows)
+    print(f"{'measure':<{width}}  {'result':>16}  detail")
+    for name, value, detail in rows:
+        print(f"{name:<{width}}  {value:>16}  {detail}")
+
+
+if __name__ == "__main__":
+    main()

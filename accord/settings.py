@@ -10,7 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from accord.lib.env import ConfigError, env, envbool, envint, envlist
+from accord.lib.env import ConfigError, env, envbool, envfloat, envint, envlist
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env("ACCORD_DATA_DIR", str(Path.cwd() / "var")))
@@ -140,6 +140,13 @@ ACCORD_DELIVERY_BACKOFF = envint("ACCORD_DELIVERY_BACKOFF", 30)
 ACCORD_DELIVERY_BACKOFF_CAP = envint("ACCORD_DELIVERY_BACKOFF_CAP", 3600)
 ACCORD_DELIVERY_LEASE = envint("ACCORD_DELIVERY_LEASE", 300)
 ACCORD_DELIVERY_BATCH = envint("ACCORD_DELIVERY_BATCH", 20)
+# Escalation firing: clocks one worker claims per unit; breach prediction: the probability that
+# makes a running clock "at risk", the fewest similar finished clocks to predict from, and how many
+# recent finished clocks are read per target.
+ACCORD_FIRING_BATCH = envint("ACCORD_FIRING_BATCH", 50)
+ACCORD_AT_RISK_PROBABILITY = envfloat("ACCORD_AT_RISK_PROBABILITY", 0.6)
+ACCORD_AT_RISK_MIN_SAMPLE = envint("ACCORD_AT_RISK_MIN_SAMPLE", 20)
+ACCORD_AT_RISK_HISTORY = envint("ACCORD_AT_RISK_HISTORY", 5000)
 
 if EMBEDDED:
     os.makedirs(DATA_DIR, exist_ok=True)

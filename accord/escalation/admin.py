@@ -185,10 +185,15 @@ class NotificationAdmin(RoleAdmin):
 
 @admin.register(Escalation)
 class EscalationAdmin(RoleAdmin):
-    list_display = ["subject", "level", "clock_ref", "at", "acknowledged_at", "decided_at"]
+    list_display = ["subject", "level", "clock_ref", "at", "acknowledged_at", "decided_at",
+                    "follow_up_status"]
     list_filter = ["level", "requires_ack"]
     search_fields = ["subject", "clock_ref", "ticket_ref", "key"]
     date_hierarchy = "at"
+
+    @admin.display(description="follow-up")
+    def follow_up_status(self, obj):
+        return (obj.follow_up or {}).get("status", "")
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields]

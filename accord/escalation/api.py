@@ -1,10 +1,13 @@
+from datetime import datetime
+
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from accord.accounts.auth import require
-from accord.lib.errors import Forbidden
+from accord.lib.errors import Forbidden, InvalidInput
 
 from . import queries, services
 from .schemas import (
@@ -18,6 +21,7 @@ from .schemas import (
     PolicyIn,
     PolicyOut,
     PolicyPatch,
+    PredictionOut,
 )
 
 router = Router(tags=["escalation"])
@@ -42,7 +46,7 @@ def _require_any(request, *permissions):
 
 
 @router.get("/notifications", response=list[NotificationOut])
-@paginate(LimitOffsetPagination)
+@paginate
 def list_notifications(request, status: str | None = None, channel_id: int | None = None):
     """The outbox, newest first; ``status=dead`` lists the dead letters."""
     return queries.notifications(_viewer(request), status, channel_id)
@@ -67,7 +71,7 @@ def retry_notification(request, notification_id: int):
 
 
 @router.get("/channels", response=list[ChannelOut])
-@paginate(LimitOffsetPagination)
+@paginate
 def list_channels(request, kind: str | None = None):
     channels = queries.channels(_viewer(request))
     return channels.filter(kind=kind) if kind else channels
@@ -110,7 +114,7 @@ def test_channel(request, channel_id: int):
 
 
 @router.get("/escalation-policies", response=list[PolicyOut])
-@paginate(LimitOffsetPagination)
+@paginate
 def list_policies(request, agreement_id: int | None = None):
     return queries.policies(_viewer(request), agreement_id)
 
@@ -145,7 +149,7 @@ def delete_policy(request, policy_id: int):
 
 
 @router.get("/escalations", response=list[EscalationOut])
-@paginate(LimitOffsetPagination)
+@paginate
 def list_escalations(request, level: str | None = None, open: bool = False,
                      clock_ref: str | None = None):
     """Fired escalation steps, newest first; ``open=true``: no decision recorded yet."""
@@ -170,3 +174,26 @@ def record_decision(request, escalation_id: int, payload: DecisionIn):
     escalation = get_object_or_404(queries.escalations(_viewer(request)), pk=escalation_id)
     by = require(request, "change_own_service")
     return services.record_decision(escalation, by=by, now=timezone.now(), **payload.dict())
+
+
+# Breach prediction ----------------------------------------------------------------------
+
+
+@router.get("/predictions/{clock_id}", response=PredictionOut)
+def get_prediction(request, clock_id: int, at: datetime | None = None):
+    """A clock's breach probability from the history of similar tickets, now or ``at``
+    (ISO 8601 with offset: a running clock is projected to that instant)."""
+    user = _viewer(request)
+    if at is not None and at.utcoffset() is None:
+        raise InvalidInput(f"at must have a UTC offset, got {at.isoformat()}", field="at")
+    found = queries.prediction(user, clock_id, at or timezone.now())
+    if found is None:
+        raise Http404("no such clock")
+    return found
+
+
+@router.get("/at-risk", response=list[PredictionOut])
+@paginate
+def list_at_risk(request):
+    """Running clocks likely to breach (probability >= ACCORD_AT_RISK_PROBABILITY)."""
+    return queries.at_risk(_viewer(request), timezone.now())

@@ -1,8 +1,14 @@
 """Read models of the escalation app. Escalation data is internal: portal users see none."""
 
-from accord.lib.errors import InvalidInput
+from django.utils import timezone
 
+from accord.lib.errors import InvalidInput
+from accord.measurement.choices import ClockState
+from accord.measurement.models import Clock
+
+from . import clocks as stored
 from .choices import Level, NotificationStatus
+from .conf import setting
 from .models import Channel, Escalation, EscalationPolicy, Notification
 
 
@@ -66,3 +72,35 @@ def escalations(user, level: str | None = None, open_only: bool = False,
     if clock_ref:
         queryset = queryset.filter(clock_ref=clock_ref)
     return queryset
+
+
+def _prediction_row(clock, now, cache) -> dict:
+    found = stored.prediction(clock, now, cache)
+    level = setting("ACCORD_AT_RISK_PROBABILITY")
+    return {"clock_id": clock.pk, "ticket": str(clock.ticket), "target_id": clock.target_id,
+            "state": clock.state, "percent": found.percent, "probability": found.probability,
+            "sample_size": found.sample_size, "breached": found.breached,
+            "cohort": found.cohort, "at_risk": clock.state == ClockState.RUNNING
+            and found.at_risk(level), "level": level}
+
+
+def _clocks(user):
+    queryset = Clock.objects.select_related(
+        "ticket__service", "ticket__customer", "target__version__agreement", "calendar")
+    return queryset if _internal(user) else queryset.none()
+
+
+def prediction(user, clock_id: int, now=None) -> dict | None:
+    """The breach prediction of one clock; None when the user may not see it."""
+    clock = _clocks(user).filter(pk=clock_id).first()
+    return None if clock is None else _prediction_row(clock, now or timezone.now(), {})
+
+
+def at_risk(user, now=None) -> list[dict]:
+    """Running clocks whose breach probability reaches ACCORD_AT_RISK_PROBABILITY, most
+    likely first. Reads every running clock: an on-demand report, not a worker path."""
+    now = now or timezone.now()
+    cache: dict = {}
+    rows = [_prediction_row(c, now, cache)
+            for c in _clocks(user).filter(state=ClockState.RUNNING, stopped_at__isnull=True)]
+    return sorted((r for r in rows if r["at_risk"]), key=lambda r: -r["probability"])

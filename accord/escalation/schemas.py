@@ -146,6 +146,8 @@ class EscalationOut(Schema):
     acknowledged_at: datetime | None
     recovery_owner_id: int | None
     action_taken: str
+    clock_id: int | None
+    follow_up: dict | None
     decided_by: str | None
     decided_at: datetime | None
 
@@ -161,3 +163,17 @@ class EscalationOut(Schema):
 class DecisionIn(Schema):
     recovery_owner_id: int
     action_taken: str = Field(min_length=1)
+
+
+class PredictionOut(Schema):
+    clock_id: int
+    ticket: str
+    target_id: int
+    state: str
+    percent: float = Field(description="Percent of the target used now.")
+    probability: float | None = Field(description="None: too little similar history.")
+    sample_size: int = Field(description="Completed similar clocks that ran past `percent`.")
+    breached: int
+    cohort: str | None = Field(description="target, service_priority, or None")
+    at_risk: bool
+    level: float = Field(description="ACCORD_AT_RISK_PROBABILITY")

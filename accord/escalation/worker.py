@@ -39,12 +39,12 @@ def register_step(fn: Step) -> Step:
     return fn
 
 
-def fire_nothing(now: datetime, worker_id: str) -> bool:
-    """Placeholder firing step until stored SLA clocks exist: never has work."""
-    return False
+def fire_clocks(now: datetime, worker_id: str) -> bool:
+    """One batch of due SLA clocks: fire their due steps, plan their next instants."""
+    return services.fire_due(now) > 0
 
 
-register_step(fire_nothing)
+register_step(fire_clocks)
 
 
 def deliver_outbox(now: datetime, worker_id: str) -> bool:
@@ -79,11 +79,13 @@ def run_steps(worker_id: str, stop: threading.Event | None = None) -> bool:
 
 
 def idle_seconds(interval: float, now: datetime) -> float:
-    """How long to sleep: ``interval``, or less when a notification falls due sooner."""
-    due = services.next_due_at()
-    if due is None:
-        return interval
-    return max(0.0, min(interval, (due - now).total_seconds()))
+    """How long to sleep: ``interval``, or less when a notification or a clock's next
+    event falls due sooner."""
+    wait = interval
+    for due in (services.next_due_at(), services.next_clock_event_at()):
+        if due is not None:
+            wait = min(wait, (due - now).total_seconds())
+    return max(0.0, wait)
 
 
 def run_worker(stop_event: threading.Event | None = None, interval: float | None = None,

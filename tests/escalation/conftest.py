@@ -8,6 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from tests.conftest import NOW
+from tests.escalation.clock_world import world  # noqa: F401  (a fixture)
 
 SECRET = "s3cret-for-tests-only"
 

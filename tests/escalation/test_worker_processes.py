@@ -143,3 +143,44 @@ def test_three_workers_deliver_each_notification_exactly_once(worker_env, receiv
     assert all(n["attempts"] == 1 for n in outcome.values())
     senders = {n["deliveries"][0][0] for n in outcome.values()}
     assert len(senders) == 3
+
+
+@pytest.mark.skipif(
+    not on_postgres(),
+    reason="needs PostgreSQL (DATABASE_URL=postgresql://...): concurrent workers claim due "
+           "clocks with SELECT ... FOR UPDATE SKIP LOCKED, which SQLite does not have",
+)
+def test_three_workers_fire_each_step_of_each_due_clock_exactly_once(worker_env, slm, receiver,
+                                                                    tmp_path):
+    from accord.escalation import services
+    from accord.escalation.models import Escalation, Notification
+    from accord.measurement.models import Clock
+    from tests.conftest import NOW
+    from tests.escalation.clock_world import at, build_world, opened, send
+
+    hook = services.create_channel(by=slm, name="Receiver", kind="webhook", now=NOW,
+                                   config={"url": receiver.url, "secret": "s" * 16, "timeout": 10})
+    build_world(slm, channel=hook)
+    send(*[opened("03 09:00", ticket=f"INC{i}") for i in range(40)], now=at("03 09:00"))
+    assert Clock.objects.filter(next_event_at__isnull=False).count() == 40
+
+    # The workers run on the wall clock, long after these tickets were due: every clock has
+    # all four steps (50, 75, 90, 100 %) due at once.
+    workers = [start_worker(worker_env, tmp_path / f"w{i}.log", "--once") for i in range(3)]
+    try:
+        codes = [process.wait(120) for process, _ in workers]
+    finally:
+        for process, log in workers:
+            if process.poll() is None:
+                process.kill()
+            log.close()
+
+    assert codes == [0, 0, 0], [(tmp_path / f"w{i}.log").read_text()[-2000:] for i in range(3)]
+    assert Escalation.objects.count() == 160
+    per_clock = Counter(Escalation.objects.values_list("clock_id", flat=True))
+    assert set(per_clock.values()) == {4} and len(per_clock) == 40
+    assert not Clock.objects.filter(next_event_at__isnull=False).exists()
+    # Each escalation wrote one notification, delivered once.
+    assert Notification.objects.filter(status="delivered").count() == 160
+    hits = Counter(receiver.keys())
+    assert len(hits) == 160 and set(hits.values()) == {1}

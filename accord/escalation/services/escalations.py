@@ -23,17 +23,21 @@ def _html(subject: str, body: str, level: str, requires_ack: bool) -> str:
 
 def fire_step(step: EscalationStep, *, key: str, clock_ref: str, subject: str, body: str,
               now, context: Context | None = None, ticket_ref: str = "",
-              payload: dict | None = None) -> Escalation:
+              payload: dict | None = None, clock=None, follow_up: dict | None = None,
+              known_new: bool = False) -> Escalation:
     """Record that ``step`` fired and put its notifications in the outbox, in one transaction.
 
     Fires once per ``key`` (e.g. clock, threshold and cycle): a second call returns the first
-    record and sends nothing. Email channels get one message per recipient address plus the
-    channel's own addresses; chat and webhook channels one message naming the recipients.
+    record and sends nothing. ``clock`` is the stored clock it fired on; ``follow_up`` the
+    follow-up action a breach opens; ``known_new`` skips the look-up of an earlier record
+    (the caller checked; the unique key still guards). Email channels get one message per
+    recipient address plus the channel's own addresses; chat and webhook channels one
+    message naming the recipients.
     """
     require_aware(now)
     if not key or len(key) > 200:
         raise InvalidInput("key must be 1 to 200 characters", field="key")
-    existing = Escalation.objects.filter(key=key).first()
+    existing = None if known_new else Escalation.objects.filter(key=key).first()
     if existing is not None:
         return existing
     recipients = resolve(step.recipients, context or Context())
@@ -43,7 +47,8 @@ def fire_step(step: EscalationStep, *, key: str, clock_ref: str, subject: str, b
         with transaction.atomic():
             escalation = Escalation.objects.create(
                 key=key, policy_id=step.policy_id, step=step, level=step.level,
-                clock_ref=clock_ref, ticket_ref=ticket_ref, subject=" ".join(subject.split()),
+                clock_ref=clock_ref, clock=clock, follow_up=follow_up, ticket_ref=ticket_ref,
+                subject=" ".join(subject.split()),
                 at=now, requires_ack=step.requires_ack,
                 recipients=[{"spec": r.spec, "label": r.label, "email": r.email}
                             for r in recipients],
@@ -51,7 +56,7 @@ def fire_step(step: EscalationStep, *, key: str, clock_ref: str, subject: str, b
             data = {**(payload or {}), "escalation_id": escalation.pk, "level": step.level,
                     "clock_ref": clock_ref, "ticket_ref": ticket_ref, "recipients": labels,
                     "requires_ack": step.requires_ack}
-            for channel in step.channels.filter(enabled=True):
+            for channel in [c for c in step.channels.all() if c.enabled]:
                 if channel.kind == ChannelKind.EMAIL:
                     addresses = [r.email for r in recipients if r.email]
                     addresses += [a for a in channel.config.get("addresses", [])
@@ -61,7 +66,7 @@ def fire_step(step: EscalationStep, *, key: str, clock_ref: str, subject: str, b
                     targets = [(", ".join(labels)[:254], f"{key}:{channel.pk}")]
                 for recipient, notification_key in targets:
                     enqueue(channel, recipient, subject, body, html, data, notification_key, now,
-                            escalation=escalation)
+                            escalation=escalation, fresh=True)
     except IntegrityError:  # another worker fired the same key first
         return Escalation.objects.get(key=key)
     return escalation

@@ -80,23 +80,31 @@ def _clean_message(channel: Channel, recipient: str, subject: str, payload, key:
 
 def enqueue(channel: Channel, recipient: str, subject: str, body: str, html: str,
             payload: dict | None, key: str, now: datetime, *, escalation=None,
-            max_attempts: int | None = None) -> Notification:
+            max_attempts: int | None = None, fresh: bool = False) -> Notification:
     """Write one notification to the outbox, due at ``now``; call it inside the transaction of
-    the change that caused it. Idempotent by ``key``: a second call returns the first row."""
+    the change that caused it. Idempotent by ``key``: a second call returns the first row.
+    ``fresh``: the caller knows the key is new (it derives from a row it just inserted), so
+    a duplicate is its own IntegrityError to handle; this saves three round trips."""
     require_aware(now)
     subject, payload = _clean_message(channel, recipient or "", subject, payload, key)
+
+    def create():
+        return Notification.objects.create(
+            idempotency_key=key, channel=channel, escalation=escalation,
+            recipient=recipient or "", subject=subject, body=body, html=html or "",
+            payload=payload, max_attempts=max_attempts or setting(
+                "ACCORD_DELIVERY_MAX_ATTEMPTS"),
+            next_attempt_at=now, created_at=now,
+        )
+
+    if fresh:
+        return create()
     existing = Notification.objects.filter(idempotency_key=key).first()
     if existing is not None:
         return existing
     try:
         with transaction.atomic():
-            return Notification.objects.create(
-                idempotency_key=key, channel=channel, escalation=escalation,
-                recipient=recipient or "", subject=subject, body=body, html=html or "",
-                payload=payload, max_attempts=max_attempts or setting(
-                    "ACCORD_DELIVERY_MAX_ATTEMPTS"),
-                next_attempt_at=now, created_at=now,
-            )
+            return create()
     except IntegrityError:  # a concurrent enqueue with the same key won
         return Notification.objects.get(idempotency_key=key)
 

@@ -9,7 +9,15 @@ from django.core.exceptions import ValidationError
 from accord.lib.errors import InvalidInput
 
 from . import services
-from .models import MaintenanceWindow, Outage, Source, Ticket, TicketEvent
+from .models import (
+    AvailabilityPeriod,
+    Clock,
+    MaintenanceWindow,
+    Outage,
+    Source,
+    Ticket,
+    TicketEvent,
+)
 from .services.outages import (
     MAINTENANCE_FIELDS,
     OUTAGE_FIELDS,
@@ -205,3 +213,21 @@ class SourceAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         services.update_source(obj, {name: form.cleaned_data[name] for name in
                                      ("description", "create_missing")}, user=request.user)
+
+
+@admin.register(Clock)
+class ClockAdmin(ReadOnlyAdmin):
+    """Derived rows: recomputed from events, never edited by hand."""
+
+    list_display = ("ticket", "target", "kind", "cycle", "state", "percent", "due_at",
+                    "next_event_at")
+    list_filter = ("state", "kind", "metric")
+    search_fields = ("ticket__ticket_id",)
+    list_select_related = ("ticket", "target")
+
+
+@admin.register(AvailabilityPeriod)
+class AvailabilityPeriodAdmin(ReadOnlyAdmin):
+    list_display = ("service", "target", "period_start", "availability", "met")
+    list_filter = ("met",)
+    list_select_related = ("service", "target")

@@ -48,3 +48,10 @@ def test_tickets_are_read_only_in_the_admin(client, slm):
     page = client.get(f"/admin/measurement/ticket/{ticket.pk}/change/")
     assert page.status_code == 200 and "INC1" in page.content.decode()
     assert client.get("/admin/measurement/ticket/add/").status_code == 403
+
+
+def test_stored_clocks_are_listed_read_only_in_the_admin(admin_user, client):
+    client.force_login(admin_user)
+    assert client.get("/admin/measurement/clock/").status_code == 200
+    assert client.get("/admin/measurement/clock/add/").status_code == 403
+    assert client.get("/admin/measurement/availabilityperiod/").status_code == 200

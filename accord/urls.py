@@ -14,4 +14,6 @@ urlpatterns = [
     path("", include("accord.web.urls")),
     path("", include("accord.catalogue.urls")),
     path("", include("accord.agreements.urls")),
+    path("", include("accord.measurement.urls")),
+    path("", include("accord.escalation.urls")),
 ]

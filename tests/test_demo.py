@@ -1,10 +1,13 @@
 """`accord demo` loads a believable provider, once."""
 
+from datetime import timedelta
+
 from django.core.management import call_command
 
 from accord.agreements.models import Agreement
 from accord.agreements.queries import version_in_force
 from accord.catalogue.models import Service
+from accord.measurement.models import AvailabilityPeriod, Clock, Ticket
 from accord.web import demo
 from tests.conftest import NOW
 
@@ -28,13 +31,56 @@ def test_it_loads_ecoshop_with_signed_agreements_in_force(db):
     assert float(web.versions.get().targets.get().percentage) == 99.9
 
 
+def test_it_loads_two_months_of_tickets_with_open_met_and_breached_clocks(db):
+    demo.load(NOW)
+
+    tickets = Ticket.objects.all()
+    assert 300 <= tickets.count() <= 500
+    assert min(tickets.values_list("opened_at", flat=True)) >= NOW - timedelta(days=61)
+    assert tickets.filter(stage="open").count() == 20
+    assert set(tickets.values_list("priority", flat=True)) == {"P1", "P2", "P3", "P4"}
+    assert set(tickets.values_list("customer__name", flat=True)) == {
+        "Retail UK", "Retail US", "Wholesale Partners"}
+    clocks = Clock.objects.all()
+    open_clocks = clocks.filter(stopped_at__isnull=True)
+    assert open_clocks.filter(state="running", percent__gte=75).count() >= 3
+    assert open_clocks.filter(state="breached").count() >= 2
+    # Waiting for the customer pauses the resolution clock.
+    assert open_clocks.filter(state="paused").count() >= 1
+    assert clocks.filter(paused_seconds__gt=0, state="met").exists()
+    met, breached = clocks.filter(state="met").count(), clocks.filter(state="breached").count()
+    assert 0 < breached < met / 10  # a few breaches among many met targets
+    # Hand-offs: Development / Operations time under their OLAs, CloudHost's under the UC.
+    assert {"ola", "uc"} <= set(clocks.values_list("kind", flat=True))
+    assert clocks.filter(kind="uc", holder="CloudHost Ltd").exists()
+    assert tickets.filter(events__kind="reopened").exists()
+    # The outages of the Web Shop's components show in its availability this month.
+    period = AvailabilityPeriod.objects.filter(service__name="Web Shop").latest("period_start")
+    assert period.availability < 100 and period.downtime_seconds > 0
+
+
 def test_it_is_idempotent(db):
     demo.load(NOW)
-    counts = Agreement.objects.count(), Service.objects.count()
+    counts = (Agreement.objects.count(), Service.objects.count(), Ticket.objects.count(),
+              Clock.objects.count())
 
     demo.load(NOW)
 
-    assert (Agreement.objects.count(), Service.objects.count()) == counts
+    assert (Agreement.objects.count(), Service.objects.count(), Ticket.objects.count(),
+            Clock.objects.count()) == counts
+
+
+def test_it_can_add_a_real_log_as_history(db, tmp_path, capsys):
+    log = tmp_path / "log.csv"
+    log.write_text("ticket_id,timestamp,kind,status,service\n"
+                   "X-1,2025-03-01T09:00:00Z,created,New,Legacy ERP\n"
+                   "X-1,2025-03-01T11:00:00Z,resolved,Solved,\n")
+
+    call_command("demo", "--no-serve", "--history", str(log))
+
+    out = capsys.readouterr().out
+    assert "2 events stored" in out and "0 rejected" in out
+    assert Ticket.objects.filter(ticket_id="X-1", service__name="Legacy ERP").exists()
 
 
 def test_the_printed_login_works(db, client, capsys):

@@ -17,9 +17,13 @@ from accord.agreements.models import Agreement
 from accord.catalogue import calendars, dependencies
 from accord.catalogue import services as catalogue
 
+from . import demo_history
+
 DEMO_PASSWORD = "accord-demo"
 HOUR = 3600
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
+# Resolution clocks stop while the desk waits for the customer (the engine's default: never).
+PENDING_CUSTOMER = {"field": "status", "in": [demo_history.PENDING_STATUS]}
 
 
 @dataclass
@@ -153,6 +157,7 @@ def _ticket_targets(version, *, by, now, response, resolution, calendar=None, ob
             version, by=by, now=now, metric="resolution", ticket_type="incident",
             priority=priority, duration_seconds=seconds, objective_percent=objective,
             calendar=calendar, credit_percent=2 if priority == "P1" else None,
+            pause_condition=PENDING_CUSTOMER,
         )
 
 
@@ -197,7 +202,7 @@ def _agreements(by: User, users: dict, c: dict, now: datetime) -> None:
     versions.add_target(
         version, by=slm, now=two_months_ago, metric="resolution", ticket_type="incident",
         priority="P1", duration_seconds=2 * HOUR, objective_percent=95, calendar=c["24x7"],
-        credit_percent=5,
+        credit_percent=5, pause_condition=PENDING_CUSTOMER,
     )
     _sign(retail, slm=slm, counterparty=users["dana"], signatory="", now=two_months_ago)
     agreements.transition(retail, "active", by=slm, now=two_months_ago, reason="In force.")
@@ -235,13 +240,18 @@ def _agreements(by: User, users: dict, c: dict, now: datetime) -> None:
         by=by, now=year_ago, name="CloudHost hosting UC", kind="uc", supplier=c["host"],
         owner=slm, services=[c["web"], c["orders"]], effective_from=year_ago,
         monthly_charge=12000, currency="GBP",
-        text="CloudHost hosts the platform at 99.95 % and answers P1 calls in 15 minutes.",
+        text="CloudHost hosts the platform at 99.95 %, answers P1 calls in 15 minutes and "
+             "fixes P1 faults in 4 hours, P2 in 8.",
     )
     version = uc.versions.get(number=1)
     versions.add_target(version, by=slm, now=year_ago, metric="availability",
                         percentage=99.95, calendar=c["24x7"], credit_percent=5)
     versions.add_target(version, by=slm, now=year_ago, metric="response", priority="P1",
                         duration_seconds=15 * 60, calendar=c["24x7"], objective_percent=99)
+    for priority, hours in (("P1", 4), ("P2", 8)):
+        versions.add_target(version, by=slm, now=year_ago, metric="resolution",
+                            priority=priority, duration_seconds=hours * HOUR,
+                            calendar=c["24x7"], objective_percent=95)
     _sign(uc, slm=slm, counterparty=users["hugo"], signatory="", now=year_ago)
     agreements.transition(uc, "active", by=slm, now=year_ago, reason="In force.")
 
@@ -273,6 +283,7 @@ def load(now: datetime) -> list[DemoLogin]:
         by = users["admin"]
         c = _catalogue(by, users)
         _agreements(by, users, c, now)
+        demo_history.load(now, c, by)
     return [
         DemoLogin(u.username, DEMO_PASSWORD, u.get_role_display())
         for u in User.objects.filter(

@@ -1,4 +1,5 @@
-"""The dashboard, the overdue-reviews page and the health check.
+"""The dashboard (catalogue, agreements and clock cards), the overdue-reviews page and the
+health check.
 
 Everything shown goes through the apps' ``visible_to`` scoping, so portal users see only
 their own agreements (and no audit trail).
@@ -20,6 +21,10 @@ from accord.catalogue import queries as catalogue_queries
 from accord.catalogue.choices import ServiceStatus
 from accord.catalogue.models import Service
 from accord.catalogue.views import audit_rows
+from accord.escalation import queries as escalation_queries
+from accord.escalation.choices import NotificationStatus
+from accord.measurement.choices import ClockState
+from accord.measurement.clock_queries import AT_RISK_PERCENT, clocks_visible_to
 
 RECENT = 12
 
@@ -106,6 +111,25 @@ def _recent_changes(limit: int = RECENT) -> list[dict]:
     return rows
 
 
+def _clock_cards(user, now) -> dict:
+    """Counts for the clock cards: open, at risk (running, >= 75 % used), breached since the
+    start of this month (UTC), and dead letters in the outbox (staff only)."""
+    clocks = clocks_visible_to(user)
+    open_clocks = clocks.filter(stopped_at__isnull=True).exclude(state=ClockState.CANCELLED)
+    month = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    return {
+        "open_clocks": open_clocks.count(),
+        "open_breached": open_clocks.filter(state=ClockState.BREACHED).count(),
+        "at_risk": open_clocks.filter(state=ClockState.RUNNING,
+                                      percent__gte=AT_RISK_PERCENT).count(),
+        "at_risk_percent": AT_RISK_PERCENT,
+        "breached_month": clocks.filter(breached_at__gte=month).count(),
+        "month_start": month,
+        "dead_letters": None if user.is_portal else escalation_queries.notifications(
+            user, NotificationStatus.DEAD).count(),
+    }
+
+
 @login_required
 def dashboard(request):
     user, now = request.user, timezone.now()
@@ -124,6 +148,7 @@ def dashboard(request):
         "overdue": _overdue(agreements, now),
         "awaiting": _awaiting_signature(agreements),
         "recent": None if user.is_portal else _recent_changes(),
+        **_clock_cards(user, now),
     })
 
 

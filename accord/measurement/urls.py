@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "measurement"
+
+urlpatterns = [
+    path("tickets/", views.ticket_list, name="tickets"),
+    path("tickets/<int:pk>/", views.ticket_detail, name="ticket"),
+    path("clocks/", views.clock_list, name="clocks"),
+]

@@ -383,11 +383,15 @@ def compute_ticket_clocks(targets: Iterable[TargetDefinition], events: Iterable[
 
     Events are replayed once for all targets; clocks are listed target by target.
     """
-    now = aware_utc(now, "now")
+    return _run(targets, replay(events), aware_utc(now, "now"))
+
+
+def _run(targets, steps, now: datetime) -> list[Clock]:
+    """``compute_ticket_clocks`` over already replayed (event, before, after) steps."""
     targets = list(targets)
     machines: list[_Machine] | None = None
     ticket_id = None
-    for event, before, after in replay(events):
+    for event, before, after in steps:
         if machines is None:
             ticket_id = event.ticket_id
             machines = [_Machine(t, ticket_id) for t in targets]

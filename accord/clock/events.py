@@ -104,7 +104,9 @@ class Event:
         values = {}
         for name, value in d.items():
             if name in _TEXT_FIELDS:
-                if value is not None:
+                if value.__class__ is str:  # the common case, checked first
+                    values[name] = value
+                elif value is not None:
                     values[name] = _text(name, value)
             elif name not in _ALL_FIELDS:
                 raise ValueError(f"{name}: unknown field")

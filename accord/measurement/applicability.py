@@ -22,8 +22,8 @@ from accord.agreements.calendars import explain_calendar
 from accord.agreements.choices import AgreementKind
 from accord.agreements.engine import clock_definition
 from accord.agreements.inheritance import effective_targets
-from accord.agreements.models import AgreementVersion
-from accord.agreements.queries import agreements_covering
+from accord.agreements.models import Agreement, AgreementVersion
+from accord.agreements.queries import LIVE, agreements_covering
 from accord.catalogue.models import Customer, Service, Supplier, Team
 from accord.clock import TargetDefinition
 
@@ -65,6 +65,12 @@ class Applicability:
                 "effective_from", "effective_to"):
             bounds.update(b for b in (start, end) if b is not None)
         self._bounds = sorted(bounds)
+        # Teams and suppliers with a live OLA or UC at all: the others need no lookup.
+        self._parties = {AgreementKind.OLA: set(), AgreementKind.UC: set()}
+        for kind, team, supplier in Agreement.objects.filter(
+                kind__in=(AgreementKind.OLA, AgreementKind.UC), status__in=LIVE).values_list(
+                "kind", "team_id", "supplier_id"):
+            self._parties[kind].add(team if kind == AgreementKind.OLA else supplier)
         self._sets: dict[tuple, list] = {}
         self._defs: dict[tuple, Applied] = {}
         self._objects: dict[tuple, object] = {}
@@ -92,7 +98,9 @@ class Applicability:
             key = (kind, party, service, customer_id if kind != AgreementKind.SLA else None,
                    bucket)
             if key not in self._sets:
-                self._sets[key] = self._lookup(at, kind, party, service_id, customer_id)
+                self._sets[key] = ([] if kind != AgreementKind.SLA
+                                   and party not in self._parties[kind]
+                                   else self._lookup(at, kind, party, service_id, customer_id))
             for applied in self._sets[key]:
                 found.setdefault(applied.target_id, applied)
         return sorted(found.values(), key=lambda a: a.target_id)

@@ -4,7 +4,9 @@
 through the engine for every applied target (see ``applicability``) and upserts the rows by
 (ticket, target, cycle): existing rows keep their ids (escalation records point at them),
 new cycles are inserted, cycles that no longer exist are deleted. Because the engine sorts
-and de-duplicates events, the stored result never depends on arrival order.
+and de-duplicates events, the stored result never depends on arrival order. A chunk's
+clocks come from ``accord.clock.bulk.compute_many``: simple histories take the engine's
+vectorized path, the rest the scalar engine (the results are the same).
 
 A batch of tickets costs a fixed handful of queries: tickets, events, team and supplier
 names, existing clock ids, one insert, one update, one delete.
@@ -12,15 +14,23 @@ names, existing clock ids, one insert, one update, one delete.
 
 from collections import defaultdict
 from datetime import datetime
+from json.encoder import encode_basestring_ascii as _quote
 
 from accord.catalogue.models import Supplier, Team
-from accord.clock import Event, compute_ticket_clocks
+from accord.clock import Event
+from accord.clock.bulk import compute_many
 from accord.clock.events import TICKET_FIELDS, aware_utc
 
 from .applicability import Applicability, Applied
 from .clock_models import Clock
 from .models import Ticket, TicketEvent
-from .services._bulk import gc_paused, insert_ignoring_conflicts, select_in, update_by_pk
+from .services._bulk import (
+    JSONText,
+    gc_paused,
+    insert_ignoring_conflicts,
+    select_in,
+    update_by_pk,
+)
 
 CHUNK = 2000
 EVENT_COLUMNS = ("ticket", "timestamp", "kind", "source", "event_id", *TICKET_FIELDS,
@@ -97,17 +107,17 @@ def applied_for(tickets, by_ticket, applicability) -> dict[int, list[Applied]]:
 
 
 def _recompute_chunk(chunk, now, histories, applicability) -> int:
-    tickets = [tuple(row) for row in Ticket.objects.filter(pk__in=chunk).values_list(
-        *TICKET_READ)]
+    tickets = sorted(select_in(Ticket, TICKET_READ, "id", chunk))
     by_ticket = events_of([t[0] for t in tickets], histories)
     applied = applied_for(tickets, by_ticket, applicability)
-    rows = []
+    owners, items = [], []
     for pk, *_ in tickets:
         targets = applied[pk]
-        if not targets or not by_ticket.get(pk):
-            continue
-        by_id = {a.definition.id: a for a in targets}
-        clocks = compute_ticket_clocks([a.definition for a in targets], by_ticket[pk], now)
+        if targets and by_ticket.get(pk):
+            owners.append((pk, {a.definition.id: a for a in targets}))
+            items.append(([a.definition for a in targets], by_ticket[pk]))
+    rows = []
+    for (pk, by_id), clocks in zip(owners, compute_many(items, now), strict=True):
         rows.extend(clock_row(pk, by_id[c.target_id], c, now) for c in clocks)
     store_rows([t[0] for t in tickets], rows)
     return len(rows)
@@ -140,17 +150,37 @@ def _holder(holder) -> str | None:
 
 
 def clock_row(ticket_pk: int, applied: Applied, clock, now) -> tuple:
-    """An engine ``Clock`` as a CLOCK_COLUMNS tuple."""
+    """An engine ``Clock`` as a CLOCK_COLUMNS tuple; timeline columns as ready JSON text."""
     return (
         ticket_pk, applied.target_id, applied.agreement_id, applied.version_id, applied.kind,
         applied.metric, applied.holder, clock.cycle, str(clock.state), clock.started_at,
         clock.stopped_at, clock.elapsed, clock.paused, clock.target, clock.due_at,
         clock.breached_at, clock.percent,
-        {f"{p:g}": _iso(at) for p, at in clock.warnings.items()}, clock.next_event_at,
-        [{"at": _iso(t.at), "action": str(t.action), "event_id": t.event_id,
-          "reason": t.reason} for t in clock.transitions],
-        [{"start": _iso(s.start), "end": _iso(s.end), "state": str(s.state),
-          "holder": _holder(s.holder), "seconds": s.seconds} for s in clock.segments],
+        {_percent(p): _iso(at) for p, at in clock.warnings.items()}, clock.next_event_at,
+        JSONText("[" + ",".join([
+            f'{{"at":"{t.at.isoformat()}","action":"{t.action}","event_id":'
+            f'{_text(t.event_id)},"reason":{_text(t.reason)}}}'
+            for t in clock.transitions]) + "]"),
+        JSONText("[" + ",".join([
+            f'{{"start":"{s.start.isoformat()}","end":"{s.end.isoformat()}","state":'
+            f'"{s.state}","holder":{_text(_holder(s.holder))},"seconds":{s.seconds!r}}}'
+            for s in clock.segments]) + "]"),
         {_holder(h) or "unassigned": s for h, s in clock.attribution.items()},
         applied.calendar_id, applied.calendar_version, now,
     )
+
+
+def _text(value) -> str:
+    """A JSON string or null."""
+    return "null" if value is None else _quote(value)
+
+
+_PERCENTS: dict = {}
+
+
+def _percent(p) -> str:
+    """A warning percent as its JSON key ("75"), memoized."""
+    text = _PERCENTS.get(p)
+    if text is None:
+        text = _PERCENTS[p] = f"{p:g}"
+    return text

@@ -29,6 +29,12 @@ def gc_paused():
 
 
 _json = json.JSONEncoder(separators=(",", ":"), check_circular=False).encode
+
+
+class JSONText(str):
+    """A JSON value already encoded: written as is instead of being encoded again."""
+
+    __slots__ = ()
 # PostgreSQL column type -> the type psycopg dumps in binary COPY.
 _BINARY_TYPES = {"bigint": "int8", "integer": "int4", "smallint": "int2", "boolean": "bool",
                  "jsonb": "jsonb", "timestamp with time zone": "timestamptz",
@@ -68,8 +74,10 @@ def _binary_rows(model, names, rows):
     for row in rows:
         row = list(row)
         for i in json_columns:
-            if row[i] is not None:
-                row[i] = b"\x01" + _json(row[i]).encode()
+            value = row[i]
+            if value is not None:
+                text = value if value.__class__ is JSONText else _json(value)
+                row[i] = b"\x01" + text.encode()
         out.append(row)
     return out
 
@@ -99,7 +107,7 @@ def _sqlite_rows(model, names, rows) -> list:
             value = row[i]
             if value is not None:
                 if adapt is _json:
-                    row[i] = adapt(value)
+                    row[i] = value if value.__class__ is JSONText else adapt(value)
                 else:
                     hit = memo.get(value)
                     if hit is None:

@@ -22,6 +22,7 @@ from accord.clock.bulk import compute_many
 from accord.clock.events import TICKET_FIELDS, aware_utc
 
 from .applicability import Applicability, Applied
+from .choices import ClockState
 from .clock_models import Clock
 from .models import Ticket, TicketEvent
 from .services._bulk import (
@@ -123,19 +124,44 @@ def _recompute_chunk(chunk, now, histories, applicability) -> int:
     return len(rows)
 
 
+_STATE, _STOPPED, _WARNINGS, _NEXT, _COMPUTED = (CLOCK_COLUMNS.index(name) for name in (
+    "state", "stopped_at", "warnings", "next_event_at", "computed_at"))
+
+
+def _next_look(row, stored_next):
+    """When the escalation worker should next look at this clock.
+
+    The engine knows only the warning instants; policy steps ("30 minutes before due", at
+    risk) are planned by the worker, which stores its plan in ``next_event_at``. So an open
+    clock keeps an earlier plan of the worker's, and a new open clock that has already crossed
+    warnings (a retroactive start: P3 raised to P1 at 80 % used) is due for a look at once.
+    """
+    engine_next = row[_NEXT]
+    if row[_STOPPED] is not None or row[_STATE] == ClockState.CANCELLED:
+        return engine_next
+    if stored_next is None:
+        if row[_WARNINGS] or row[_STATE] == ClockState.BREACHED:
+            return row[_COMPUTED]  # new and already past a threshold: look now
+        return engine_next
+    if engine_next is None:  # paused, or nothing left to warn about: keep only an overdue look
+        return stored_next if stored_next <= row[_COMPUTED] else None
+    return min(stored_next, engine_next)
+
+
 def store_rows(ticket_pks, rows) -> None:
     """Upsert ``rows`` (CLOCK_COLUMNS tuples) as the complete clocks of ``ticket_pks``."""
-    existing = {(t, g, c): pk for pk, t, g, c in select_in(
-        Clock, ("id", "ticket", "target", "cycle"), "ticket", ticket_pks)}
+    existing = {(t, g, c): (pk, nxt) for pk, t, g, c, nxt in select_in(
+        Clock, ("id", "ticket", "target", "cycle", "next_event_at"), "ticket", ticket_pks)}
     updates, inserts = [], []
     for row in rows:
-        pk = existing.pop((row[0], row[1], row[7]), None)
+        pk, stored_next = existing.pop((row[0], row[1], row[7]), (None, None))
+        row = (*row[:_NEXT], _next_look(row, stored_next), *row[_NEXT + 1:])
         if pk is None:
             inserts.append(row)
         else:
             updates.append((pk, *row))
     if existing:
-        Clock.objects.filter(pk__in=list(existing.values())).delete()
+        Clock.objects.filter(pk__in=[pk for pk, _ in existing.values()]).delete()
     update_by_pk(Clock, CLOCK_COLUMNS, updates)
     if not insert_ignoring_conflicts(Clock, CLOCK_COLUMNS, inserts):
         raise RuntimeError("clocks were stored by another writer meanwhile: recompute again")

@@ -89,10 +89,6 @@ def test_a_clock_met_before_a_threshold_never_fires_it(world):
     assert clock_of().state == "met"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "needs measurement: a recompute stores the engine's next warning instant (here 12:36) as "
-    "next_event_at, so the worker only looks at the new P1 clock then; asked for: an open "
-    "running clock's recompute sets next_event_at to at most the recompute instant"))
 def test_a_retroactive_priority_change_fires_what_is_due_at_once(world):
     send(opened("03 09:00", priority="P3"), now=at("03 09:00"))
     fire_due(at("03 12:12"))

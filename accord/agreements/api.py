@@ -13,6 +13,7 @@ from pydantic import AwareDatetime
 
 from accord.accounts.auth import require
 from accord.accounts.schemas import AuditOut
+from accord.lib.errors import Forbidden
 
 from . import queries, services, versions
 from .api_common import resolve_ids, write_token
@@ -117,7 +118,11 @@ def transition(request, agreement_id: int, payload: TransitionIn):
 @router.get("/agreements/{agreement_id}/history", response=list[AuditOut])
 @paginate
 def history(request, agreement_id: int):
-    return queries.history(_agreement(request, agreement_id))
+    """The agreement's audit trail; for staff only (portal users get 403)."""
+    agreement = _agreement(request, agreement_id)
+    if request.user.is_portal:
+        raise Forbidden("the audit trail is for staff only")
+    return queries.history(agreement)
 
 
 @router.get("/agreements/{agreement_id}/versions", response=list[VersionSummaryOut])

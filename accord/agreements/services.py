@@ -132,6 +132,9 @@ def update_agreement(agreement: Agreement, *, by, now, **changes) -> Agreement:
     for name in changes:
         if name not in EDITABLE:
             raise InvalidInput(f"{name} is not an editable agreement field", name)
+    for name in ("services", "underpins"):
+        if name in changes and changes[name] is None:
+            changes[name] = []  # null clears the list, as on create
     if agreement.has_signed_version():
         for name in STRUCTURAL:
             if name in changes and changes[name] != getattr(agreement, name):

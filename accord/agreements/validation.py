@@ -148,6 +148,8 @@ def clean_version_fields(changes: dict, current: dict) -> dict:
     for name in ("effective_from", "effective_to", "review_due"):
         if name in changes:
             out[name] = aware(changes[name], name)
+            if out[name] is not None and out[name].year >= 9999:  # no "a year later" after it
+                raise InvalidInput(f"{name} must be before the year 9999", name)
     start = out.get("effective_from", current.get("effective_from"))
     if "effective_from" in out and "review_due" not in out and start is not None:
         old_start, old_review = current.get("effective_from"), current.get("review_due")

@@ -201,7 +201,8 @@ def detail_context(request, agreement, *, number=None, **extra) -> dict:
         "children": queries.visible_to(user).filter(parent=agreement),
         "underpins": queries.visible_to(user).filter(underpinned_by=agreement),
         "underpinned_by": queries.visible_to(user).filter(underpins=agreement),
-        "history": audit_rows(queries.history(agreement)[:100]),
+        # The provider's audit trail (staff names, internal reasons) is for staff only.
+        "history": None if user.is_portal else audit_rows(queries.history(agreement)[:100]),
         "link_services": not user.is_portal,
         **extra,
     }

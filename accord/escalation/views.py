@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accord.catalogue.views import filtered, forbidden, page_of
@@ -71,7 +72,10 @@ def notification_retry(request, pk: int):
         messages.error(request, str(exc))
     else:
         messages.success(request, f"“{notification.subject}” is back in the outbox.")
-    return redirect(request.POST.get("next") or "escalation:notifications")
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = "escalation:notifications"  # never send the user off-site
+    return redirect(back)
 
 
 @login_required

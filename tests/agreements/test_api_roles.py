@@ -80,6 +80,9 @@ def test_a_customer_sees_only_its_own_agreements(draft_sla, globex_sla, customer
     assert client.get(f"agreements/{globex_sla.pk}/versions/1").status_code == 404
     assert client.get(f"agreements/{draft_sla.pk}/versions/1").status_code == 200
     assert client.get(f"agreements/{draft_sla.pk}/effective-targets").status_code == 200
+    # The provider's audit trail (staff names, internal reasons) is not for the portal.
+    assert client.get(f"agreements/{draft_sla.pk}/history").status_code == 403
+    assert client.get(f"agreements/{globex_sla.pk}/history").status_code == 404
 
 
 def test_a_customer_approves_its_own_agreement_as_counterparty_and_nothing_else(

@@ -102,3 +102,24 @@ def test_unknown_objects_are_404(draft_sla, slm, api):
     assert client.get(f"agreements/{draft_sla.pk}/versions/9").status_code == 404
     assert client.get(f"agreements/{draft_sla.pk}/versions/1/targets/999").status_code == 404
     assert client.get("slrs/999").status_code == 404
+
+
+def test_null_services_clears_the_list_instead_of_failing(draft_sla, slm, api):
+    # draft_sla is customer-based: services may be none (= every service of the customer).
+    response = api(slm).patch(f"agreements/{draft_sla.pk}", {"services": None})
+
+    assert response.status_code == 200, response.content
+    assert response.data["services"] == []
+    assert api(slm).patch(f"agreements/{draft_sla.pk}", {"underpins": None}).status_code == 200
+
+
+def test_a_date_with_no_year_after_it_is_refused_naming_the_field(draft_sla, slm, api, counts):
+    client = api(slm)
+    before = counts()
+
+    response = client.patch(f"agreements/{draft_sla.pk}/versions/1",
+                            {"effective_from": "9999-12-31T23:59:59+00:00"})
+
+    assert response.status_code == 422
+    assert _fields(response) == ["effective_from"]
+    assert counts() == before

@@ -66,7 +66,10 @@ def test_a_portal_customer_sees_only_its_own_agreements(client, customer_user, a
 
     listing = client.get("/agreements/").content.decode()
     assert "Acme Web Shop" in listing and "Globex Payroll" not in listing
-    assert client.get(f"/agreements/{acme_sla.pk}/").status_code == 200
+    own = client.get(f"/agreements/{acme_sla.pk}/")
+    assert own.status_code == 200
+    # The provider's audit trail of the agreement is for staff only.
+    assert 'id="history"' not in own.content.decode()
     # Someone else's agreement does not exist as far as carl can tell.
     assert client.get(f"/agreements/{globex_sla.pk}/").status_code == 404
     assert client.get(f"/agreements/{globex_sla.pk}/compare").status_code == 404

@@ -67,6 +67,19 @@ def test_a_service_level_manager_retries_a_dead_letter(client, slm, dead_letter)
     assert entry.actor == slm.username and entry.object_id == str(dead_letter.pk)
 
 
+def test_a_retry_goes_back_to_the_filtered_outbox_but_never_off_site(client, slm,
+                                                                      dead_letter):
+    login(client, slm)
+
+    back = client.post(f"/notifications/{dead_letter.pk}/retry",
+                       {"next": "/notifications/?status=dead"})
+    assert back["Location"] == "/notifications/?status=dead"
+    # A forged form cannot turn the button into a redirect to another site.
+    for elsewhere in ("https://evil.example/", "//evil.example/"):
+        response = client.post(f"/notifications/{dead_letter.pk}/retry", {"next": elsewhere})
+        assert response["Location"] == "/notifications/"
+
+
 def test_retrying_what_is_not_a_dead_letter_says_so(client, slm, dead_letter):
     services.retry_dead(dead_letter, by=slm, now=timezone.now())
     login(client, slm)

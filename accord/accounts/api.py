@@ -32,6 +32,13 @@ def create_user(request, payload: UserIn):
     return Status(201, services.create_user(by=by, **payload.dict()))
 
 
+def _refuse_read_only_token(request):
+    """Managing tokens is writing: a read-only token can neither mint nor revoke tokens."""
+    token = getattr(request, "api_token", None)
+    if token is not None and not token.can_write:
+        raise Forbidden("this API token is read-only: it cannot create or revoke tokens")
+
+
 @router.get("/tokens", response=list[TokenOut])
 def list_tokens(request):
     return ApiToken.objects.filter(user=request.user)
@@ -41,16 +48,14 @@ def list_tokens(request):
 def create_token(request, payload: TokenIn):
     # Any signed-in user may create tokens for themselves, but a token cannot mint tokens
     # wider than itself.
-    if getattr(request, "api_token", None) is not None:
-        require(request, "view")
-        if payload.scope == "write" and not request.api_token.can_write:
-            raise Forbidden("a read-only token cannot create a read-write token")
+    _refuse_read_only_token(request)
     token, raw = services.create_token(request.user, payload.name, payload.scope)
     return Status(201, TokenOut.from_orm(token).dict() | {"token": raw})
 
 
 @router.delete("/tokens/{token_id}", response=TokenOut)
 def revoke_token(request, token_id: int):
+    _refuse_read_only_token(request)
     token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
     return services.revoke_token(token, by=request.user, now=timezone.now())
 

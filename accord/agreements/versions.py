@@ -228,6 +228,12 @@ def approve(version: AgreementVersion, *, party: str, by, now, comment: str = ""
     signatory = text(signatory, "signatory", 150)
     version = _editable(version)
     name, on_behalf = _signatory_role(version, party, by, signatory)
+    other = version.approvals.filter(invalidated_at__isnull=True).exclude(party=party)
+    if other.filter(signatory=name).exists() or (
+        not on_behalf and other.filter(user=by, on_behalf=False).exists()
+    ):
+        raise DomainError(f"{name} already signed for the other party: each party needs its "
+                          "own signatory", field="party")
     if version.effective_from is None:
         raise DomainError(f"{version} has no effective_from: set it before signing",
                           field="effective_from")

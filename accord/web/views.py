@@ -5,6 +5,8 @@ Everything shown goes through the apps' ``visible_to`` scoping, so portal users 
 their own agreements (and no audit trail).
 """
 
+import logging
+
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
 from django.db.models import Count
@@ -28,6 +30,8 @@ from accord.measurement.clock_queries import AT_RISK_PERCENT, clocks_visible_to
 
 RECENT = 12
 
+log = logging.getLogger("accord.health")
+
 
 def health(request):
     """200 when the database answers, 503 otherwise. No authentication."""
@@ -35,8 +39,10 @@ def health(request):
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except DatabaseError as exc:
-        return JsonResponse({"status": "unavailable", "database": str(exc)[:200]}, status=503)
+    except DatabaseError:
+        # The reason goes to the log, not to an anonymous caller (it may name hosts or paths).
+        log.exception("health check: the database is unreachable")
+        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
 
 

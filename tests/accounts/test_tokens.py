@@ -52,9 +52,15 @@ def test_it_creates_and_revokes_tokens_through_the_api(reader, api):
     assert services.authenticate_token(raw) is None
 
 
-def test_a_read_only_token_cannot_mint_a_write_token(reader, api):
-    response = api(reader, scope="read").post("tokens", {"name": "x", "scope": "write"})
-    assert response.status_code == 403
+def test_a_read_only_token_can_neither_mint_nor_revoke_tokens(reader, api):
+    writer, _ = services.create_token(reader, "writer", "write")
+    read_only = api(reader, scope="read")
+
+    assert read_only.post("tokens", {"name": "x", "scope": "write"}).status_code == 403
+    assert read_only.post("tokens", {"name": "x", "scope": "read"}).status_code == 403
+    assert read_only.delete(f"tokens/{writer.id}").status_code == 403
+    writer.refresh_from_db()
+    assert writer.revoked_at is None
 
 
 def test_a_huge_page_size_or_offset_is_refused_naming_the_field(reader, api):

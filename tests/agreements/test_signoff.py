@@ -166,3 +166,21 @@ def test_a_discarded_draft_leaves_a_trace_in_the_agreements_history(draft_sla, s
                                       structure="corporate").latest_version(),
             by=slm, now=NOW,
         )
+
+
+def test_one_person_cannot_sign_for_both_parties(draft_sla, slm, acme):
+    # Sam is the provider's SLM and, as it happens, also one of Acme's contacts.
+    acme.contacts.add(slm)
+    version = draft_sla.latest_version()
+    versions.approve(version, party="provider", by=slm, now=NOW)
+
+    with pytest.raises(DomainError, match="already signed for the other party"):
+        versions.approve(version, party="counterparty", by=slm, now=NOW)
+
+    version.refresh_from_db()
+    assert version.frozen_at is None
+    # Recording a named counterparty signatory on their behalf remains possible.
+    acme.contacts.remove(slm)
+    versions.approve(version, party="counterparty", by=slm, now=NOW, signatory="Pat Buyer")
+    version.refresh_from_db()
+    assert version.frozen_at == NOW

@@ -128,3 +128,22 @@ def test_a_clock_without_a_policy_is_brought_up_to_date_without_firing(db, slm):
     clock = clock_of()
     assert levels() == [] and set(clock.warnings) == {"50"}
     assert clock.next_event_at == at("03 12:00")  # the next warning
+
+
+def test_only_the_services_owner_or_a_manager_answers_a_clock_escalation(world, slm, owner):
+    from accord.catalogue.models import Service
+    from accord.escalation.services import acknowledge
+    from accord.lib.errors import Forbidden
+
+    send(opened("03 09:00"), now=at("03 09:00"))
+    fire_due(at("03 11:00"))
+    fired = Escalation.objects.get()
+
+    # Oscar owns services, but not the Web Shop: the escalation is not his to answer.
+    with pytest.raises(Forbidden):
+        acknowledge(fired, by=owner, now=at("03 11:05"))
+    Service.objects.filter(name="Web Shop").update(owner=owner)
+    fired.refresh_from_db()
+    acknowledge(fired, by=owner, now=at("03 11:05"))
+    fired.refresh_from_db()
+    assert fired.acknowledged_by == owner

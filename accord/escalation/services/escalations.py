@@ -7,7 +7,7 @@ from django.utils.html import escape, linebreaks
 from accord.accounts.choices import AuditAction
 from accord.accounts.models import User
 from accord.accounts.services import record_change, snapshot
-from accord.lib.errors import DomainError, InvalidInput
+from accord.lib.errors import DomainError, Forbidden, InvalidInput
 
 from ..choices import ChannelKind
 from ..models import Escalation, EscalationStep
@@ -73,8 +73,25 @@ def fire_step(step: EscalationStep, *, key: str, clock_ref: str, subject: str, b
 
 
 @transaction.atomic
+def check_responder(escalation: Escalation, by) -> None:
+    """Service level managers answer any escalation; below them, for an escalation of a
+    clock, only the owner of the ticket's service or someone it notified. (Callers have
+    checked ``change_own_service`` already.)"""
+    if by.can("change_catalogue") or escalation.clock is None:
+        return
+    service = escalation.clock.ticket.service
+    notified = {r.get("email", "").lower() for r in escalation.recipients} - {""}
+    if service is not None and service.owner_id == by.pk:
+        return
+    if by.email and by.email.lower() in notified:
+        return
+    raise Forbidden("only the service's owner, the people it notified or a service level "
+                    "manager may answer this escalation")
+
+
 def acknowledge(escalation: Escalation, *, by, now) -> Escalation:
     require_aware(now)
+    check_responder(escalation, by)
     changed = Escalation.objects.filter(pk=escalation.pk, acknowledged_at__isnull=True).update(
         acknowledged_by=by, acknowledged_at=now
     )
@@ -94,6 +111,7 @@ def record_decision(escalation: Escalation, *, by, now, recovery_owner_id: int,
                     action_taken: str) -> Escalation:
     """Who owns recovery and what was done. Recording again replaces it (audited)."""
     require_aware(now)
+    check_responder(escalation, by)
     owner = User.objects.filter(pk=recovery_owner_id, is_active=True).first()
     if owner is None or owner.is_portal:
         raise InvalidInput(f"no active staff user {recovery_owner_id}",

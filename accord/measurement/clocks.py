@@ -108,6 +108,14 @@ def applied_for(tickets, by_ticket, applicability) -> dict[int, list[Applied]]:
 
 
 def _recompute_chunk(chunk, now, histories, applicability) -> int:
+    ticket_pks, rows = compute_chunk(chunk, now, histories, applicability)
+    store_rows(ticket_pks, rows)
+    return len(rows)
+
+
+def compute_chunk(chunk, now, histories, applicability) -> tuple[list[int], list[tuple]]:
+    """Read and compute (writing nothing) the clocks of the tickets ``chunk``: the pks of
+    those that exist and their clock rows, ready for ``store_rows``."""
     tickets = sorted(select_in(Ticket, TICKET_READ, "id", chunk))
     by_ticket = events_of([t[0] for t in tickets], histories)
     applied = applied_for(tickets, by_ticket, applicability)
@@ -120,8 +128,7 @@ def _recompute_chunk(chunk, now, histories, applicability) -> int:
     rows = []
     for (pk, by_id), clocks in zip(owners, compute_many(items, now), strict=True):
         rows.extend(clock_row(pk, by_id[c.target_id], c, now) for c in clocks)
-    store_rows([t[0] for t in tickets], rows)
-    return len(rows)
+    return [t[0] for t in tickets], rows
 
 
 _STATE, _STOPPED, _WARNINGS, _NEXT, _COMPUTED = (CLOCK_COLUMNS.index(name) for name in (

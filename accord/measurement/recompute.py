@@ -9,16 +9,21 @@ of the change as ``now``). Agreement versions are immutable once signed; a newly
 version is picked up with ``accord recompute --agreement``.
 """
 
+import multiprocessing
+import queue
+import threading
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from datetime import datetime
 
-from django.db import transaction
+from django.db import connection, connections, transaction
 
 from accord.agreements.models import AgreementVersion
 
 from .applicability import Applicability
 from .clock_models import Clock
-from .clocks import CHUNK, recompute_tickets
+from .clocks import CHUNK, compute_chunk, recompute_tickets, store_rows
 from .models import Ticket
+from .services._bulk import gc_paused
 
 
 def tickets_to_recompute(*, since: datetime | None = None, agreement=None) -> list[int]:
@@ -42,19 +47,176 @@ def tickets_to_recompute(*, since: datetime | None = None, agreement=None) -> li
     return sorted(ids)
 
 
-def recompute(now: datetime, *, since=None, agreement=None, progress=None) -> tuple[int, int]:
+def recompute(now: datetime, *, since=None, agreement=None, progress=None,
+              workers: int = 1) -> tuple[int, int]:
     """Rebuild the clocks of the selected tickets as of ``now``, one transaction per batch.
-    Returns (tickets, clocks stored). ``progress(n)`` is called after each batch."""
+    Returns (tickets, clocks stored). ``progress(n)`` is called as batches are done."""
     ids = tickets_to_recompute(since=since, agreement=agreement)
-    applicability = Applicability()
+    return len(ids), recompute_ids(ids, now, progress=progress, workers=workers)
+
+
+def recompute_ids(ids: list[int], now: datetime, *, progress=None, workers: int = 1) -> int:
+    """Rebuild the clocks of the tickets with these pks, one transaction per batch.
+    Returns the number of clocks stored.
+
+    On PostgreSQL, outside a transaction, a writer thread stores each batch on its own
+    connection while the next one is computed, and ``workers`` > 1 splits the tickets into
+    that many contiguous ranges, one process each. SQLite (one writer) and callers inside
+    a transaction get the plain loop, whose writes are part of their transaction.
+    """
+    ids = list(ids)
+    concurrent = connection.vendor == "postgresql" and not connection.in_atomic_block
+    if concurrent and workers > 1 and len(ids) > 1:
+        return _in_processes(ids, now, min(workers, len(ids)), progress)
+    return _recompute_range(ids, now, progress, concurrent)
+
+
+def _recompute_range(ids, now, progress=None, concurrent=False, applicability=None) -> int:
+    applicability = applicability or Applicability()
+    chunks = (ids[start:start + CHUNK] for start in range(0, len(ids), CHUNK))
+    if not concurrent:
+        stored = 0
+        for chunk in chunks:
+            with transaction.atomic():
+                stored += recompute_tickets(chunk, now, applicability=applicability)
+            if progress is not None:
+                progress(len(chunk))
+        return stored
+    with gc_paused(), _Writer() as writer:
+        for chunk in chunks:
+            writer.put(*compute_chunk(chunk, now, {}, applicability))
+            if progress is not None:
+                progress(len(chunk))
+    return writer.stored
+
+
+class _Writer:
+    """Stores computed batches (``store_rows``), each in its own transaction, on a thread
+    with its own connection; psycopg releases the GIL while PostgreSQL works."""
+
+    def __init__(self):
+        self.queue: queue.Queue = queue.Queue(maxsize=2)
+        self.stored = 0
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._loop, name="accord-clock-writer",
+                                       daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def put(self, ticket_pks, rows) -> None:
+        if self.error is not None:
+            raise self.error
+        self.queue.put((ticket_pks, rows))
+
+    def __exit__(self, exc_type, exc, tb):
+        self.queue.put(None)
+        self.thread.join()
+        if self.error is not None and exc_type is None:
+            raise self.error
+
+    def _loop(self):
+        try:
+            while (item := self.queue.get()) is not None:
+                if self.error is not None:
+                    continue  # drain, so the producer never blocks
+                try:
+                    with transaction.atomic():
+                        store_rows(*item)
+                    self.stored += len(item[1])
+                except BaseException as exc:  # re-raised in the producer's thread
+                    self.error = exc
+        finally:
+            connection.close()
+
+
+def _in_processes(ids, now, workers, progress) -> int:
+    """``_recompute_range`` over ``workers`` contiguous ranges of ``ids``, one forked
+    process (and connection) each."""
+    size = -(-len(ids) // workers)
+    ranges = [ids[start:start + size] for start in range(0, len(ids), size)]
+    connections.close_all()  # a forked child must open its own connection
     stored = 0
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start:start + CHUNK]
-        with transaction.atomic():
-            stored += recompute_tickets(chunk, now, applicability=applicability)
-        if progress is not None:
-            progress(len(chunk))
-    return len(ids), stored
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(len(ranges), mp_context=context) as pool:
+        futures = {pool.submit(_worker_range, part, now): len(part)
+                   for part in ranges}
+        for future in as_completed(futures):
+            stored += future.result()
+            if progress is not None:
+                progress(futures[future])
+    return stored
+
+
+_applicability: Applicability | None = None  # of the one run a ``Behind`` process serves
+
+
+def _behind_range(ids, now) -> int:
+    """In a ``Behind`` process: one hand-over, on a connection closed afterwards."""
+    global _applicability
+    if _applicability is None:
+        _applicability = Applicability()
+    try:
+        return _recompute_range(ids, now, concurrent=True, applicability=_applicability)
+    finally:
+        connection.close()
+
+
+def _worker_range(ids, now) -> int:
+    """In a ``--workers`` process: one range, on a connection closed afterwards."""
+    try:
+        return _recompute_range(ids, now, concurrent=True)
+    finally:
+        connection.close()
+
+
+class Behind:
+    """Recomputes the clocks of tickets while their caller goes on storing events (an import).
+
+    ``add(ids)`` hands over tickets whose events are all stored and committed. On PostgreSQL,
+    outside a transaction, one forked process computes and stores them meanwhile (the second
+    core); a ticket handed over again later is recomputed once more by ``finish()``, after the
+    process is done, so an older computation never lands last. Elsewhere (SQLite, or
+    inside a transaction) ``finish()`` does all the work itself.
+    """
+
+    def __init__(self, now: datetime):
+        self.now = now
+        self.pending: set[int] = set()
+        self.submitted: set[int] = set()
+        self.futures: list = []
+        self.pool = None
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            connections.close_all()  # the child must open its own connection
+            self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+            self.pool.submit(int).result()  # fork now, while no connection is open
+
+    def __enter__(self):
+        return self
+
+    def add(self, ids) -> None:
+        ids = set(ids)
+        if self.pool is None:
+            self.pending |= ids
+            return
+        self.pending |= ids & self.submitted
+        new = ids - self.submitted
+        if new:
+            self.submitted |= new
+            self.futures.append(self.pool.submit(_behind_range, sorted(new), self.now))
+
+    def finish(self) -> None:
+        """Wait for the process, then recompute what was handed over more than once."""
+        for future in self.futures:
+            future.result()
+        self.futures.clear()
+        recompute_ids(sorted(self.pending), self.now)
+        self.pending.clear()
+
+    def __exit__(self, *exc):
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 def calendar_changed(calendar, now: datetime) -> int:

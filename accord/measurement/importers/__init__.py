@@ -2,6 +2,9 @@
 
 One module per format. ``detect_format`` recognises a file from its name and first bytes;
 ``run_import`` streams it in batches and sums up what was stored, duplicate and rejected.
+Clocks are not computed batch by batch: a ticket is handed to ``recompute.Behind`` once the
+batches that hold its events are stored, and its clocks are computed beside the import (in a
+second process on PostgreSQL) or at its end.
 Status and kind mappings are JSON files in ``mappings/`` (override with ``--mapping``).
 """
 
@@ -12,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..models import Ticket, TicketEvent
+from ..recompute import Behind
 from ..services import ingest_events
 from ..services._bulk import gc_paused, refresh_statistics
 from .base import Importer, Row, UnusableInput, decode_stream, open_binary
@@ -107,29 +111,33 @@ def run_import(
     """Read ``importer``'s rows and ingest them ``batch_size`` at a time.
 
     ``limit`` keeps only the first N tickets (cases) of the file. Raises UnusableInput when
-    the file cannot be read at all; bad rows are counted as rejected, with reasons.
+    the file cannot be read at all; bad rows are counted as rejected, with reasons. Each
+    batch is one transaction; the clocks of the tickets a run touched are stored by the
+    time it returns (if it dies before, ``accord recompute`` rebuilds them).
     """
     summary = ImportSummary(str(importer.path), importer.format)
     started = time.perf_counter()
-    with gc_paused():
-        _run(importer, summary, now=now, user=user, create_missing=create_missing,
+    with gc_paused(), Behind(now) as behind:
+        _run(importer, summary, behind, now=now, user=user, create_missing=create_missing,
              limit=limit, batch_size=batch_size, max_errors=max_errors,
              on_progress=on_progress)
+        behind.finish()
     summary.seconds = time.perf_counter() - started
     return summary
 
 
-def _run(importer, summary, *, now, user, create_missing, limit, batch_size, max_errors,
+def _run(importer, summary, behind, *, now, user, create_missing, limit, batch_size, max_errors,
          on_progress) -> None:
     tickets: set[int] = set()
     batch: list[Row] = []
+    last: set[int] = set()  # tickets of the latest batch: the next one may add to them
 
     batches = 0
 
     def flush():
-        nonlocal batches
+        nonlocal batches, last
         result = ingest_events([row.item for row in batch], now=now, user=user,
-                               create_missing=create_missing)
+                               create_missing=create_missing, clocks=False)
         batches += 1
         if batches == 1 or batches % STATISTICS_EVERY == 0:
             refresh_statistics(Ticket, TicketEvent)
@@ -139,6 +147,8 @@ def _run(importer, summary, *, now, user, create_missing, limit, batch_size, max
             if item.status == "rejected":
                 summary.reject(batch[item.index].where, item.event_id, item.errors, max_errors)
         tickets.update(result.ticket_ids)
+        behind.add(last - result.ticket_ids)
+        last = result.ticket_ids
         batch.clear()
         if on_progress:
             fraction = importer.progress.fraction() if importer.progress else None
@@ -156,6 +166,7 @@ def _run(importer, summary, *, now, user, create_missing, limit, batch_size, max
             flush()
     if batch or on_progress:
         flush()
+    behind.add(last)
     summary.tickets = len(tickets)
 
 

@@ -91,6 +91,7 @@ def ingest_events(
     user=None,
     create_missing: bool = False,
     source_defaults: Mapping | None = None,
+    clocks: bool = True,
 ) -> IngestResult:
     """Store the valid events among ``items`` (dicts in the normalized event format, or
     ``accord.clock.events.Event`` objects).
@@ -99,13 +100,16 @@ def ingest_events(
     Unknown service/customer/team/supplier names are rejected unless ``create_missing`` is
     set or the item's ``Source`` is configured to create them. Items whose (source, event_id)
     is already stored, or repeats an earlier item of the batch, are duplicates.
+
+    ``clocks=False`` leaves the stored clocks of ``result.ticket_ids`` to the caller, who
+    must recompute them (an import run does it once, at its end).
     """
     now = aware_utc(now, "now")
     with gc_paused():
-        return _ingest(items, now, user, create_missing, source_defaults)
+        return _ingest(items, now, user, create_missing, source_defaults, clocks)
 
 
-def _ingest(items, now, user, create_missing, source_defaults) -> IngestResult:
+def _ingest(items, now, user, create_missing, source_defaults, clocks) -> IngestResult:
     results: list[ItemResult | None] = [None] * len(items)
     events: dict[int, Event] = {}
     for i, item in enumerate(items):
@@ -146,7 +150,7 @@ def _ingest(items, now, user, create_missing, source_defaults) -> IngestResult:
                 result.ticket_ids, histories, by_source = stored
                 _ensure_sources(set(by_source), sources, now)
                 tickets_changed(result.ticket_ids, now, histories=histories,
-                                fresh=histories.keys())
+                                fresh=histories.keys(), clocks=clocks)
                 _audit(user, sources, by_source, result)
     return result
 

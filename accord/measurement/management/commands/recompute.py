@@ -1,4 +1,5 @@
-"""``accord recompute [--since DATE] [--agreement X]``: rebuild stored clocks from events."""
+"""``accord recompute [--since DATE] [--agreement X] [--workers N]``: rebuild stored clocks
+from events."""
 
 import re
 import time
@@ -37,11 +38,17 @@ class Command(BaseCommand):
         parser.add_argument("--since", help="only tickets opened at or after this date/instant")
         parser.add_argument("--agreement", help="only tickets of this agreement (id or "
                             "reference such as SLA-0001)")
+        parser.add_argument("--workers", type=int, default=1,
+                            help="processes sharing the work, each with its own database "
+                            "connection (PostgreSQL only; SQLite uses one)")
 
-    def handle(self, *args, since=None, agreement=None, **options):
+    def handle(self, *args, since=None, agreement=None, workers=1, **options):
+        if workers < 1:
+            raise CommandError("--workers must be at least 1")
         since = _since(since) if since else None
         agreement = _agreement(agreement) if agreement else None
         started = time.perf_counter()
-        tickets, clocks = recompute(timezone.now(), since=since, agreement=agreement)
+        tickets, clocks = recompute(timezone.now(), since=since, agreement=agreement,
+                                    workers=workers)
         self.stdout.write(f"recomputed {tickets:,} tickets: {clocks:,} clocks stored in "
                           f"{time.perf_counter() - started:.1f} s")

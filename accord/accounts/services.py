@@ -5,6 +5,8 @@ import decimal
 import uuid
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -103,6 +105,11 @@ def create_user(
         raise InvalidInput(
             f"role {role!r} is not one of {', '.join(Role.values)}", field="role"
         )
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise InvalidInput(f"email {email!r} is not an email address", field="email") from None
     if User.objects.filter(username=username).exists():
         raise InvalidInput(f"username {username!r} is already taken", field="username")
     user = User(

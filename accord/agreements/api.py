@@ -28,6 +28,8 @@ from .schemas import (
     AgreementPatch,
     ApproveIn,
     EffectiveTargetOut,
+    KindName,
+    StatusName,
     TargetIn,
     TargetOut,
     TargetPatch,
@@ -64,7 +66,7 @@ def _target(request, agreement_id: int, number: int, target_id: int) -> Target:
 
 @router.get("/agreements", response=list[AgreementOut])
 @paginate
-def list_agreements(request, kind: str | None = None, status: str | None = None,
+def list_agreements(request, kind: KindName | None = None, status: StatusName | None = None,
                     customer: int | None = None, service: int | None = None,
                     review_overdue: bool | None = None, q: str | None = None):
     require(request, "view")

@@ -1,5 +1,5 @@
 from accord.accounts import services
-from accord.accounts.models import ApiToken
+from accord.accounts.models import ApiToken, User
 from tests.conftest import NOW
 
 
@@ -75,3 +75,11 @@ def test_a_huge_page_size_or_offset_is_refused_naming_the_field(reader, api):
 def test_an_id_filter_too_large_for_the_database_is_bad_input(reader, api):
     response = api(reader).get("customers?contact=-3158519799024372940800")
     assert response.status_code in (200, 422)  # empty result or a clear refusal, never a 500
+
+
+def test_a_user_with_a_bad_email_is_refused_naming_the_field(admin_user, api):
+    response = api(admin_user).post("users", {"username": "x", "role": "reader",
+                                              "email": "not-an-address"})
+    assert response.status_code == 422
+    assert response.data["detail"][0]["loc"] == ["body", "email"]
+    assert not User.objects.filter(username="x").exists()

@@ -123,3 +123,10 @@ def test_a_date_with_no_year_after_it_is_refused_naming_the_field(draft_sla, slm
     assert response.status_code == 422
     assert _fields(response) == ["effective_from"]
     assert counts() == before
+
+
+def test_an_unknown_filter_value_is_refused_naming_it(api, reader):
+    response = api(reader).get("agreements?kind=zz")
+    assert response.status_code == 422
+    assert "kind" in response.data["detail"][0]["loc"]
+    assert api(reader).get("agreements?status=active").status_code == 200

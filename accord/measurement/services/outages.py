@@ -136,22 +136,31 @@ def update_outage(outage: Outage, changes: dict, *, user=None) -> Outage:
         current["component"] = None
     if "component" in changes and changes["component"] is not None:
         current["service"] = None
-    fields = clean_outage({**current, **changes})
-    _check_unique(Outage, fields, exclude_pk=outage.pk)
+    return _apply(outage, clean_outage({**current, **changes}), before, old_span, user)
+
+
+def _apply(obj, fields: dict, before: dict, old_span, user):
+    """Write validated ``fields`` to an outage or maintenance window, audit it, and recompute
+    the availability of both its old and its new span."""
+    _check_unique(type(obj), fields, exclude_pk=obj.pk)
     for name, value in fields.items():
-        setattr(outage, name, value)
-    outage.save()
-    record_change(user, outage, AuditAction.UPDATE, before=before)
-    outages_changed([old_span, _span(outage)])
-    return outage
+        setattr(obj, name, value)
+    obj.save()
+    record_change(user, obj, AuditAction.UPDATE, before=before)
+    outages_changed([old_span, _span(obj)])
+    return obj
+
+
+def _delete(obj, user) -> None:
+    record_change(user, obj, AuditAction.DELETE, before=snapshot(obj))
+    span = _span(obj)
+    obj.delete()
+    outages_changed([span])
 
 
 @transaction.atomic
 def delete_outage(outage: Outage, *, user=None) -> None:
-    record_change(user, outage, AuditAction.DELETE, before=snapshot(outage))
-    span = _span(outage)
-    outage.delete()
-    outages_changed([span])
+    _delete(outage, user)
 
 
 @transaction.atomic
@@ -169,22 +178,12 @@ def update_maintenance_window(window: MaintenanceWindow, changes: dict, *, user=
     before = snapshot(window)
     old_span = _span(window)
     current = {name: getattr(window, name) for name in MAINTENANCE_FIELDS}
-    fields = clean_maintenance({**current, **changes})
-    _check_unique(MaintenanceWindow, fields, exclude_pk=window.pk)
-    for name, value in fields.items():
-        setattr(window, name, value)
-    window.save()
-    record_change(user, window, AuditAction.UPDATE, before=before)
-    outages_changed([old_span, _span(window)])
-    return window
+    return _apply(window, clean_maintenance({**current, **changes}), before, old_span, user)
 
 
 @transaction.atomic
 def delete_maintenance_window(window: MaintenanceWindow, *, user=None) -> None:
-    record_change(user, window, AuditAction.DELETE, before=snapshot(window))
-    span = _span(window)
-    window.delete()
-    outages_changed([span])
+    _delete(window, user)
 
 
 def derived_external_id(fields: dict) -> str:

@@ -62,6 +62,11 @@ def _text(data):
             raise ValueError(f"cannot read iCalendar file {str(data)!r}: {exc}") from None
     if not isinstance(data, (bytes, str)):
         raise ValueError(f"expected iCalendar bytes, text or a path, got {data!r}")
+    # Some icalendar releases open a one-line string naming a file as that file; calendar
+    # text always has several lines, so one line is refused here, never passed on.
+    if not data.strip().splitlines()[1:]:
+        shown = data.decode(errors="replace") if isinstance(data, bytes) else data
+        raise ValueError(f"malformed iCalendar data: one line is not a calendar: {shown[:80]!r}")
     return data
 
 

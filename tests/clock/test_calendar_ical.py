@@ -71,8 +71,16 @@ def test_with_ical_adds_closures_to_an_existing_calendar(tmp_path):
     assert cal.elapsed(london(2025, 7, 7), london(2025, 7, 8)) == 8 * HOUR
     assert base.elapsed(london(2025, 7, 7), london(2025, 7, 8)) == 10 * HOUR  # unchanged
     assert cal.to_dict()["holidays"] == ["2025-12-25"]
-    assert BusinessCalendar.from_ical(str(path), tz="Europe/London", hours=OFFICE,
+    assert BusinessCalendar.from_ical(path, tz="Europe/London", hours=OFFICE,
                                       holidays=[date(2025, 12, 25)]) == cal
+
+
+def test_a_string_is_calendar_text_never_a_file_name(tmp_path):
+    """Text from a user must not make the server read one of its files."""
+    path = tmp_path / "closures.ics"
+    path.write_bytes(ics(MAINTENANCE))
+    with pytest.raises(ValueError, match="malformed iCalendar data"):
+        BusinessCalendar.from_ical(str(path), tz="Europe/London", hours=OFFICE)
 
 
 def test_the_dict_is_json_and_round_trips_with_closures_from_ical():

@@ -7,8 +7,8 @@ never Django and never another ``accord`` module. Nothing here reads the wall cl
 from .availability import AvailabilityResult, Outage, OutageShare, availability
 from .availability_graph import Leaf, Redundant, Series, measured_outages, modelled_availability
 from .calendar import BusinessCalendar
-from .clock_types import Action, ClockState, Segment, Transition
-from .clocks import Clock, compute_clocks, compute_ticket_clocks
+from .clock_types import Action, Clock, ClockState, Segment, Transition
+from .clocks import compute_clocks, compute_many, compute_ticket_clocks
 from .conditions import Condition
 from .events import Event, Holder, canonical, replay
 from .targets import TargetDefinition
@@ -33,6 +33,7 @@ __all__ = [
     "availability",
     "canonical",
     "compute_clocks",
+    "compute_many",
     "compute_ticket_clocks",
     "measured_outages",
     "modelled_availability",

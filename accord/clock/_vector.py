@@ -212,3 +212,42 @@ def due_many(cal, starts, seconds) -> np.ndarray:
 
 def _beyond(i: int):
     raise ValueError(f"due(starts[{i}], seconds[{i}]) falls beyond the year 2199")
+
+
+# --- integer µs in and out, for the clock engine --------------------------------------------
+
+
+def elapsed_us_many(cal, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Business µs in each [a[i], b[i]) (int64 µs in 1900-2199), 0 where b <= a."""
+    if cal._always or not len(a):
+        return np.maximum(b - a, 0)
+    tab = table(cal, int(min(a.min(), b.min())), int(max(a.max(), b.max())))
+    scratch, gather = np.empty_like(a), np.empty_like(a)
+    fa, fb = np.empty_like(a), np.empty_like(a)
+    tab.forward(a, scratch, gather, fa)
+    tab.forward(b, scratch, gather, fb)
+    fb -= fa
+    return np.maximum(fb, 0, out=fb)
+
+
+def due_us_many(cal, a: np.ndarray, need: np.ndarray) -> np.ndarray:
+    """The earliest t with ``elapsed_us(a[i], t) >= need[i]`` for each i (int64 µs);
+    ``MAX_US`` where that falls beyond 2199."""
+    if not len(a):
+        return a.copy()
+    if cal._always:
+        out = a + need
+    else:
+        tab = table(cal, int(a.min()), int(a.max()))
+        scratch, gather, v = np.empty_like(a), np.empty_like(a), np.empty_like(a)
+        tab = _reaching(cal, tab, int(tab.exact(np.array([a.max()]))[0]) + int(need.max()))
+        tab.forward(a, scratch, gather, v)
+        v += need
+        beyond = v > tab.total
+        if beyond.any():
+            v[beyond] = max(tab.total, 1)
+        out = np.empty_like(a)
+        tab.inverse(v, scratch, gather, out)
+        np.copyto(out, a, where=need == 0)
+        out[beyond] = MAX_US
+    return np.minimum(out, MAX_US, out=out)

@@ -110,34 +110,52 @@ class BusinessCalendar:
 
     def elapsed(self, start, end) -> float:
         """Business seconds in [start, end); 0.0 if end <= start."""
-        a, b = to_us(start, "start"), to_us(end, "end")
-        if b <= a:
-            return 0.0
-        if self._always:
-            return us_to_seconds(b - a)
-        total = 0
-        for x, y in self._walk(a):
-            if x >= b:
-                break
-            total += min(y, b) - max(x, a)
-        return us_to_seconds(total)
+        return us_to_seconds(self._elapsed_us(to_us(start, "start"), to_us(end, "end")))
 
     def due(self, start, seconds) -> datetime:
         """The earliest instant t (aware, UTC) with ``elapsed(start, t) >= seconds``.
 
         ``seconds`` (a number or a timedelta) is met to the microsecond, never early.
         """
-        a, left = to_us(start, "start"), seconds_to_us(seconds)
-        if left and self._always:
-            return self._checked(a + left, start, seconds)
-        if left:
-            for x, y in self._walk(a):
-                x = max(x, a)
-                if y - x >= left:
-                    return self._checked(x + left, start, seconds)
-                left -= y - x
-            return self._checked(MAX_US, start, seconds)
-        return from_us(a)
+        us = self._due_us(to_us(start, "start"), seconds_to_us(seconds))
+        if us is None:
+            raise ValueError(f"due({start!r}, {seconds!r}) falls beyond the year 2199")
+        return from_us(us)
+
+    def _elapsed_us(self, a: int, b: int) -> int:
+        """Business µs in [a, b) (instants in µs)."""
+        if b <= a:
+            return 0
+        if self._always:
+            return b - a
+        total = 0
+        for x, y in self._walk(a):
+            if x >= b:
+                break
+            total += min(y, b) - max(x, a)
+        return total
+
+    def _due_us(self, a: int, left: int) -> int | None:
+        """The earliest µs t with ``_elapsed_us(a, t) >= left``; None beyond 2199."""
+        if not left:
+            return a
+        if self._always:
+            return a + left if a + left < MAX_US else None
+        for x, y in self._walk(a):
+            x = max(x, a)
+            if y - x >= left:
+                return x + left if x + left < MAX_US else None
+            left -= y - x
+        return None
+
+    def _first_open_us(self, a: int, limit: int) -> int:
+        """The first instant at or after ``a`` (µs) at which the calendar is open, if that is
+        before ``limit``; else ``a``."""
+        if self._always:
+            return a
+        for x, _ in self._walk(a):
+            return max(x, a) if x < limit else a
+        return a
 
     def open_intervals(self, start, end):
         """Iterate the open intervals inside [start, end) as (start, end) aware UTC datetimes.
@@ -165,12 +183,6 @@ class BusinessCalendar:
             pending = [x, y]
         if pending:
             yield from_us(pending[0]), from_us(pending[1])
-
-    @staticmethod
-    def _checked(us, start, seconds):
-        if us >= MAX_US:
-            raise ValueError(f"due({start!r}, {seconds!r}) falls beyond the year 2199")
-        return from_us(us)
 
     def _walk(self, t0):
         """Open intervals (start, end) in µs, sorted, not overlapping, with end > t0.

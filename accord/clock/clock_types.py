@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import NamedTuple
@@ -48,17 +49,68 @@ class Segment(NamedTuple):
     seconds: float
 
 
+@dataclass(slots=True)
+class Clock:
+    """One target on one ticket for one cycle, as of ``now`` (or as it ended).
+
+    ``elapsed`` and ``paused`` are business seconds (since the last reset).
+    ``due_at`` is when the target runs out if the clock runs on without further
+    pauses from its last moment: for a running clock, the live due instant; for a
+    paused clock, the due instant if it resumed now; for an ended clock, as it stood
+    at the end; once the target is used up, the instant it was used up.
+    ``due_at`` is None if the calendar never opens long enough. An open clock (running
+    or paused) whose business time exceeds the target has state ``breached`` and no
+    ``stopped_at``. ``breached_at`` is the instant from which business time exceeded
+    the target: the due instant, or the next opening when that falls at closing time.
+    ``next_event_at`` is, for a running clock not yet breached, the next warning or
+    breach instant at or after ``now`` (the instant to recompute at); else None.
+    ``segments`` end at ``now`` for an open clock; ``attribution`` sums the running
+    segments per holder (None = unassigned).
+    """
+
+    target_id: str
+    ticket_id: str
+    cycle: int
+    state: ClockState
+    started_at: datetime
+    stopped_at: datetime | None
+    elapsed: float
+    paused: float
+    target: float
+    due_at: datetime | None
+    breached_at: datetime | None
+    percent: float
+    warnings: dict = field(default_factory=dict)
+    next_event_at: datetime | None = None
+    transitions: list = field(default_factory=list)
+    segments: list = field(default_factory=list)
+    attribution: dict = field(default_factory=dict)
+
+    def explain(self) -> list[str]:
+        """One human-readable line per transition."""
+        lines = []
+        for t in self.transitions:
+            line = f"{fmt_instant(t.at)} {t.action}"
+            if t.event_id:
+                line += f" by event {t.event_id}"
+            if t.reason:
+                line += f" ({t.reason})"
+            lines.append(line)
+        return lines
+
+
 def describe_change(event: Event, before: Mapping, after: Mapping) -> str:
-    """A short human reason for an event: what it changed, else its kind."""
+    """A short human reason for an event: what it changed, else its kind.
+    ``after`` is ``events.apply(before, event)``: only the fields the event sets can differ."""
     if event.kind == "created":
         return "created"
     changes = []
     for name in TICKET_FIELDS:
-        if before.get(name) != after.get(name):
+        if getattr(event, name) is not None and before.get(name) != after.get(name):
             value = after.get(name)
             changes.append(f"{name} cleared" if value is None else f"{name} became {value}")
-    for key in sorted(set(before) | set(after)):
-        if key.startswith(PAYLOAD_PREFIX) and before.get(key) != after.get(key):
+    for key in sorted(PAYLOAD_PREFIX + key for key in event.payload):
+        if before.get(key) != after.get(key):
             value = after.get(key)
             changes.append(f"{key} cleared" if value is None else f"{key} became {value}")
     kind = event.kind + (", public" if event.public else "")

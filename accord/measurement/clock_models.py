@@ -23,10 +23,16 @@ class Clock(models.Model):
     version of ``calendar`` the row was computed with; a higher version makes it stale.
     """
 
-    ticket = models.ForeignKey("measurement.Ticket", models.CASCADE, related_name="clocks")
-    target = models.ForeignKey(Target, models.CASCADE, related_name="+")
-    agreement = models.ForeignKey(Agreement, models.CASCADE, related_name="+")
-    version = models.ForeignKey(AgreementVersion, models.CASCADE, related_name="+")
+    # A cache of the engine's results, written only by ``clocks.store_rows`` with ids read
+    # in the same transaction: the references are not checked by the database (that check
+    # cost more than writing the row itself); Django still cascades deletes.
+    ticket = models.ForeignKey("measurement.Ticket", models.CASCADE, related_name="clocks",
+                               db_constraint=False)
+    target = models.ForeignKey(Target, models.CASCADE, related_name="+", db_constraint=False)
+    agreement = models.ForeignKey(Agreement, models.CASCADE, related_name="+",
+                                  db_constraint=False)
+    version = models.ForeignKey(AgreementVersion, models.CASCADE, related_name="+",
+                                db_constraint=False)
     kind = models.CharField(max_length=8, choices=AgreementKind.choices)
     metric = models.CharField(max_length=16)
     holder = models.CharField(max_length=150, blank=True,
@@ -47,7 +53,7 @@ class Clock(models.Model):
     segments = models.JSONField(default=list, blank=True)
     attribution = models.JSONField(default=dict, blank=True)
     calendar = models.ForeignKey(Calendar, models.SET_NULL, null=True, blank=True,
-                                 related_name="+")
+                                 related_name="+", db_constraint=False)
     calendar_version = models.PositiveIntegerField(default=0)
     computed_at = models.DateTimeField()
 

@@ -5,8 +5,8 @@ through the engine for every applied target (see ``applicability``) and upserts 
 (ticket, target, cycle): existing rows keep their ids (escalation records point at them),
 new cycles are inserted, cycles that no longer exist are deleted. Because the engine sorts
 and de-duplicates events, the stored result never depends on arrival order. A chunk's
-clocks come from ``accord.clock.bulk.compute_many``: simple histories take the engine's
-vectorized path, the rest the scalar engine (the results are the same).
+clocks come from ``accord.clock.compute_rows``, the engine's vectorized path, already in
+the form stored here (timelines as JSON text).
 
 A batch of tickets costs a fixed handful of queries: tickets, events, team and supplier
 names, existing clock ids, one insert, one update, one delete.
@@ -14,12 +14,10 @@ names, existing clock ids, one insert, one update, one delete.
 
 from collections import defaultdict
 from datetime import datetime
-from json.encoder import encode_basestring_ascii as _quote
 
 from accord.catalogue.models import Supplier, Team
-from accord.clock import Event
-from accord.clock.bulk import compute_many
-from accord.clock.events import TICKET_FIELDS, aware_utc
+from accord.clock.clocks import compute_rows
+from accord.clock.events import TICKET_FIELDS, aware_utc, stored_event
 
 from .applicability import Applicability, Applied
 from .choices import ClockState
@@ -74,7 +72,7 @@ def events_of(ticket_pks, histories=None) -> dict[int, list]:
             unknown.append(pk)
     for row in select_in(TicketEvent, EVENT_COLUMNS, "ticket", unknown):
         pk = row[0]
-        by_ticket[pk].append(Event(str(pk), row[1], row[2], *row[3:-1], payload=row[-1] or {}))
+        by_ticket[pk].append(stored_event(str(pk), *row[1:-1], row[-1] or {}))
     return by_ticket
 
 
@@ -126,8 +124,8 @@ def compute_chunk(chunk, now, histories, applicability) -> tuple[list[int], list
             owners.append((pk, {a.definition.id: a for a in targets}))
             items.append(([a.definition for a in targets], by_ticket[pk]))
     rows = []
-    for (pk, by_id), clocks in zip(owners, compute_many(items, now), strict=True):
-        rows.extend(clock_row(pk, by_id[c.target_id], c, now) for c in clocks)
+    for (pk, by_id), clocks in zip(owners, compute_rows(items, now), strict=True):
+        rows.extend(clock_row(pk, by_id[c[0]], c, now) for c in clocks)
     return [t[0] for t in tickets], rows
 
 
@@ -147,7 +145,7 @@ def _next_look(row, stored_next):
     if row[_STOPPED] is not None or row[_STATE] == ClockState.CANCELLED:
         return engine_next
     if stored_next is None:
-        if row[_WARNINGS] or row[_STATE] == ClockState.BREACHED:
+        if row[_WARNINGS] != "{}" or row[_STATE] == ClockState.BREACHED:
             return row[_COMPUTED]  # new and already past a threshold: look now
         return engine_next
     if engine_next is None:  # paused, or nothing left to warn about: keep only an overdue look
@@ -174,46 +172,12 @@ def store_rows(ticket_pks, rows) -> None:
         raise RuntimeError("clocks were stored by another writer meanwhile: recompute again")
 
 
-def _iso(at):
-    return at.isoformat() if at is not None else None
-
-
-def _holder(holder) -> str | None:
-    return str(holder) if holder is not None else None
-
-
-def clock_row(ticket_pk: int, applied: Applied, clock, now) -> tuple:
-    """An engine ``Clock`` as a CLOCK_COLUMNS tuple; timeline columns as ready JSON text."""
-    return (
-        ticket_pk, applied.target_id, applied.agreement_id, applied.version_id, applied.kind,
-        applied.metric, applied.holder, clock.cycle, str(clock.state), clock.started_at,
-        clock.stopped_at, clock.elapsed, clock.paused, clock.target, clock.due_at,
-        clock.breached_at, clock.percent,
-        {_percent(p): _iso(at) for p, at in clock.warnings.items()}, clock.next_event_at,
-        JSONText("[" + ",".join([
-            f'{{"at":"{t.at.isoformat()}","action":"{t.action}","event_id":'
-            f'{_text(t.event_id)},"reason":{_text(t.reason)}}}'
-            for t in clock.transitions]) + "]"),
-        JSONText("[" + ",".join([
-            f'{{"start":"{s.start.isoformat()}","end":"{s.end.isoformat()}","state":'
-            f'"{s.state}","holder":{_text(_holder(s.holder))},"seconds":{s.seconds!r}}}'
-            for s in clock.segments]) + "]"),
-        {_holder(h) or "unassigned": s for h, s in clock.attribution.items()},
-        applied.calendar_id, applied.calendar_version, now,
-    )
-
-
-def _text(value) -> str:
-    """A JSON string or null."""
-    return "null" if value is None else _quote(value)
-
-
-_PERCENTS: dict = {}
-
-
-def _percent(p) -> str:
-    """A warning percent as its JSON key ("75"), memoized."""
-    text = _PERCENTS.get(p)
-    if text is None:
-        text = _PERCENTS[p] = f"{p:g}"
-    return text
+def clock_row(ticket_pk: int, applied: Applied, clock: tuple, now) -> tuple:
+    """An engine clock (a ``compute_rows`` tuple) as a CLOCK_COLUMNS tuple."""
+    (_, cycle, state, started, stopped, elapsed, paused, target, due, breached, percent,
+     warnings, next_at, transitions, segments, attribution) = clock
+    return (ticket_pk, applied.target_id, applied.agreement_id, applied.version_id,
+            applied.kind, applied.metric, applied.holder, cycle, state, started, stopped,
+            elapsed, paused, target, due, breached, percent, JSONText(warnings), next_at,
+            JSONText(transitions), JSONText(segments), JSONText(attribution),
+            applied.calendar_id, applied.calendar_version, now)

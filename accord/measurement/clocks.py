@@ -70,7 +70,8 @@ def events_of(ticket_pks, histories=None) -> dict[int, list]:
             by_ticket[pk] = list(histories[pk])
         else:
             unknown.append(pk)
-    for row in select_in(TicketEvent, EVENT_COLUMNS, "ticket", unknown):
+    for row in select_in(TicketEvent, EVENT_COLUMNS, "ticket", unknown,
+                         empty_as_none=("payload",)):
         pk = row[0]
         by_ticket[pk].append(stored_event(str(pk), *row[1:-1], row[-1] or {}))
     return by_ticket

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from accord.clock import BusinessCalendar, Event, TargetDefinition, compute_ticket_clocks
 from accord.clock._measure import VectorCalc
-from accord.clock.clocks import ROW_FIELDS, compute_many, compute_rows
+from accord.clock.clocks import ROW_FIELDS, _jobs, compute_many, compute_rows
 
 from . import reference
 
@@ -159,6 +159,10 @@ def test_a_thousand_mixed_tickets_give_the_reference_clocks():
     clocks = check(histories, now)
     states = {str(c.state) for ticket in clocks for c in ticket}
     assert {"met", "breached", "running", "paused", "cancelled"} <= states
+    # both ways of measuring were exercised: a column at a time, and clock by clock
+    jobs, _ = _jobs([(TARGETS, events) for events in histories], now)
+    in_columns = sum(template.form is not None for _, template, _ in jobs)
+    assert in_columns > 1000 and len(jobs) - in_columns > 500
 
 
 def test_clocks_stopped_at_closing_time_or_on_a_holiday_give_the_reference_clocks():

@@ -30,7 +30,6 @@ NOW = -1  # the instant clocks are computed as of
 ZERO = None  # an op: the cycle's numbers restart from zero
 ENDED = "ended"  # a stopped cycle: met or breached, as its numbers decide
 _OPEN = (ClockState.RUNNING, ClockState.PAUSED)
-_RUNNING = ClockState.RUNNING
 _PAUSE_HOLDS = "pause condition holds"
 
 
@@ -38,7 +37,7 @@ class Template:
     """One clock in index space; ``_measure`` turns it into a ``Clock``."""
 
     __slots__ = ("number", "started", "stopped", "state", "mode", "open", "at", "ops",
-                 "transitions", "form")
+                 "transitions", "resets")
 
     def __init__(self, number, cycle: _Cycle, at):
         self.number = number
@@ -50,27 +49,7 @@ class Template:
         self.at = at
         self.ops = cycle.ops
         self.transitions = cycle.transitions
-        self.form = simple_form(self)
-
-
-def simple_form(tpl) -> tuple | None:
-    """(start step, stop step or NOW, holder step, open) when ``tpl`` is one running stretch
-    from its start event to its stop event or on to now; None for any other template."""
-    if len(tpl.ops) != 1 or tpl.ops[0] is None:
-        return None
-    start, end, mode, holder = tpl.ops[0]
-    if mode is not _RUNNING or start != tpl.started:
-        return None
-    t = tpl.transitions
-    if not (t[0][:3] == (start, Action.STARTED, start) and t[1] == 0):
-        return None
-    if (len(t) == 3 and tpl.state == ENDED and end == tpl.stopped != NOW
-            and t[2][:3] == (end, Action.STOPPED, end)):
-        return start, end, holder, False
-    if (len(t) == 2 and tpl.open and tpl.state is _RUNNING and tpl.mode is _RUNNING
-            and end == NOW and tpl.at == NOW):
-        return start, end, holder, True
-    return None
+        self.resets = ZERO in self.ops
 
 
 class _Cycle:

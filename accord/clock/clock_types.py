@@ -109,7 +109,7 @@ def describe_change(event: Event, before: Mapping, after: Mapping) -> str:
         if getattr(event, name) is not None and before.get(name) != after.get(name):
             value = after.get(name)
             changes.append(f"{name} cleared" if value is None else f"{name} became {value}")
-    for key in sorted(PAYLOAD_PREFIX + key for key in event.payload):
+    for key in sorted(PAYLOAD_PREFIX + key for key in event.payload) if event.payload else ():
         if before.get(key) != after.get(key):
             value = after.get(key)
             changes.append(f"{key} cleared" if value is None else f"{key} became {value}")

@@ -71,24 +71,25 @@ def compute_many(items, now: datetime, *, calc=None) -> list[list[Clock]]:
     return [[next(clocks) for _ in range(count)] for count in counts]
 
 
-def compute_rows(items, now: datetime) -> list[list[tuple]]:
+def compute_rows(items, now: datetime, *, min_group: int = 16) -> list[list[tuple]]:
     """Like ``compute_many``, but each clock as a tuple of ``ROW_FIELDS`` (instants as
     datetimes; warnings, transitions, segments and attribution as JSON text), the form a
-    store of clocks keeps: cheaper than building ``Clock`` objects."""
+    store of clocks keeps: cheaper than building ``Clock`` objects. Groups of at least
+    ``min_group`` alike clocks (one template, one target) are measured a column at a time."""
     now = aware_utc(now, "now")
     now_us = to_us(now, "now")
     jobs, counts = _jobs(items, now)
-    groups: dict[tuple, tuple] = {}  # the commonest clocks, a column at a time
-    rest = []
+    groups: dict[tuple, tuple] = {}
     for index, (spec, template, ticket) in enumerate(jobs):
-        if template.form is None:
-            rest.append(index)
-            continue
-        group = groups.get((id(spec), id(template)))
-        if group is None:
-            group = groups[(id(spec), id(template))] = (spec, template, [])
-        group[2].append((index, ticket))
-    rows = _columns.rows(groups.values(), now, now_us)
+        if not template.resets:
+            key = (id(spec), id(template))
+            group = groups.get(key)
+            if group is None:
+                group = groups[key] = (spec, template, [])
+            group[2].append((index, ticket))
+    large = [group for group in groups.values() if len(group[2]) >= min_group]
+    rows = _columns.rows(large, now, now_us)
+    rest = [index for index in range(len(jobs)) if index not in rows]
     works = _measure.measure([jobs[i] for i in rest], now_us, _measure.VectorCalc())
     rows.update(zip(rest, _measure.rows(works, now), strict=True))
     out, index = [], 0

@@ -113,8 +113,20 @@ class Event:
         for name in ("ticket_id", "timestamp", "kind"):
             if d.get(name) in (None, ""):
                 raise ValueError(f"{name}: required")
-        return cls(timestamp=_timestamp(d["timestamp"]), public=_public(d.get("public")),
-                   payload=_payload(d.get("payload")), **values)
+        timestamp = _timestamp(d["timestamp"])
+        public, payload = _public(d.get("public")), _payload(d.get("payload"))
+        kind = values["kind"]
+        if kind not in KIND_RANK:
+            raise ValueError(f"kind: unknown kind {kind!r} (expected one of {', '.join(KINDS)})")
+        get = values.get
+        # Everything __post_init__ checks is checked above: build it directly.
+        event = stored_event(values["ticket_id"], timestamp, kind, get("source", ""),
+                             get("event_id", ""), get("status"), get("priority"),
+                             get("impact"), get("urgency"), get("type"), get("service"),
+                             get("customer"), get("team"), get("supplier"), public, payload)
+        if not event.event_id:
+            object.__setattr__(event, "event_id", _content_id(event))
+        return event
 
     def to_dict(self) -> dict:
         """A JSON-able dict that ``from_dict`` reads back to an equal event."""

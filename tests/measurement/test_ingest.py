@@ -1,5 +1,6 @@
 """Event intake through the service: each item judged on its own, stored once."""
 
+import json
 import random
 
 import pytest
@@ -121,6 +122,21 @@ def test_a_bad_item_does_not_block_the_good_ones_and_leaves_no_trace(catalogue):
     assert not Ticket.objects.filter(ticket_id__in=["INC8", "INC9"]).exists()
     assert not Team.objects.filter(name="Brand New Team").exists()
     assert TicketEvent.objects.count() == 4
+
+
+def test_the_json_answer_is_the_result_as_json(catalogue):
+    items = story() + [
+        {"ticket_id": "INC9", "kind": "created", "timestamp": "2025-03-03T09:00:00+01:00",
+         "event_id": "naïve \"quoted\" ✓", "team": "Brand New Team"},
+        {"ticket_id": "INC8", "kind": "exploded", "timestamp": "2025-03-03T09:00:00Z"},
+        story()[0], ["not", "an", "event"],
+    ]
+
+    result = ingest_events(items, now=NOW)
+
+    assert json.loads(result.as_json()) == json.loads(json.dumps(result.as_dict()))
+    assert result.as_json() == json.dumps(result.as_dict(), separators=(",", ":"))
+    assert {r.status for r in result.results} == {"stored", "rejected", "duplicate"}
 
 
 @pytest.mark.parametrize("change, field, words", [

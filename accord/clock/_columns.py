@@ -97,9 +97,9 @@ class _Group:
                 self.next_at = np.where(warn, self.due(warn, self.at(tpl.at),
                                                        next_level - used), MAX_US)
             later = live & ~warn & (self.due_at < MAX_US)
-            if later.any():
-                self.next_at[later] = _first_open(self.cal, self.due_at[later],
-                                                  self.due_at[later] + _400_DAYS)
+            if later.any():  # the breach starts where business time next accrues
+                start = np.maximum(self.due_at, self.at(tpl.at))[later]
+                self.next_at[later] = _first_open(self.cal, start, start + _400_DAYS)
 
     def at(self, ref) -> np.ndarray:
         """The instants (µs) of a step of every ticket, or now."""

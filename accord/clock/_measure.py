@@ -161,7 +161,7 @@ class _Work:
 
     __slots__ = ("spec", "tpl", "ticket", "spans", "marks", "segments", "used", "paused",
                  "warnings", "crossed", "reached", "breaches", "breached", "due", "next",
-                 "next_open")
+                 "next_open", "at")
 
     def __init__(self, spec, tpl, ticket):
         self.spec, self.tpl, self.ticket = spec, tpl, ticket
@@ -202,7 +202,10 @@ def measure(jobs, now_us: int, calc) -> list[_Work]:
         if w.next is not None:
             w.next = dues[w.next]
         elif w.next_open and w.due is not None:
-            w.next = -1 - accrue.ask(cal, w.due, w.due + _400_DAYS)  # answered below
+            # the target is used up, or will be at ``due``: the breach starts where business
+            # time next accrues (after now: a resumed clock may have reached it long ago)
+            start = max(w.due, w.at)
+            w.next = -1 - accrue.ask(cal, start, start + _400_DAYS)  # answered below
         w.warnings = {p: dues[h] for p, h in w.warnings.items()}
         w.marks = {k: [(p, dues[h]) for p, h in mark] for k, mark in w.marks.items()}
     accrued = accrue.answer(calc.first_open)
@@ -259,7 +262,7 @@ def _walk(w: _Work, seconds, due: _Questions, now_us: int) -> None:
     w.due = w.next = None
     w.next_open = False
     us = w.ticket.us
-    at = now_us if tpl.at == NOW else us[tpl.at]
+    at = w.at = now_us if tpl.at == NOW else us[tpl.at]
     if used < target:
         stopped = tpl.stopped
         end = at if stopped is None else (now_us if stopped == NOW else us[stopped])

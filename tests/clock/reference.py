@@ -306,8 +306,9 @@ class _Machine:
             if cycle.next_warning < len(spec._thresholds):
                 level = spec._thresholds[cycle.next_warning][1]
                 next_at = _due(spec.calendar, at, (level - used) / 1e6)
-            elif due is not None:
-                next_at = _accrues_from(spec.calendar, due, due + timedelta(days=400))
+            elif due is not None:  # the breach starts where business time next accrues
+                start = max(due, at)
+                next_at = _accrues_from(spec.calendar, start, start + timedelta(days=400))
         transitions = cycle.transitions
         if record.since is not None:
             first = transitions[0]

@@ -69,6 +69,21 @@ def test_a_resumed_clock_can_breach_on_its_second_run():
     assert clock.breached_at == at("09:30", day=1)
 
 
+def test_a_resumed_clock_that_had_used_its_whole_target_breaches_from_the_reopening():
+    """Met with nothing to spare at 11:00, reopened the next day: the breach starts at
+    the reopening, the next instant business time accrues -- not back at 11:00."""
+    office = BusinessCalendar(tz="UTC", hours={d: [("08:00", "18:00")]
+                                               for d in ("mon", "tue", "wed", "thu", "fri")})
+    spec = TargetDefinition(id="r", metric="resolution", seconds=2 * 3600, calendar=office,
+                            reopen="resume")
+    events = REOPENED[:2] + [ev("e3", "18:00", "reopened", day=1, status="In Progress")]
+
+    clock, = compute_clocks(spec, events, at("19:00", day=1))
+
+    assert (clock.state, clock.elapsed, clock.due_at) == (ClockState.RUNNING, 7200, at("11:00"))
+    assert clock.next_event_at == at("08:00", day=2)  # Wednesday's opening, after now
+
+
 def test_while_reopened_the_resumed_clock_is_open_again():
     clocks = compute_clocks(target(reopen="resume"), REOPENED[:3], at("09:30", day=1))
 

@@ -58,6 +58,8 @@ _FALSE = {"false", "0", "no", "n", "f"}
 
 def aware_utc(value: datetime, name: str) -> datetime:
     """Return ``value`` in UTC; a naive or non-datetime value raises ValueError naming it."""
+    if value.__class__ is datetime and value.tzinfo is UTC:
+        return value
     if not isinstance(value, datetime):
         raise ValueError(f"{name}: expected a datetime, got {value!r}")
     if value.tzinfo is None or value.utcoffset() is None:
@@ -99,7 +101,7 @@ class Event:
     @classmethod
     def from_dict(cls, d: Mapping) -> Event:
         """Validate a JSON/CSV-shaped mapping; ValueError names the bad field."""
-        if not isinstance(d, Mapping):
+        if d.__class__ is not dict and not isinstance(d, Mapping):
             raise ValueError(f"event: expected an object, got {type(d).__name__}")
         values = {}
         for name, value in d.items():
@@ -225,7 +227,7 @@ def _payload(value) -> dict:
             value = json.loads(value)
         except ValueError:
             raise ValueError(f"payload: not valid JSON: {value!r}") from None
-    if not isinstance(value, Mapping):
+    if value.__class__ is not dict and not isinstance(value, Mapping):
         raise ValueError(f"payload: expected an object, got {value!r}")
     for key in value:
         if not isinstance(key, str) or not key:

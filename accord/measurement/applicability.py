@@ -12,7 +12,8 @@ while its supplier does not hold the ticket. Both start with the ticket, so thei
 time is the holder's business time only.
 
 One ``Applicability`` serves a whole recompute run: lookups are cached by (party, interval
-between version boundaries), definitions by (target, customer, service).
+between version boundaries), definitions by (target, customer, service), and the applied
+list itself by everything it depends on, so alike tickets share one list.
 """
 
 from bisect import bisect_right
@@ -67,11 +68,19 @@ class Applicability:
         self._bounds = sorted(bounds)
         # Teams and suppliers with a live OLA or UC at all: the others need no lookup.
         self._parties = {AgreementKind.OLA: set(), AgreementKind.UC: set()}
-        for kind, team, supplier in Agreement.objects.filter(
+        self.teams: dict[str, int] = {}  # name -> id of those teams
+        self.suppliers: dict[str, int] = {}  # and of those suppliers
+        for kind, team, supplier, team_name, supplier_name in Agreement.objects.filter(
                 kind__in=(AgreementKind.OLA, AgreementKind.UC), status__in=LIVE).values_list(
-                "kind", "team_id", "supplier_id"):
-            self._parties[kind].add(team if kind == AgreementKind.OLA else supplier)
+                "kind", "team_id", "supplier_id", "team__name", "supplier__name"):
+            if kind == AgreementKind.OLA:
+                self._parties[kind].add(team)
+                self.teams[team_name] = team
+            else:
+                self._parties[kind].add(supplier)
+                self.suppliers[supplier_name] = supplier
         self._sets: dict[tuple, list] = {}
+        self._applied: dict[tuple, list] = {}
         self._defs: dict[tuple, Applied] = {}
         self._objects: dict[tuple, object] = {}
 
@@ -90,6 +99,14 @@ class Applicability:
         if at is None:
             return []
         bucket = bisect_right(self._bounds, at)
+        key = (bucket, customer_id, service_id, tuple(team_ids), tuple(supplier_ids))
+        hit = self._applied.get(key)
+        if hit is None:
+            hit = self._applied[key] = self._applied_in(bucket, at, customer_id, service_id,
+                                                        team_ids, supplier_ids)
+        return hit
+
+    def _applied_in(self, bucket, at, customer_id, service_id, team_ids, supplier_ids):
         found: dict[int, Applied] = {}
         parties = [(AgreementKind.SLA, customer_id, service_id)]
         parties += [(AgreementKind.OLA, pk, service_id) for pk in team_ids]

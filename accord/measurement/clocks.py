@@ -12,10 +12,12 @@ A batch of tickets costs a fixed handful of queries: tickets, events, team and s
 names, existing clock ids, one insert, one update, one delete.
 """
 
+import queue
+import sys
+import threading
 from collections import defaultdict
 from datetime import datetime
 
-from accord.catalogue.models import Supplier, Team
 from accord.clock.clocks import compute_rows
 from accord.clock.events import TICKET_FIELDS, aware_utc, stored_event
 
@@ -44,20 +46,91 @@ CLOCK_COLUMNS = (
 
 
 def recompute_tickets(ticket_ids, now: datetime, *, histories: dict | None = None,
-                      applicability: Applicability | None = None) -> int:
+                      applicability: Applicability | None = None, beside=None) -> int:
     """Recompute and store the clocks of these tickets as of ``now``. ``histories`` maps
-    some ticket pks to their complete event lists (else events are read). Returns the
-    number of clock rows now stored for them."""
+    some ticket pks to their complete event lists (else events are read). ``beside`` (a
+    ``Beside``) has computed some of them already. Returns the number of clock rows now
+    stored for them."""
     now = aware_utc(now, "now")
-    ids = sorted(set(ticket_ids))
+    ids = set(ticket_ids)
     histories = histories or {}
     applicability = applicability or Applicability()
     stored = 0
     with gc_paused():
+        if beside is not None:
+            for ticket_pks, rows in beside.results():  # what it computed from whole histories
+                keep = {pk for pk in ticket_pks if pk in ids and pk in histories}
+                store_rows(sorted(keep), [row for row in rows if row[0] in keep], new=True)
+                stored += sum(row[0] in keep for row in rows)
+                ids -= keep
+        ids = sorted(ids)
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start:start + CHUNK]
             stored += _recompute_chunk(chunk, now, histories, applicability)
     return stored
+
+
+class Beside:
+    """Computes the clocks of new tickets on a thread while the caller goes on writing.
+
+    For tickets created by the caller's transaction with their whole history in hand:
+    everything read from the database is read here, on the caller's thread; the thread
+    then only computes (the engine, no database), chunk by chunk, while the caller's
+    connection waits for PostgreSQL to take the events -- waits that release the GIL. The
+    caller stores the chunks with ``recompute_tickets(..., beside=this)``, each COPY again
+    overlapping the computing of the next chunk.
+    """
+
+    CHUNK = 500
+
+    def __init__(self, tickets, histories: dict, now: datetime, applicability=None):
+        """``tickets``: (id, customer id, service id, opened_at) of each new ticket."""
+        applicability = applicability or Applicability()
+        tickets = sorted(tickets)
+        self.parts = [read_chunk([t[0] for t in part], histories, applicability, part)
+                      for part in (tickets[i:i + self.CHUNK]
+                                   for i in range(0, len(tickets), self.CHUNK))]
+        self.now = now
+        self.queue: queue.Queue = queue.Queue()
+        self.cancelled = self.done = False
+        # The caller now mostly waits on PostgreSQL, the GIL released; each time it comes
+        # back it would wait up to a whole switch interval for this thread to let go.
+        self.interval = sys.getswitchinterval()
+        sys.setswitchinterval(min(self.interval, 0.0005))
+        self.thread = threading.Thread(target=self._compute, name="accord-clocks-beside",
+                                       daemon=True)
+        self.thread.start()
+
+    def _compute(self):
+        try:
+            for ticket_pks, owners, items in self.parts:
+                if self.cancelled:
+                    break
+                self.queue.put((ticket_pks, rows_of(owners, items, self.now)))
+        except BaseException as exc:  # re-raised in the caller's thread
+            self.queue.put(exc)
+        finally:
+            self.queue.put(None)
+
+    def results(self):
+        """(ticket pks, their clock rows) per chunk, in order, as they are computed."""
+        while not self.done and (item := self.queue.get()) is not None:
+            if isinstance(item, BaseException):
+                self.done = True
+                self.thread.join()
+                sys.setswitchinterval(self.interval)
+                raise item
+            yield item
+        self.done = True
+        self.thread.join()
+        sys.setswitchinterval(self.interval)
+
+    def cancel(self) -> None:
+        """Stop computing and wait for the thread (what was taken stays taken)."""
+        self.cancelled = True
+        if not self.done:
+            for _ in self.results():
+                pass
 
 
 def events_of(ticket_pks, histories=None) -> dict[int, list]:
@@ -85,24 +158,18 @@ def holders(events) -> tuple[set[str], set[str]]:
 
 
 def applied_for(tickets, by_ticket, applicability) -> dict[int, list[Applied]]:
-    """Applied targets per ticket pk; ``tickets`` are (id, customer, service, opened_at)."""
-    team_names, supplier_names = set(), set()
-    held = {}
-    for pk, *_ in tickets:
-        held[pk] = holders(by_ticket.get(pk, ()))
-        team_names |= held[pk][0]
-        supplier_names |= held[pk][1]
-    team_ids = dict(Team.objects.filter(name__in=team_names).values_list("name", "pk")
-                    ) if team_names else {}
-    supplier_ids = dict(Supplier.objects.filter(name__in=supplier_names).values_list(
-        "name", "pk")) if supplier_names else {}
+    """Applied targets per ticket pk; ``tickets`` are (id, customer, service, opened_at).
+    Alike tickets get the same list object."""
+    teams, suppliers = applicability.teams, applicability.suppliers  # those with agreements
     result = {}
     for pk, customer, service, opened_at in tickets:
-        teams, suppliers = held[pk]
-        result[pk] = applicability.applied(
-            opened_at, customer_id=customer, service_id=service,
-            team_ids=sorted(team_ids[n] for n in teams if n in team_ids),
-            supplier_ids=sorted(supplier_ids[n] for n in suppliers if n in supplier_ids))
+        team_ids, supplier_ids = (), ()
+        if teams or suppliers:
+            held_teams, held_suppliers = holders(by_ticket.get(pk, ()))
+            team_ids = sorted(teams[n] for n in held_teams if n in teams)
+            supplier_ids = sorted(suppliers[n] for n in held_suppliers if n in suppliers)
+        result[pk] = applicability.applied(opened_at, customer_id=customer, service_id=service,
+                                           team_ids=team_ids, supplier_ids=supplier_ids)
     return result
 
 
@@ -115,19 +182,38 @@ def _recompute_chunk(chunk, now, histories, applicability) -> int:
 def compute_chunk(chunk, now, histories, applicability) -> tuple[list[int], list[tuple]]:
     """Read and compute (writing nothing) the clocks of the tickets ``chunk``: the pks of
     those that exist and their clock rows, ready for ``store_rows``."""
-    tickets = sorted(select_in(Ticket, TICKET_READ, "id", chunk))
+    ticket_pks, owners, items = read_chunk(chunk, histories, applicability)
+    return ticket_pks, rows_of(owners, items, now)
+
+
+def read_chunk(chunk, histories, applicability, tickets=None) -> tuple[list[int], list, list]:
+    """What computing the clocks of the tickets ``chunk`` needs from the database: the pks
+    of those that exist, and per ticket with targets and events, its applied targets by
+    definition id and its (definitions, events) for the engine. ``tickets`` may give their
+    TICKET_READ values (for tickets not yet written)."""
+    if tickets is None:
+        tickets = select_in(Ticket, TICKET_READ, "id", chunk)
+    tickets = sorted(tickets)
     by_ticket = events_of([t[0] for t in tickets], histories)
     applied = applied_for(tickets, by_ticket, applicability)
     owners, items = [], []
+    shaped: dict[int, tuple] = {}  # per applied list: (targets by definition id, definitions)
     for pk, *_ in tickets:
         targets = applied[pk]
         if targets and by_ticket.get(pk):
-            owners.append((pk, {a.definition.id: a for a in targets}))
-            items.append(([a.definition for a in targets], by_ticket[pk]))
+            by_id, definitions = shaped.get(id(targets)) or shaped.setdefault(id(targets), (
+                {a.definition.id: a for a in targets}, [a.definition for a in targets]))
+            owners.append((pk, by_id))
+            items.append((definitions, by_ticket[pk]))
+    return [t[0] for t in tickets], owners, items
+
+
+def rows_of(owners, items, now) -> list[tuple]:
+    """The clock rows of ``read_chunk``'s tickets: the engine's work, no database."""
     rows = []
     for (pk, by_id), clocks in zip(owners, compute_rows(items, now), strict=True):
         rows.extend(clock_row(pk, by_id[c[0]], c, now) for c in clocks)
-    return [t[0] for t in tickets], rows
+    return rows
 
 
 _STATE, _STOPPED, _WARNINGS, _NEXT, _COMPUTED = (CLOCK_COLUMNS.index(name) for name in (
@@ -154,9 +240,10 @@ def _next_look(row, stored_next):
     return min(stored_next, engine_next)
 
 
-def store_rows(ticket_pks, rows) -> None:
-    """Upsert ``rows`` (CLOCK_COLUMNS tuples) as the complete clocks of ``ticket_pks``."""
-    existing = {(t, g, c): (pk, nxt) for pk, t, g, c, nxt in select_in(
+def store_rows(ticket_pks, rows, *, new: bool = False) -> None:
+    """Upsert ``rows`` (CLOCK_COLUMNS tuples) as the complete clocks of ``ticket_pks``;
+    ``new`` tickets were created in this transaction and have no clocks yet."""
+    existing = {} if new else {(t, g, c): (pk, nxt) for pk, t, g, c, nxt in select_in(
         Clock, ("id", "ticket", "target", "cycle", "next_event_at"), "ticket", ticket_pks)}
     updates, inserts = [], []
     for row in rows:

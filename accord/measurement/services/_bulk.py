@@ -10,6 +10,7 @@ import gc
 import json
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from operator import itemgetter
 
 from django.db import IntegrityError, connection, models, transaction
 
@@ -28,7 +29,23 @@ def gc_paused():
             gc.enable()
 
 
-_json = json.JSONEncoder(separators=(",", ":"), check_circular=False).encode
+def _json_encoder():
+    """Compact JSON text of a value: the json module's C encoder called directly, twice as
+    fast as ``JSONEncoder.encode`` for the small objects written here by the thousand."""
+    encode = json.JSONEncoder(separators=(",", ":"), check_circular=False).encode
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # no C accelerator in this Python
+        return encode
+
+    def default(value):
+        raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+    chunks = make(None, default, json.encoder.encode_basestring_ascii, None, ":", ",",
+                  False, False, True)
+    return lambda value: "".join(chunks(value, 0))
+
+
+_json = _json_encoder()
 
 
 class JSONText(str):
@@ -74,13 +91,15 @@ def _binary_rows(model, names, rows):
             row[i] is None or row[i].__class__ is JSONText
             for row in rows for i, _ in json_columns):
         return rows  # json columns, all of them already encoded
+    empty = {version: version + "{}" for _, version in json_columns}
     out = []
     for row in rows:
         row = list(row)
         for i, version in json_columns:
             value = row[i]
             if value is not None:
-                row[i] = version + (value if value.__class__ is JSONText else _json(value))
+                row[i] = (empty[version] if value == {} else
+                          version + (value if value.__class__ is JSONText else _json(value)))
         out.append(row)
     return out
 
@@ -227,13 +246,12 @@ def without_null_columns(model, names, rows) -> tuple[tuple, list]:
     and a batch sends less (most events set only a few fields)."""
     if not rows:
         return tuple(names), rows
-    columns = list(zip(*rows, strict=True))
-    keep = [i for i, (name, values) in enumerate(zip(names, columns, strict=True))
-            if not model._meta.get_field(name).null or any(v is not None for v in values)]
+    keep = [i for i, name in enumerate(names)
+            if not model._meta.get_field(name).null or any(row[i] is not None for row in rows)]
     if len(keep) == len(names):
         return tuple(names), rows
-    return (tuple(names[i] for i in keep),
-            list(zip(*(columns[i] for i in keep), strict=True)))
+    pick = itemgetter(*keep) if len(keep) > 1 else lambda row: (row[keep[0]],)
+    return tuple(names[i] for i in keep), list(map(pick, rows))
 
 
 def insert_ignoring_conflicts(model, names, rows) -> bool:
@@ -284,11 +302,10 @@ def allocate_ids(model, count: int) -> list[int] | None:
     inserted by COPY with known ids. None on other databases."""
     if connection.vendor != "postgresql" or not count:
         return None
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) "
-                       "FROM generate_series(1, %s)",
-                       [model._meta.db_table, model._meta.pk.column, count])
-        return [row[0] for row in cursor.fetchall()]
+    rows = fetch_binary("SELECT nextval(pg_get_serial_sequence(%s, %s)) "
+                        "FROM generate_series(1, %s)",
+                        [model._meta.db_table, model._meta.pk.column, count])
+    return [row[0] for row in rows]
 
 
 def update_by_pk(model, names, rows) -> None:

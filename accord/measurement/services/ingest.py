@@ -25,6 +25,7 @@ from accord.accounts.services import record_change
 from accord.clock.events import Event, aware_utc
 
 from ..choices import IngestStatus
+from ..clocks import Beside
 from ..models import CATALOGUE_FIELDS, Source, Ticket, TicketEvent
 from ._bulk import (
     allocate_ids,
@@ -36,6 +37,7 @@ from ._bulk import (
 )
 from .tickets import TICKET_COLUMNS, ticket_row, tickets_changed
 
+COMPUTE_BESIDE = True  # new tickets' clocks computed on a thread while events are written
 _EVENT_FIELDS = ("source", "event_id", "ticket_id", "timestamp", "kind", "status", "priority",
                  "impact", "urgency", "type", *CATALOGUE_FIELDS, "public", "payload")
 _MAX_LENGTH = tuple({f.name: f.max_length for f in TicketEvent._meta.fields
@@ -43,6 +45,7 @@ _MAX_LENGTH = tuple({f.name: f.max_length for f in TicketEvent._meta.fields
                     ) + (("ticket_id", 128),)
 _compact = json.JSONEncoder(separators=(",", ":")).encode
 _texts = attrgetter(*(name for name, _ in _MAX_LENGTH))
+_SHORTEST = min(limit for _, limit in _MAX_LENGTH)
 
 
 @dataclass(slots=True)
@@ -160,20 +163,28 @@ def _ingest(items, now, user, create_missing, source_defaults, clocks) -> Ingest
     result = IngestResult(results)
     if candidates:
         with transaction.atomic():
-            stored = _store_new(candidates, results, now, known, user)
-            if stored:
-                result.ticket_ids, histories, by_source = stored
-                _ensure_sources(set(by_source), sources, now)
-                tickets_changed(result.ticket_ids, now, histories=histories,
-                                fresh=histories.keys(), clocks=clocks)
-                _audit(user, sources, by_source, result)
+            beside = []  # clocks of the tickets created here, computed while events are written
+            try:
+                stored = _store_new(candidates, results, now, known, user,
+                                    beside if clocks else None)
+                if stored:
+                    result.ticket_ids, histories, by_source = stored
+                    _ensure_sources(set(by_source), sources, now)
+                    tickets_changed(result.ticket_ids, now, histories=histories,
+                                    fresh=histories.keys(), clocks=clocks,
+                                    beside=beside[0] if beside else None)
+                    _audit(user, sources, by_source, result)
+            finally:
+                if beside:
+                    beside[0].cancel()  # a no-op once its results were taken
     return result
 
 
-def _store_new(candidates, results, now, known, user):
+def _store_new(candidates, results, now, known, user, beside=None):
     """Store the candidates that are not stored yet; mark the others duplicates in
     ``results``. Returns (ticket ids, histories of the tickets created here, number stored
-    per source), or None when nothing was new."""
+    per source), or None when nothing was new. On PostgreSQL, a ``beside`` list receives a
+    ``clocks.Beside`` computing the clocks of the tickets created here meanwhile."""
     postgres = connection.vendor == "postgresql"
     if not postgres:  # SQLite holds the write lock from here on: look them up first
         stored = _stored_keys(e for _, e in candidates)
@@ -187,14 +198,27 @@ def _store_new(candidates, results, now, known, user):
     batch = defaultdict(list)
     for _, event in candidates:
         batch[(event.source, event.ticket_id)].append(event)
-    pks, created = _ticket_pks(batch, known)
-    rows = [
-        (pks[(e.source, e.ticket_id)], e.source, e.event_id, e.timestamp, e.kind, e.status,
-         e.priority, e.impact, e.urgency, e.type, e.service, e.customer, e.team, e.supplier,
-         e.public, e.payload, now)
-        for _, e in candidates
-    ]
-    names, rows = without_null_columns(TicketEvent, _INSERT_COLUMNS, rows)
+    pks, created, ticket_rows = _ticket_pks(batch, known)
+
+    def event_rows():
+        rows = [
+            (pks[(e.source, e.ticket_id)], e.source, e.event_id, e.timestamp, e.kind,
+             e.status, e.priority, e.impact, e.urgency, e.type, e.service, e.customer, e.team,
+             e.supplier, e.public, e.payload, now)
+            for _, e in candidates
+        ]
+        return without_null_columns(TicketEvent, _INSERT_COLUMNS, rows)
+
+    names, rows = event_rows()
+    if beside is not None and created and postgres and COMPUTE_BESIDE:
+        # All the Python work is done; while PostgreSQL takes the tickets and events, a
+        # thread computes the new tickets' clocks.
+        read = [(pk, row[_CUSTOMER], row[_SERVICE], row[_OPENED]) for pk, row in ticket_rows]
+        beside.append(Beside(read, {pk: batch[key] for key, pk in created.items()}, now))
+    if ticket_rows and not _insert_tickets(ticket_rows, created, pks, batch):
+        if beside:
+            beside.pop().cancel()  # someone created some of them meanwhile: no speculation
+        names, rows = event_rows()
     if postgres:  # the insert itself tells which events were new
         new = insert_returning(TicketEvent, names, rows, ("source", "event_id"))
         new = {(e.source, e.event_id) for _, e in candidates} if new is None else set(new)
@@ -230,9 +254,11 @@ def _parse(item, defaults: Mapping | None) -> Event:
             if missing:
                 item = {**item, **missing}
         event = Event.from_dict(item)
-    for (name, limit), value in zip(_MAX_LENGTH, _texts(event), strict=True):
-        if value is not None and len(value) > limit:
-            raise ValueError(f"{name}: longer than {limit} characters")
+    texts = _texts(event)
+    if max(map(len, filter(None, texts)), default=0) > _SHORTEST:
+        for (name, limit), value in zip(_MAX_LENGTH, texts, strict=True):
+            if value is not None and len(value) > limit:
+                raise ValueError(f"{name}: longer than {limit} characters")
     return event
 
 
@@ -314,35 +340,51 @@ _INSERT_COLUMNS = ("ticket", "source", "event_id", "timestamp", "kind", "status"
                   "received_at")
 
 
-def _ticket_pks(batch: dict, known) -> tuple[dict, dict]:
-    """pk of each (source, ticket_id) of ``batch``; missing tickets are created from their
-    events in the batch. Also returns the {key: pk} of the tickets created here."""
-    def lookup(wanted):
-        found = {}
-        for source, ids in _by_source(wanted).items():
-            rows = select_in(Ticket, ["ticket_id", "id"], "ticket_id", ids, source=source)
-            found.update(((source, ticket_id), pk) for ticket_id, pk in rows)
-        return found
+_TICKET_INSERT = ("id", "source", "ticket_id", *TICKET_COLUMNS)
+_CUSTOMER, _SERVICE, _OPENED = (_TICKET_INSERT.index(name)
+                                for name in ("customer", "service", "opened_at"))
 
-    pks = lookup(batch)
+
+def _lookup_tickets(wanted) -> dict:
+    found = {}
+    for source, ids in _by_source(wanted).items():
+        rows = select_in(Ticket, ["ticket_id", "id"], "ticket_id", ids, source=source)
+        found.update(((source, ticket_id), pk) for ticket_id, pk in rows)
+    return found
+
+
+def _ticket_pks(batch: dict, known) -> tuple[dict, dict, list]:
+    """pk of each (source, ticket_id) of ``batch``, the {key: pk} of the tickets missing,
+    and the rows (pk, insert row) that create them from their events in the batch (pks
+    allocated up front on PostgreSQL; on SQLite the missing ones are created here)."""
+    pks = _lookup_tickets(batch)
     missing = sorted(batch.keys() - pks.keys())
     if not missing:
-        return pks, {}
+        return pks, {}, []
     maps = {name: known[name] for name in CATALOGUE_FIELDS}
     rows = [(*key, *ticket_row(Ticket.fold(batch[key]), maps)) for key in missing]
     ids = allocate_ids(Ticket, len(missing))
-    if ids is None:
-        all_new = insert_ignoring_conflicts(Ticket, ("source", "ticket_id", *TICKET_COLUMNS),
-                                            rows)
-        created = lookup(missing)
-    else:  # PostgreSQL: the ids are known up front, no lookup afterwards
-        all_new = insert_ignoring_conflicts(
-            Ticket, ("id", "source", "ticket_id", *TICKET_COLUMNS),
-            [(pk, *row) for pk, row in zip(ids, rows, strict=True)])
-        created = dict(zip(missing, ids, strict=True)) if all_new else lookup(missing)
+    if ids is None:  # SQLite: insert now, then look their ids up
+        all_new = insert_ignoring_conflicts(Ticket, _TICKET_INSERT[1:], rows)
+        created = _lookup_tickets(missing)
+        pks.update(created)
+        # If someone else created one of them meanwhile, refresh them all from the database.
+        return pks, created if all_new else {}, []
+    created = dict(zip(missing, ids, strict=True))
     pks.update(created)
-    # If someone else created one of them meanwhile, refresh them all from the database.
-    return pks, created if all_new else {}
+    return pks, created, [(pk, (pk, *row)) for pk, row in zip(ids, rows, strict=True)]
+
+
+def _insert_tickets(ticket_rows, created, pks, batch) -> bool:
+    """PostgreSQL: insert the rows ``_ticket_pks`` made. False if someone else created some
+    of these tickets meanwhile: then ``created`` is emptied and ``pks`` refreshed from the
+    database (their fields are re-derived from all their events later)."""
+    if insert_ignoring_conflicts(Ticket, _TICKET_INSERT, [row for _, row in ticket_rows]):
+        return True
+    missing = list(created)
+    created.clear()
+    pks.update(_lookup_tickets(missing))
+    return False
 
 
 def _ensure_sources(names: set[str], sources: dict[str, Source], now: datetime) -> None:

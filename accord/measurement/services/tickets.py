@@ -20,7 +20,7 @@ _Row = namedtuple("_Row", ("ticket", *_EVENT_COLUMNS[1:]))
 
 
 def tickets_changed(ticket_ids, now: datetime, *, histories: dict | None = None,
-                    fresh=frozenset(), clocks: bool = True) -> None:
+                    fresh=frozenset(), clocks: bool = True, beside=None) -> None:
     """Called after events of ``ticket_ids`` were stored, inside the same transaction.
 
     The one hook for everything derived from events: it refreshes the tickets' fields and
@@ -28,11 +28,12 @@ def tickets_changed(ticket_ids, now: datetime, *, histories: dict | None = None,
     complete list of events (objects with TicketEvent's attributes, e.g. ``clock.Event``)
     when the caller has them in hand; the rest are read from the database. ``fresh`` tickets
     were created by the caller with fields already derived from their ``histories``.
-    ``clocks=False`` skips the clocks: the caller recomputes them later.
+    ``clocks=False`` skips the clocks: the caller recomputes them later. ``beside`` (a
+    ``clocks.Beside``) has computed the clocks of some fresh tickets meanwhile.
     """
     refresh_tickets(set(ticket_ids) - set(fresh), histories=histories)
     if clocks:
-        recompute_tickets(ticket_ids, now, histories=histories)
+        recompute_tickets(ticket_ids, now, histories=histories, beside=beside)
 
 
 def refresh_tickets(ticket_ids, *, histories: dict | None = None) -> int:

@@ -39,14 +39,16 @@ class Clock(models.Model):
 
     # A cache of the engine's results, written only by ``clocks.store_rows`` with ids read
     # in the same transaction: the references are not checked by the database (that check
-    # cost more than writing the row itself); Django still cascades deletes.
+    # cost more than writing the row itself); Django still cascades deletes. Nor does each
+    # get an index of its own: the composite indexes below lead with them.
     ticket = models.ForeignKey("measurement.Ticket", models.CASCADE, related_name="clocks",
-                               db_constraint=False)
-    target = models.ForeignKey(Target, models.CASCADE, related_name="+", db_constraint=False)
+                               db_constraint=False, db_index=False)
+    target = models.ForeignKey(Target, models.CASCADE, related_name="+", db_constraint=False,
+                               db_index=False)
     agreement = models.ForeignKey(Agreement, models.CASCADE, related_name="+",
-                                  db_constraint=False)
+                                  db_constraint=False, db_index=False)
     version = models.ForeignKey(AgreementVersion, models.CASCADE, related_name="+",
-                                db_constraint=False)
+                                db_constraint=False, db_index=False)
     kind = models.CharField(max_length=8, choices=AgreementKind.choices)
     metric = models.CharField(max_length=16)
     holder = models.CharField(max_length=150, blank=True,
@@ -67,7 +69,7 @@ class Clock(models.Model):
     segments = JSONTextField(default=list, blank=True)
     attribution = JSONTextField(default=dict, blank=True)
     calendar = models.ForeignKey(Calendar, models.SET_NULL, null=True, blank=True,
-                                 related_name="+", db_constraint=False)
+                                 related_name="+", db_constraint=False, db_index=False)
     calendar_version = models.PositiveIntegerField(default=0)
     computed_at = models.DateTimeField()
 
@@ -84,6 +86,8 @@ class Clock(models.Model):
             models.Index(fields=["state", "started_at"], name="clock_state_started"),
             models.Index(fields=["agreement", "started_at"], name="clock_agreement_started"),
             models.Index(fields=["calendar", "calendar_version"], name="clock_calendar"),
+            # Breach prediction: the latest finished clocks of a target.
+            models.Index(fields=["target", "stopped_at"], name="clock_target_stopped"),
         ]
 
     def __str__(self):

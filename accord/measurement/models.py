@@ -18,6 +18,7 @@ from .choices import EventKind, TicketStage
 CATALOGUE_FIELDS = {"service": Service, "customer": Customer, "team": Team, "supplier": Supplier}
 TEXT_FIELDS = tuple(f for f in TICKET_FIELDS if f not in CATALOGUE_FIELDS)
 _ticket_fields = attrgetter(*TICKET_FIELDS)
+_LIFECYCLE = frozenset(("created", "reopened", "resolved", "closed"))  # kinds that move it
 
 
 class Source(models.Model):
@@ -92,19 +93,20 @@ class Ticket(models.Model):
         ordered = sorted(events, key=lambda e: (e.timestamp, KIND_RANK[e.kind], e.source,
                                                 e.event_id))
         for event in ordered:
-            for name, value in zip(TICKET_FIELDS, _ticket_fields(event), strict=True):
-                if value is None:
-                    continue
-                if value == "":
-                    state.pop(name, None)
-                else:
-                    state[name] = value
-            for key, value in (event.payload or {}).items():
-                if value is None:
-                    payload.pop(key, None)
-                else:
-                    payload[key] = value
-            _lifecycle(derived, event)
+            for name, value in zip(TICKET_FIELDS, _ticket_fields(event)):  # noqa: B905
+                if value is not None:
+                    if value:
+                        state[name] = value
+                    else:  # "" clears it
+                        state.pop(name, None)
+            if event.payload:
+                for key, value in event.payload.items():
+                    if value is None:
+                        payload.pop(key, None)
+                    else:
+                        payload[key] = value
+            if event.kind in _LIFECYCLE:
+                _lifecycle(derived, event)
         derived["event_count"] = len(ordered)
         derived["last_event_at"] = ordered[-1].timestamp if ordered else None
         if derived["opened_at"] is None and ordered:

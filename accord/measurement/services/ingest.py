@@ -138,10 +138,10 @@ def _ingest(items, now, user, create_missing, source_defaults, clocks) -> Ingest
 
     sources = {s.name: s for s in Source.objects.filter(
         name__in={e.source for e in events.values()})}
-    known = _known_names(events.values())
+    known, unknown = _known_names(events.values())
     creating = {name: create_missing or getattr(sources.get(name), "create_missing", False)
                 for name in {e.source for e in events.values()}}
-    if not all(creating.values()):
+    if unknown and not all(creating.values()):
         for i, event in list(events.items()):
             errors = [] if creating[event.source] else _unknown_names(event, known)
             if errors:
@@ -278,14 +278,16 @@ def _rejected(index: int, item, errors: list[dict]) -> ItemResult:
                       else None, errors)
 
 
-def _known_names(events) -> dict[str, dict[str, int]]:
-    """name -> pk for each catalogue kind, for the names these events use."""
-    known = {}
+def _known_names(events) -> tuple[dict[str, dict[str, int]], bool]:
+    """name -> pk for each catalogue kind, for the names these events use; and whether
+    some of those names are unknown."""
+    known, unknown = {}, False
     for name, model in CATALOGUE_FIELDS.items():
         wanted = {getattr(e, name) for e in events} - {None, ""}
         known[name] = dict(model.objects.filter(name__in=wanted).values_list("name", "pk")
                            ) if wanted else {}
-    return known
+        unknown = unknown or bool(wanted - known[name].keys())
+    return known, unknown
 
 
 def _unknown_names(event: Event, known) -> list[dict]:

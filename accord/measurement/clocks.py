@@ -93,10 +93,7 @@ class Beside:
         self.now = now
         self.queue: queue.Queue = queue.Queue()
         self.cancelled = self.done = False
-        # The caller now mostly waits on PostgreSQL, the GIL released; each time it comes
-        # back it would wait up to a whole switch interval for this thread to let go.
-        self.interval = sys.getswitchinterval()
-        sys.setswitchinterval(min(self.interval, 0.0005))
+        _short_switches(True)
         self.thread = threading.Thread(target=self._compute, name="accord-clocks-beside",
                                        daemon=True)
         self.thread.start()
@@ -116,14 +113,16 @@ class Beside:
         """(ticket pks, their clock rows) per chunk, in order, as they are computed."""
         while not self.done and (item := self.queue.get()) is not None:
             if isinstance(item, BaseException):
-                self.done = True
-                self.thread.join()
-                sys.setswitchinterval(self.interval)
+                self._finish()
                 raise item
             yield item
-        self.done = True
-        self.thread.join()
-        sys.setswitchinterval(self.interval)
+        self._finish()
+
+    def _finish(self) -> None:
+        if not self.done:
+            self.done = True
+            self.thread.join()
+            _short_switches(False)
 
     def cancel(self) -> None:
         """Stop computing and wait for the thread (what was taken stays taken)."""
@@ -177,6 +176,28 @@ def _recompute_chunk(chunk, now, histories, applicability) -> int:
     ticket_pks, rows = compute_chunk(chunk, now, histories, applicability)
     store_rows(ticket_pks, rows)
     return len(rows)
+
+
+_switching = threading.Lock()
+_computing_beside = 0
+_normal_interval = sys.getswitchinterval()
+
+
+def _short_switches(on: bool) -> None:
+    """While a ``Beside`` computes, the thread that writes mostly waits on PostgreSQL with
+    the GIL released; each time it comes back it would wait up to a whole switch interval
+    (5 ms) for the computing thread to let go. So the interval is short meanwhile."""
+    global _computing_beside, _normal_interval
+    with _switching:
+        if on:
+            if not _computing_beside:
+                _normal_interval = sys.getswitchinterval()
+                sys.setswitchinterval(min(_normal_interval, 0.0005))
+            _computing_beside += 1
+        else:
+            _computing_beside -= 1
+            if not _computing_beside:
+                sys.setswitchinterval(_normal_interval)
 
 
 def compute_chunk(chunk, now, histories, applicability) -> tuple[list[int], list[tuple]]:

@@ -4,6 +4,7 @@
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 
 from accord.catalogue import calendars
 from accord.measurement.models import Clock
@@ -88,3 +89,92 @@ def test_a_calendar_change_recomputes_the_clocks_measured_in_it(world, admin_use
     assert clock.elapsed_seconds == 9 * HOUR
     office.refresh_from_db()
     assert clock.calendar_version == office.version == 2
+
+
+def many_stories(count, start=0):
+    """``count`` tickets over a week: a third paused and handed to the second line, a third
+    with a supplier in between, the rest plain; P1 and P3 in turn; some still open."""
+    events = []
+    for n in range(start, start + count):
+        day, hour, ticket = 3 + n % 5, 8 + n % 9, f"BULK{n}"
+        at = f"2025-03-{day:02d}T{hour:02d}"
+        events.append(opened(f"{at}:{n % 60:02d}", ticket, priority=("P1", "P3")[n % 2]))
+        if n % 3 == 0:
+            events += [event(2, f"{at}:59", "status_changed", ticket,
+                             status="Waiting for customer"),
+                       event(3, f"2025-03-{day:02d}T{hour + 2:02d}:00", "updated", ticket,
+                             status="In Progress", team="Second Line")]
+        elif n % 3 == 1:
+            events += [event(2, f"{at}:59", "updated", ticket, supplier="Vendor Co"),
+                       event(3, f"2025-03-{day:02d}T{hour + 3:02d}:00", "updated", ticket,
+                             supplier="")]
+        if n % 4:
+            events.append(event(9, f"2025-03-{day:02d}T{hour + 5:02d}:00", "resolved", ticket,
+                                status="Resolved"))
+    return events
+
+
+def every_stored() -> dict:
+    """Every stored clock by (ticket, target, cycle), as ``stored`` shows one."""
+    return {(c.ticket.ticket_id, c.target_id, c.cycle): (
+        c.kind, c.holder, c.state, c.started_at, c.stopped_at, c.elapsed_seconds,
+        c.paused_seconds, c.due_at, c.breached_at, c.percent, c.warnings, c.next_event_at,
+        c.transitions, c.segments, c.attribution) for c in Clock.objects.select_related("ticket")}
+
+
+def test_a_large_batch_of_new_tickets_stores_what_a_recompute_would(world, monkeypatch):
+    """Intake computes new tickets' clocks while it writes (on PostgreSQL, on a second
+    thread, chunk by chunk; alike clocks a column at a time): the result is the engine's."""
+    from accord.measurement.services import ingest
+
+    made = []
+
+    class Recording(ingest.Beside):
+        def __init__(self, *args, **kwargs):
+            made.append(self)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(ingest, "Beside", Recording)
+    ingest_events(many_stories(1200), now=NOW)
+    after_intake = every_stored()
+    Clock.objects.all().delete()
+
+    recompute(NOW)
+
+    assert every_stored() == after_intake
+    assert len(after_intake) > 1500
+    assert {row[0] for row in after_intake.values()} == {"sla", "ola", "uc"}
+    assert len(made) == (1 if connection.vendor == "postgresql" else 0)
+
+
+def test_tickets_created_meanwhile_by_another_writer_get_the_events(world, monkeypatch):
+    """Between looking tickets up and creating them, another request created one: its
+    events go to that ticket, and every clock is still the engine's."""
+    from accord.measurement.models import Ticket
+    from accord.measurement.services import ingest
+
+    look_up = ingest._lookup_tickets
+    calls = []
+
+    def meanwhile(wanted):
+        found = look_up(wanted)
+        if not calls:  # just after the first look-up, the other writer commits BULK7
+            Ticket.objects.create(source="itsm", ticket_id="BULK7")
+        calls.append(wanted)
+        return found
+
+    monkeypatch.setattr(ingest, "_lookup_tickets", meanwhile)
+    result = ingest_events(many_stories(40), now=NOW)
+    monkeypatch.undo()
+
+    assert len(calls) == 2  # looked up again: the tickets are the database's
+    assert result.stored == len(many_stories(40)) and result.rejected == 0
+    ticket = Ticket.objects.get(ticket_id="BULK7")
+    sent = [e for e in many_stories(40) if e["ticket_id"] == "BULK7"]
+    assert ticket.events.count() == len(sent) == 4 and ticket.status == "Resolved"
+    assert ticket.opened_at.isoformat() == sent[0]["timestamp"]
+    assert Ticket.objects.filter(ticket_id__startswith="BULK").count() == 40
+    after_intake = every_stored()
+    Clock.objects.all().delete()
+    recompute(NOW)
+    assert every_stored() == after_intake

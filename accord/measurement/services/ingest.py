@@ -219,23 +219,27 @@ def _store_new(candidates, results, now, known, user, beside=None):
         if beside:
             beside.pop().cancel()  # someone created some of them meanwhile: no speculation
         names, rows = event_rows()
-    if postgres:  # the insert itself tells which events were new
+    if postgres:  # the insert itself tells which events were new (None: all of them)
         new = insert_returning(TicketEvent, names, rows, ("source", "event_id"))
-        new = {(e.source, e.event_id) for _, e in candidates} if new is None else set(new)
-    elif insert_ignoring_conflicts(TicketEvent, names, rows):
-        new = {(e.source, e.event_id) for _, e in candidates}
-    else:  # impossible while this transaction holds SQLite's write lock
+        new = None if new is None else set(new)
+    elif not insert_ignoring_conflicts(TicketEvent, names, rows):
+        # impossible while this transaction holds SQLite's write lock
         raise IntegrityError("events were stored by another writer meanwhile: send again")
+    else:
+        new = None
     new_tickets = dict(created)
-    touched, by_source = set(), Counter()
-    for i, event in candidates:
-        key = (event.source, event.ticket_id)
-        if (event.source, event.event_id) in new:
-            touched.add(key)
-            by_source[event.source] += 1
-        else:
-            results[i] = ItemResult(i, IngestStatus.DUPLICATE, event.event_id)
-            created.pop(key, None)  # its history in this batch is incomplete
+    if new is None:
+        touched, by_source = set(batch), Counter(e.source for _, e in candidates)
+    else:
+        touched, by_source = set(), Counter()
+        for i, event in candidates:
+            key = (event.source, event.ticket_id)
+            if (event.source, event.event_id) in new:
+                touched.add(key)
+                by_source[event.source] += 1
+            else:
+                results[i] = ItemResult(i, IngestStatus.DUPLICATE, event.event_id)
+                created.pop(key, None)  # its history in this batch is incomplete
     empty = [pk for key, pk in new_tickets.items() if key not in touched]
     if empty:  # tickets created for events that all turned out to be stored already
         Ticket.objects.filter(pk__in=empty).delete()
@@ -249,10 +253,11 @@ def _parse(item, defaults: Mapping | None) -> Event:
     if isinstance(item, Event):  # built and validated by an importer
         event = item
     else:
-        if defaults and isinstance(item, Mapping):
-            missing = {k: v for k, v in defaults.items() if item.get(k) is None}
-            if missing:
-                item = {**item, **missing}
+        if defaults and (item.__class__ is dict or isinstance(item, Mapping)):
+            for key in defaults:
+                if item.get(key) is None:
+                    item = {**item, **{k: v for k, v in defaults.items() if item.get(k) is None}}
+                    break
         event = Event.from_dict(item)
     texts = _texts(event)
     if max(map(len, filter(None, texts)), default=0) > _SHORTEST:

@@ -237,6 +237,7 @@ def rows_of(owners, items, now) -> list[tuple]:
     return rows
 
 
+_NOT_STORED = (None, None)
 _STATE, _STOPPED, _WARNINGS, _NEXT, _COMPUTED = (CLOCK_COLUMNS.index(name) for name in (
     "state", "stopped_at", "warnings", "next_event_at", "computed_at"))
 
@@ -268,16 +269,19 @@ def store_rows(ticket_pks, rows, *, new: bool = False) -> None:
         Clock, ("id", "ticket", "target", "cycle", "next_event_at"), "ticket", ticket_pks)}
     updates, inserts = [], []
     for row in rows:
-        pk, stored_next = existing.pop((row[0], row[1], row[7]), (None, None))
-        row = (*row[:_NEXT], _next_look(row, stored_next), *row[_NEXT + 1:])
+        pk, stored_next = existing.pop((row[0], row[1], row[7]), _NOT_STORED) if existing \
+            else _NOT_STORED
+        look = _next_look(row, stored_next)
+        if look is not row[_NEXT]:
+            row = (*row[:_NEXT], look, *row[_NEXT + 1:])
         if pk is None:
             inserts.append(row)
         else:
             updates.append((pk, *row))
     if existing:
         Clock.objects.filter(pk__in=[pk for pk, _ in existing.values()]).delete()
-    update_by_pk(Clock, CLOCK_COLUMNS, updates)
-    if not insert_ignoring_conflicts(Clock, CLOCK_COLUMNS, inserts):
+    update_by_pk(Clock, CLOCK_COLUMNS, updates, encoded=True)  # clock_row's JSONText
+    if not insert_ignoring_conflicts(Clock, CLOCK_COLUMNS, inserts, encoded=True):
         raise RuntimeError("clocks were stored by another writer meanwhile: recompute again")
 
 

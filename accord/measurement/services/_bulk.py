@@ -79,17 +79,18 @@ def _binary_types(model, names) -> list[str]:
     return types
 
 
-def _binary_rows(model, names, rows):
+def _binary_rows(model, names, rows, encoded=False):
     """Rows for binary COPY, with JSON values as the text of their binary wire format: for
-    json the JSON text itself, for jsonb a version byte (1) and then the JSON text."""
+    json the JSON text itself, for jsonb a version byte (1) and then the JSON text.
+    ``encoded``: the caller promises every JSON value is a ``JSONText`` or None."""
     json_columns = [(i, "\x01" if f.db_type(connection) == "jsonb" else "")
                     for i, f in enumerate(_fields(model, names))
                     if isinstance(f, models.JSONField)]
     if not json_columns:
         return rows
-    if all(not version for _, version in json_columns) and all(
+    if all(not version for _, version in json_columns) and (encoded or all(
             row[i] is None or row[i].__class__ is JSONText
-            for row in rows for i, _ in json_columns):
+            for row in rows for i, _ in json_columns)):
         return rows  # json columns, all of them already encoded
     empty = {version: version + "{}" for _, version in json_columns}
     out = []
@@ -254,9 +255,9 @@ def without_null_columns(model, names, rows) -> tuple[tuple, list]:
     return tuple(names[i] for i in keep), list(map(pick, rows))
 
 
-def insert_ignoring_conflicts(model, names, rows) -> bool:
+def insert_ignoring_conflicts(model, names, rows, *, encoded=False) -> bool:
     """INSERT ``rows``; rows that break a unique constraint are skipped (someone stored them
-    first). Returns True when every row went in."""
+    first). Returns True when every row went in. ``encoded``: see ``_binary_rows``."""
     if not rows:
         return True
     with connection.cursor() as cursor:
@@ -266,7 +267,7 @@ def insert_ignoring_conflicts(model, names, rows) -> bool:
                 f"INSERT INTO {_qn(model._meta.db_table)} ({_column_list(model, names)}) "
                 f"VALUES ({marks}) ON CONFLICT DO NOTHING", _sqlite_rows(model, names, rows))
             return cursor.rowcount == len(rows)
-        rows = _binary_rows(model, names, rows)
+        rows = _binary_rows(model, names, rows, encoded)
         if _copy_or_none(cursor, model, names, rows):
             return True
         _copy_via_staging(cursor, model, names, rows)
@@ -308,7 +309,7 @@ def allocate_ids(model, count: int) -> list[int] | None:
     return [row[0] for row in rows]
 
 
-def update_by_pk(model, names, rows) -> None:
+def update_by_pk(model, names, rows, *, encoded=False) -> None:
     """UPDATE ``names`` of the rows whose primary key is the first value of each row."""
     if not rows:
         return
@@ -328,7 +329,7 @@ def update_by_pk(model, names, rows) -> None:
                        f"SELECT {all_columns} FROM {table} WITH NO DATA")
         _copy(cursor, "accord_refresh", all_columns,
               _binary_types(model, (model._meta.pk.name, *names)),
-              _binary_rows(model, (model._meta.pk.name, *names), rows))
+              _binary_rows(model, (model._meta.pk.name, *names), rows, encoded))
         sets = ", ".join(f"{c} = r.{c}" for c in columns)
         cursor.execute(f"UPDATE {table} AS t SET {sets} FROM accord_refresh AS r "
                        f"WHERE t.{pk} = r.{pk}")

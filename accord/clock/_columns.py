@@ -19,7 +19,8 @@ from datetime import datetime
 import numpy as np
 
 from . import _vector
-from ._measure import _US, _iso_many, _quote, _Said
+from ._measure import _US, _quote
+from ._render import _iso_many, _Said
 from ._spec import EPOCH, MAX_US
 from ._trace import ENDED, NOW
 from .clock_types import ClockState

@@ -36,7 +36,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 
-from . import _columns, _measure, _trace
+from . import _columns, _measure, _render, _trace
 from ._spec import EPOCH, MAX_US, MIN_US, to_us
 from .clock_types import Clock
 from .events import Event, aware_utc, holder_of, replay
@@ -66,7 +66,7 @@ def compute_many(items, now: datetime, *, calc=None) -> list[list[Clock]]:
     one batch."""
     now = aware_utc(now, "now")
     jobs, counts = _jobs(items, now)
-    clocks = iter(_measure.clocks(_measure.measure(jobs, to_us(now, "now"),
+    clocks = iter(_render.clocks(_measure.measure(jobs, to_us(now, "now"),
                                                    calc or _measure.VectorCalc()), now))
     return [[next(clocks) for _ in range(count)] for count in counts]
 
@@ -91,7 +91,7 @@ def compute_rows(items, now: datetime, *, min_group: int = 16) -> list[list[tupl
     rows = _columns.rows(large, now, now_us)
     rest = [index for index in range(len(jobs)) if index not in rows]
     works = _measure.measure([jobs[i] for i in rest], now_us, _measure.VectorCalc())
-    rows.update(zip(rest, _measure.rows(works, now), strict=True))
+    rows.update(zip(rest, _render.rows(works, now), strict=True))
     out, index = [], 0
     for count in counts:
         out.append([rows[i] for i in range(index, index + count)])
@@ -99,7 +99,7 @@ def compute_rows(items, now: datetime, *, min_group: int = 16) -> list[list[tupl
     return out
 
 
-ROW_FIELDS = _measure.ROW_FIELDS
+ROW_FIELDS = _render.ROW_FIELDS
 
 
 def _jobs(items, now):

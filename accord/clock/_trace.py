@@ -21,6 +21,8 @@ after its start adds nothing (the scalar engine skips it the same way).
 
 from __future__ import annotations
 
+import json
+
 from .clock_types import Action, ClockState
 from .conditions import All, Any, Changed, Field, Not
 from .events import holder_of
@@ -261,9 +263,10 @@ def read_fields(targets) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
-def shape(steps, fields, holders) -> tuple:
+def shape(steps, fields, holders, hashable=False) -> tuple:
     """What the targets can see of ``steps``: equal shapes give equal templates.
-    ``holders`` is the holder of each step's state."""
+    ``holders`` is the holder of each step's state. ``hashable`` spells out the lists and
+    objects a payload may hold (tagged, so never equal to text that reads the same)."""
     seen_holders: dict = {}
     seen_ids: dict = {}
     repeated = False
@@ -273,7 +276,14 @@ def shape(steps, fields, holders) -> tuple:
         fresh = len(seen_ids)
         if seen_ids.setdefault(event.event_id, fresh) != fresh:
             repeated = True
-        key.append((event.kind, event.public, who, *[after.get(f) for f in fields]))
+        values = [after.get(f) for f in fields]
+        if hashable:
+            values = [_spelled(v) if isinstance(v, (list, dict)) else v for v in values]
+        key.append((event.kind, event.public, who, *values))
     if repeated:  # event ids shared across sources: which steps share them matters
         key.append(tuple(seen_ids[event.event_id] for event, _, _ in steps))
     return tuple(key)
+
+
+def _spelled(value) -> tuple:
+    return ("json", json.dumps(value, sort_keys=True))

@@ -115,11 +115,15 @@ def _jobs(items, now):
             continue
         holders = [holder_of(after) for _, _, after in steps]
         tkey = tuple(map(id, targets))
-        read = fields.get(tkey)
-        if read is None:
-            read = fields[tkey] = _trace.read_fields(targets)
-        key = (tkey, _trace.shape(steps, read, holders))
-        templates = memo.get(key)
+        known = fields.get(tkey)
+        if known is None:  # holding the targets keeps their ids theirs for this call
+            known = fields[tkey] = (targets, _trace.read_fields(targets))
+        key = (tkey, _trace.shape(steps, known[1], holders))
+        try:
+            templates = memo.get(key)
+        except TypeError:  # a list or an object in a field some condition reads
+            key = (tkey, _trace.shape(steps, known[1], holders, hashable=True))
+            templates = memo.get(key)
         if templates is None:
             if len(memo) >= _MEMO_LIMIT:
                 memo.clear()

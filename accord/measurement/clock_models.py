@@ -47,7 +47,9 @@ class Clock(models.Model):
                                db_index=False)
     agreement = models.ForeignKey(Agreement, models.CASCADE, related_name="+",
                                   db_constraint=False, db_index=False)
-    version = models.ForeignKey(AgreementVersion, models.CASCADE, related_name="+",
+    # Clocks come only from frozen versions, which can never be deleted: deleting a draft
+    # version need not look for clocks (there is no index to find them by).
+    version = models.ForeignKey(AgreementVersion, models.DO_NOTHING, related_name="+",
                                 db_constraint=False, db_index=False)
     kind = models.CharField(max_length=8, choices=AgreementKind.choices)
     metric = models.CharField(max_length=16)

@@ -203,3 +203,47 @@ def test_events_of_several_tickets_are_refused():
     events = [Event("A", T0, "created"), Event("B", T0, "resolved")]
     with pytest.raises(ValueError, match="ticket_id: events of several tickets"):
         compute_many([(TARGETS, events)], T0 + timedelta(days=1))
+
+
+def test_list_and_object_payload_values_read_by_a_condition():
+    """A payload value may be any JSON: a list or an object read by a condition is told
+    apart from other values and from text that spells it."""
+    tagged = TargetDefinition(id="tagged", metric="resolution", seconds=3600,
+                              pause={"field": "payload.tags", "set": True},
+                              applies={"not": {"field": "payload.tags", "equals": "[\"vip\"]"}})
+    histories = []
+    for n, tags in enumerate([["vip"], ["vip"], "[\"vip\"]", {"a": [1]}, {"a": [1]}, None]):
+        histories.append([
+            Event(f"L{n}", T0, "created", event_id=f"L{n}-1", payload={"tags": tags}),
+            Event(f"L{n}", T0 + timedelta(minutes=30), "updated", event_id=f"L{n}-2",
+                  payload={"tags": None}),
+            Event(f"L{n}", T0 + timedelta(hours=3), "resolved", event_id=f"L{n}-3")])
+    now = T0 + timedelta(days=1)
+    expected = [reference.compute_ticket_clocks([tagged], events, now) for events in histories]
+    assert compute_many([([tagged], events) for events in histories], now) == expected
+    assert [compute_ticket_clocks([tagged], events, now) for events in histories] == expected
+    # the text '["vip"]' keeps the target from applying until the tags are gone; the list not
+    retroactive = ["retroactive" in clocks[0].transitions[0].reason for clocks in expected]
+    assert retroactive == [False, False, True, False, False, False]
+    assert [clocks[0].paused for clocks in expected] == [1800.0] * 5 + [0.0]
+
+
+def test_targets_built_afresh_for_each_ticket_are_never_confused():
+    """Callers may build target definitions per ticket: a definition freed meanwhile must
+    not lend its identity (and its traced clocks) to another one."""
+    rnd = random.Random(7)
+
+    def items():
+        for n in range(400):
+            never = rnd.random() < 0.5
+            spec = TargetDefinition(id=f"t{n}", metric="resolution", seconds=3600,
+                                    start={"kind": ["reopened"]} if never else None)
+            yield [spec], [Event(f"F{n}", T0, "created", event_id="1"),
+                           Event(f"F{n}", T0 + timedelta(hours=2), "resolved", event_id="2")]
+
+    rnd.seed(7)
+    expected = [reference.compute_ticket_clocks(targets, events, T0 + timedelta(days=1))
+                for targets, events in items()]
+    rnd.seed(7)
+    assert compute_many(items(), T0 + timedelta(days=1)) == expected
+    assert sum(map(len, expected)) > 100

@@ -155,3 +155,25 @@ def test_recompute_keeps_row_ids_and_removes_vanished_cycles(world):
 
     assert list(Clock.objects.filter(target=world["p1"]).values_list("pk", "cycle")) == [
         (first, 1)]
+
+
+def test_a_condition_on_a_list_in_the_payload_keeps_intake_working(world, slm):
+    """Payload values may be any JSON; a target whose pause reads a list still measures."""
+    from accord.agreements import services as agreements
+    from tests.measurement.clock_world import JAN_1, sign, target
+
+    sla = agreements.create_agreement(by=slm, now=NOW, name="Tagged", kind="sla",
+                                      structure="corporate", effective_from=JAN_1)
+    tagged = target(sla, slm, seconds=8 * HOUR,
+                    pause_condition={"field": "payload.tags", "set": True})
+    sign(sla.latest_version(), slm)
+
+    result = ingest_events([
+        opened(payload={"tags": ["vip", "press"]}),
+        event(2, "2025-03-03T10:00", "updated", payload={"tags": None}),
+        event(3, "2025-03-03T13:00", "resolved", status="Resolved"),
+    ], now=NOW)
+
+    assert result.stored == 3
+    clock = one(tagged)
+    assert (clock.state, clock.paused_seconds, clock.elapsed_seconds) == ("met", HOUR, 3 * HOUR)

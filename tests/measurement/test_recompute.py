@@ -178,3 +178,33 @@ def test_tickets_created_meanwhile_by_another_writer_get_the_events(world, monke
     Clock.objects.all().delete()
     recompute(NOW)
     assert every_stored() == after_intake
+
+
+def test_an_error_in_clocks_computed_beside_and_thrown_away_does_not_fail_intake(
+        world, monkeypatch):
+    """When the clocks computed meanwhile are thrown away (here: another writer created a
+    ticket), so is whatever went wrong computing them."""
+    import threading
+
+    from accord.measurement import clocks
+    from accord.measurement.models import Ticket
+    from accord.measurement.services import ingest
+
+    rows_of, look_up = clocks.rows_of, ingest._lookup_tickets
+
+    def failing_beside(owners, items, now):
+        if threading.current_thread() is not threading.main_thread():
+            raise RuntimeError("computing beside failed")
+        return rows_of(owners, items, now)
+
+    def meanwhile(wanted):
+        found = look_up(wanted)
+        Ticket.objects.get_or_create(source="itsm", ticket_id="BULK3")
+        return found
+
+    monkeypatch.setattr(clocks, "rows_of", failing_beside)
+    monkeypatch.setattr(ingest, "_lookup_tickets", meanwhile)
+    result = ingest_events(many_stories(30), now=NOW)
+
+    assert result.stored == len(many_stories(30))
+    assert Clock.objects.filter(ticket__ticket_id="BULK3").exists()

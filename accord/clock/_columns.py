@@ -19,16 +19,21 @@ from datetime import datetime
 import numpy as np
 
 from . import _vector
-from ._measure import _US, _quote
-from ._render import _iso_many, _Said
-from ._spec import EPOCH, MAX_US
-from ._trace import ENDED, NOW
+from ._measure import BREACH_HORIZON
+from ._render import (
+    _iso_many,
+    _Said,
+    attribution_json,
+    final_state,
+    note_json,
+    segment_json,
+    when,
+)
+from ._spec import MAX_US, from_us
+from ._trace import NOW
 from .clock_types import ClockState
 
-_400_DAYS = 400 * 86400 * _US
-_ONE_US = np.timedelta64(1, "us").item()
 _RUNNING = ClockState.RUNNING
-_OPEN = (ClockState.RUNNING, ClockState.PAUSED)
 
 
 def rows(groups, now: datetime, now_us: int) -> dict[int, tuple]:
@@ -79,7 +84,8 @@ class _Group:
                 mask = moved & ~breached & (after > target)
                 if mask.any():
                     at = np.full(n, MAX_US, dtype=np.int64)
-                    at[mask] = _first_open(self.cal, np.maximum(reached, a)[mask], b[mask])
+                    at[mask] = _vector.first_open_us_many(self.cal, np.maximum(reached, a)[mask],
+                                                          b[mask])
                     breach, breached = (mask, at), breached | mask
                 used = after
             else:
@@ -100,7 +106,8 @@ class _Group:
             later = live & ~warn & (self.due_at < MAX_US)
             if later.any():  # the breach starts where business time next accrues
                 start = np.maximum(self.due_at, self.at(tpl.at))[later]
-                self.next_at[later] = _first_open(self.cal, start, start + _400_DAYS)
+                self.next_at[later] = _vector.first_open_us_many(self.cal, start,
+                                                                 start + BREACH_HORIZON)
 
     def at(self, ref) -> np.ndarray:
         """The instants (µs) of a step of every ticket, or now."""
@@ -130,90 +137,64 @@ class _Group:
         refs.update(r for start, end, _, _ in tpl.ops for r in (start, end))
         for ref in refs:
             iso_at[ref] = _iso_many(self.at(ref).tolist())
-        warned = [_quote(said.warned[p]) for p, _ in spec._thresholds]
-        keys = [said.percent[p] for p, _ in spec._thresholds]
-        exceeded = _quote(said.breached)
-        # per segment: [(j, crossed?, ISO)] per ticket, and the breach (ISO or None) per ticket
+        # per segment and ticket: the JSON of the warnings and breach it crossed (each
+        # fragment led by a comma, like every part of the transitions below)
         fragments, pairs = [], [[] for _ in range(n)]
         for crossed, breach in self.marks:
             texts = [""] * n
             for j, mask, at in crossed:
+                percent = spec._thresholds[j][0]
                 iso = iter(_iso_many(at[mask].tolist()))
                 for k in np.flatnonzero(mask).tolist():
                     instant = next(iso)
-                    texts[k] += (f',{{"at":"{instant}","action":"warned","event_id":null,'
-                                 f'"reason":{warned[j]}}}')
-                    pairs[k].append(f'"{keys[j]}":"{instant}"')
+                    texts[k] += "," + note_json(instant, "warned", "null",
+                                                said.warned_json[percent])
+                    pairs[k].append(f'"{said.percent[percent]}":"{instant}"')
             if breach is not None:
                 mask, at = breach
                 iso = iter(_iso_many(at[mask].tolist()))
                 for k in np.flatnonzero(mask).tolist():
-                    texts[k] += (f',{{"at":"{next(iso)}","action":"breached","event_id":null,'
-                                 f'"reason":{exceeded}}}')
+                    texts[k] += "," + note_json(next(iso), "breached", "null",
+                                                said.breached_json)
             fragments.append(texts)
-        # what each ticket's transitions and segments are made of, prepared per template
-        notes = []  # (ISO instants, action, event, reason) or the fragments of a segment
-        for item in tpl.transitions:
-            if item.__class__ is int:
-                notes.append(fragments[item])
-            else:
-                at, action, event, reason = item
-                notes.append((iso_at[at], ',{"at":"', f'","action":"{action}","event_id":',
-                              event, reason))
-        spans = []  # segments that ran on some ticket
-        for (start, end, mode, holder_ref), (_, _, moved, e) in zip(tpl.ops, self.spans,
-                                                                     strict=True):
-            if moved.any():
-                spans.append((moved.tolist(), e.tolist(), iso_at[start], iso_at[end],
-                              f'","state":"{mode}","holder":', mode is _RUNNING, holder_ref))
+        spans = [(moved.tolist(), e.tolist(), iso_at[start], iso_at[end], mode, holder_ref)
+                 for (start, end, mode, holder_ref), (_, _, moved, e) in zip(
+                     tpl.ops, self.spans, strict=True) if moved.any()]
         breached = _breached_at(self.marks, n)
+        states = {over: str(final_state(tpl.state, over)) for over in (False, True)}
+        over = (self.used > target).tolist()
         used_list, paused_list = self.used.tolist(), self.paused.tolist()
         due_list, next_list = self.due_at.tolist(), self.next_at.tolist()
-        states = self._states()
-        started = [_when(tpl.started, t.steps, now) for t in tickets]
-        stopped = ([None] * n if tpl.stopped is None
-                   else [_when(tpl.stopped, t.steps, now) for t in tickets])
-        number, seconds = tpl.number, spec.seconds
         out = []
         for k, ticket in enumerate(tickets):
-            parts = []
-            for note in notes:
-                if note.__class__ is list:
-                    parts.append(note[k])
-                    continue
-                iso, head, middle, event, reason = note
-                event, reason = ticket.quote(event, reason)
-                parts.append(f'{head}{iso[k]}{middle}{event},"reason":{reason}}}')
+            steps, parts = ticket.steps, []
+            for item in tpl.transitions:
+                if item.__class__ is int:
+                    parts.append(fragments[item][k])
+                else:
+                    at, action, event, reason = item
+                    event, reason = ticket.quote(event, reason)
+                    parts.append("," + note_json(iso_at[at][k], action, event, reason))
             segments, shares = [], {}
-            for moved, e, iso_start, iso_end, middle, running, holder_ref in spans:
+            for moved, e, iso_start, iso_end, mode, holder_ref in spans:
                 if moved[k]:
                     holder = ticket.holders[holder_ref]
-                    text = "null" if holder is None else _quote(str(holder))
-                    segments.append(f'{{"start":"{iso_start[k]}","end":"{iso_end[k]}{middle}'
-                                    f'{text},"seconds":{e[k] / 1e6!r}}}')
-                    if running:
+                    segments.append(segment_json(iso_start[k], iso_end[k], mode, holder, e[k]))
+                    if mode is _RUNNING:
                         shares[holder] = shares.get(holder, 0) + e[k]
-            used = used_list[k]
-            due, next_at, breach = due_list[k], next_list[k], breached[k]
+            used, due, next_at, breach = used_list[k], due_list[k], next_list[k], breached[k]
             out.append((
-                spec.id, number, states[k], started[k], stopped[k],
-                used / 1e6, paused_list[k] / 1e6, seconds,
-                None if due >= MAX_US else EPOCH + due * _ONE_US,
-                None if breach is None else EPOCH + breach * _ONE_US,
+                spec.id, tpl.number, states[over[k]],
+                when(tpl.started, steps, now),
+                None if tpl.stopped is None else when(tpl.stopped, steps, now),
+                used / 1e6, paused_list[k] / 1e6, spec.seconds,
+                None if due >= MAX_US else from_us(due),
+                None if breach is None else from_us(breach),
                 used / target * 100, "{" + ",".join(pairs[k]) + "}",
-                None if next_at >= MAX_US else EPOCH + next_at * _ONE_US,
+                None if next_at >= MAX_US else from_us(next_at),
                 "[" + "".join(parts)[1:] + "]", "[" + ",".join(segments) + "]",
-                "{" + ",".join(f'{_quote("unassigned" if h is None else str(h))}:{us / 1e6!r}'
-                               for h, us in shares.items()) + "}"))
+                attribution_json(shares)))
         return out
-
-    def _states(self) -> list[str]:
-        state, over = self.tpl.state, (self.used > self.spec._target_us).tolist()
-        if state == ENDED:
-            return ["breached" if o else "met" for o in over]
-        if state in _OPEN:
-            return ["breached" if o else str(state) for o in over]
-        return [str(state)] * len(over)
 
 
 def _breached_at(marks, n: int) -> list[int | None]:
@@ -226,17 +207,4 @@ def _breached_at(marks, n: int) -> list[int | None]:
             for k, instant in zip(np.flatnonzero(mask).tolist(), at[mask].tolist(),
                                   strict=True):
                 out[k] = instant
-    return out
-
-
-def _when(ref, steps, now):
-    return now if ref == NOW else steps[ref][0].timestamp
-
-
-def _first_open(cal, at: np.ndarray, limit: np.ndarray) -> np.ndarray:
-    """``calendar._first_open_us`` for each instant (open ones answered by one vector call)."""
-    is_open = _vector.elapsed_us_many(cal, at, at + 1) > 0
-    out = at.copy()
-    for k in np.flatnonzero(~is_open).tolist():
-        out[k] = cal._first_open_us(int(at[k]), int(limit[k]))
     return out

@@ -12,19 +12,16 @@ scalar calendar gives them. (``_columns`` does the same for large groups of alik
 
 from __future__ import annotations
 
-from json.encoder import encode_basestring_ascii
-
 import numpy as np
 
 from . import _vector
-from ._spec import MAX_US
+from ._render import quote
+from ._spec import MAX_US, US
 from ._trace import NOW, ZERO
 from .clock_types import ClockState, describe_change
 
-_US = 1_000_000
-_400_DAYS = 400 * 86400 * _US
+BREACH_HORIZON = 400 * 86400 * US  # how far to look for where a used-up target breaches
 _RUNNING = ClockState.RUNNING
-_quote = encode_basestring_ascii  # a JSON string, as json.dumps writes it
 
 
 class Ticket:
@@ -46,8 +43,8 @@ class Ticket:
         hit = self.quoted.get(key)
         if hit is None:
             hit = self.quoted[key] = (
-                "null" if event is None else _quote(self.steps[event][0].event_id),
-                _quote(self.reason(reason)))
+                "null" if event is None else quote(self.steps[event][0].event_id),
+                quote(self.reason(reason)))
         return hit
 
     def reason(self, parts) -> str:
@@ -102,10 +99,8 @@ class VectorCalc(ScalarCalc):
     def first_open(self, cal, at, limit):
         if len(at) < self.threshold:
             return super().first_open(cal, at, limit)
-        a = np.array(at, dtype=np.int64)
-        is_open = (_vector.elapsed_us_many(cal, a, a + 1) > 0).tolist()
-        return [x if ok else cal._first_open_us(x, y)
-                for x, y, ok in zip(at, limit, is_open, strict=True)]
+        return _vector.first_open_us_many(cal, np.array(at, dtype=np.int64),
+                                          np.array(limit, dtype=np.int64)).tolist()
 
 
 class _Questions:
@@ -146,7 +141,7 @@ class _Work:
 
     __slots__ = ("spec", "tpl", "ticket", "spans", "marks", "segments", "used", "paused",
                  "warnings", "crossed", "reached", "breaches", "breached", "due", "next",
-                 "next_open", "at")
+                 "next_open", "next_from", "at")
 
     def __init__(self, spec, tpl, ticket):
         self.spec, self.tpl, self.ticket = spec, tpl, ticket
@@ -184,13 +179,14 @@ def measure(jobs, now_us: int, calc) -> list[_Work]:
             w.due = dues[w.reached]
         elif w.due is not None:
             w.due = dues[w.due]
+        w.next_from = None
         if w.next is not None:
             w.next = dues[w.next]
         elif w.next_open and w.due is not None:
             # the target is used up, or will be at ``due``: the breach starts where business
             # time next accrues (after now: a resumed clock may have reached it long ago)
             start = max(w.due, w.at)
-            w.next = -1 - accrue.ask(cal, start, start + _400_DAYS)  # answered below
+            w.next_from = accrue.ask(cal, start, start + BREACH_HORIZON)
         w.warnings = {p: dues[h] for p, h in w.warnings.items()}
         w.marks = {k: [(p, dues[h]) for p, h in mark] for k, mark in w.marks.items()}
     accrued = accrue.answer(calc.first_open)
@@ -198,8 +194,8 @@ def measure(jobs, now_us: int, calc) -> list[_Work]:
         if w.breaches:
             w.breaches = {k: accrued[h] for k, h in w.breaches}
             w.breached = None if w.breached is None else w.breaches[w.breached]
-        if w.next is not None and w.next < 0:
-            w.next = accrued[-1 - w.next]
+        if w.next_from is not None:
+            w.next = accrued[w.next_from]
     return works
 
 

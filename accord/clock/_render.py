@@ -4,36 +4,56 @@
 duration in µs) and say it: ``Clock`` objects with ``Transition`` and ``Segment`` values, or
 tuples of ``ROW_FIELDS`` whose timelines are JSON text (instants in ISO 8601, holders as
 "team Desk", unassigned time as "unassigned"), the form a store of clocks keeps.
-``_columns`` writes the same rows for groups of alike clocks.
+``_columns`` writes the same rows for groups of alike clocks, with the writers below.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from json.encoder import encode_basestring_ascii
 
 import numpy as np
 
-from ._spec import EPOCH, to_us
+from ._spec import US, from_us, to_us
 from ._trace import ENDED, NOW
 from .clock_types import Action, Clock, ClockState, Segment, Transition, fmt_seconds
 
-_US = 1_000_000
-_ONE_US = timedelta(microseconds=1)
 _RUNNING = ClockState.RUNNING
 _OPEN = (ClockState.RUNNING, ClockState.PAUSED)
-_quote = encode_basestring_ascii  # a JSON string, as json.dumps writes it
+quote = encode_basestring_ascii  # a JSON string, as json.dumps writes it
 
 
-def _instant(us: int) -> datetime:
-    return EPOCH + us * _ONE_US
-
-
-def _state(w):
-    state, used = w.tpl.state, w.used
-    if state == ENDED or (state in _OPEN and used > w.spec._target_us):
-        return ClockState.BREACHED if used > w.spec._target_us else ClockState.MET
+def final_state(state, over: bool) -> str:
+    """A template's state as the numbers settle it (``over``: more than the target used)."""
+    if state == ENDED or (state in _OPEN and over):
+        return ClockState.BREACHED if over else ClockState.MET
     return state
+
+
+def note_json(at: str, action: str, event: str, reason: str) -> str:
+    """One transition (``event`` and ``reason`` already JSON: quoted text or null)."""
+    return f'{{"at":"{at}","action":"{action}","event_id":{event},"reason":{reason}}}'
+
+
+def segment_json(start: str, end: str, mode, holder, us: int) -> str:
+    holder = "null" if holder is None else quote(str(holder))
+    return (f'{{"start":"{start}","end":"{end}","state":"{mode}","holder":{holder},'
+            f'"seconds":{us / 1e6!r}}}')
+
+
+def attribution_json(shares: dict) -> str:
+    """Running µs per holder, as seconds per holder name ("unassigned" for nobody)."""
+    return "{" + ",".join(f'{quote("unassigned" if h is None else str(h))}:{us / 1e6!r}'
+                          for h, us in shares.items()) + "}"
+
+
+def when(ref, steps, now):
+    """The instant of a step (or ``NOW``)."""
+    return now if ref == NOW else steps[ref][0].timestamp
+
+
+def maybe_instant(us):
+    return None if us is None else from_us(us)
 
 
 class _Said:
@@ -43,10 +63,12 @@ class _Said:
         target = fmt_seconds(spec.seconds)
         self.warned = {p: f"{p:g}% of {target} used" for p in spec.warnings}
         self.breached = f"{target} target exceeded"
-        self.percent = {p: f"{p:g}" for p in spec.warnings}
+        self.percent = {p: f"{p:g}" for p in spec.warnings}  # keys of the warnings JSON
+        self.warned_json = {p: quote(text) for p, text in self.warned.items()}
+        self.breached_json = quote(self.breached)
 
 
-def _said(cache: dict, spec) -> _Said:
+def said_for(cache: dict, spec) -> _Said:
     said = cache.get(id(spec))
     if said is None:
         said = cache[id(spec)] = _Said(spec)
@@ -59,41 +81,40 @@ def clocks(works, now: datetime) -> list[Clock]:
     texts: dict = {}
     for w in works:
         spec, tpl, ticket = w.spec, w.tpl, w.ticket
-        steps, said = ticket.steps, _said(texts, spec)
-
-        def when(ref, steps=steps):
-            return now if ref == NOW else steps[ref][0].timestamp
+        steps, said = ticket.steps, said_for(texts, spec)
 
         transitions = []
         for item in tpl.transitions:
             if item.__class__ is int:  # a segment closed here: what it crossed
                 for percent, us in w.marks.get(item, ()):
-                    transitions.append(Transition(_instant(us), Action.WARNED, None,
+                    transitions.append(Transition(from_us(us), Action.WARNED, None,
                                                   said.warned[percent]))
                 if item in w.breaches:
-                    transitions.append(Transition(_instant(w.breaches[item]), Action.BREACHED,
+                    transitions.append(Transition(from_us(w.breaches[item]), Action.BREACHED,
                                                   None, said.breached))
                 continue
             at, action, event, reason = item
-            transitions.append(Transition(when(at), action,
+            transitions.append(Transition(when(at, steps, now), action,
                                           None if event is None else steps[event][0].event_id,
                                           ticket.reason(reason)))
         segments, shares = [], {}
         for k, _, _, e in w.segments:
             start, end, mode, holder_ref = tpl.ops[k]
             holder = ticket.holders[holder_ref]
-            segments.append(Segment(when(start), when(end), mode, holder, e / 1e6))
+            segments.append(Segment(when(start, steps, now), when(end, steps, now), mode,
+                                    holder, e / 1e6))
             if mode is _RUNNING:
                 shares[holder] = shares.get(holder, 0) + e
         out.append(Clock(
             target_id=spec.id, ticket_id=steps[0][0].ticket_id, cycle=tpl.number,
-            state=_state(w), started_at=when(tpl.started),
-            stopped_at=None if tpl.stopped is None else when(tpl.stopped),
+            state=final_state(tpl.state, w.used > spec._target_us),
+            started_at=when(tpl.started, steps, now),
+            stopped_at=None if tpl.stopped is None else when(tpl.stopped, steps, now),
             elapsed=w.used / 1e6, paused=w.paused / 1e6, target=spec.seconds,
-            due_at=_maybe_instant(w.due), breached_at=_maybe_instant(w.breached),
+            due_at=maybe_instant(w.due), breached_at=maybe_instant(w.breached),
             percent=w.used / spec._target_us * 100,
-            warnings={p: _instant(us) for p, us in w.warnings.items()},
-            next_event_at=_maybe_instant(w.next), transitions=transitions, segments=segments,
+            warnings={p: from_us(us) for p, us in w.warnings.items()},
+            next_event_at=maybe_instant(w.next), transitions=transitions, segments=segments,
             attribution={holder: us / 1e6 for holder, us in shares.items()}))
     return out
 
@@ -127,51 +148,35 @@ def rows(works, now: datetime) -> list[tuple]:
     texts: dict = {}
     for w in works:
         spec, tpl, ticket = w.spec, w.tpl, w.ticket
-        steps, said = ticket.steps, _said(texts, spec)
+        steps, said = ticket.steps, said_for(texts, spec)
         parts = []
         for item in tpl.transitions:
             if item.__class__ is int:
                 for percent, _ in w.marks.get(item, ()):
-                    parts.append(f'{{"at":"{next(iso)}","action":"warned","event_id":null,'
-                                 f'"reason":{_quote(said.warned[percent])}}}')
+                    parts.append(note_json(next(iso), "warned", "null", said.warned_json[percent]))
                 if item in w.breaches:
-                    parts.append(f'{{"at":"{next(iso)}","action":"breached","event_id":null,'
-                                 f'"reason":{_quote(said.breached)}}}')
+                    parts.append(note_json(next(iso), "breached", "null", said.breached_json))
                 continue
             _, action, event, reason = item
-            event, reason = ticket.quote(event, reason)
-            parts.append(f'{{"at":"{next(iso)}","action":"{action}","event_id":{event},'
-                         f'"reason":{reason}}}')
-        transitions = "[" + ",".join(parts) + "]"
-        parts, shares = [], {}
+            parts.append(note_json(next(iso), action, *ticket.quote(event, reason)))
+        segments, shares = [], {}
         for k, _, _, e in w.segments:
-            mode, holder = tpl.ops[k][2], ticket.holders[tpl.ops[k][3]]
-            text = "null" if holder is None else _quote(str(holder))
-            parts.append(f'{{"start":"{next(iso)}","end":"{next(iso)}","state":"{mode}",'
-                         f'"holder":{text},"seconds":{e / 1e6!r}}}')
+            _, _, mode, holder_ref = tpl.ops[k]
+            holder = ticket.holders[holder_ref]
+            segments.append(segment_json(next(iso), next(iso), mode, holder, e))
             if mode is _RUNNING:
                 shares[holder] = shares.get(holder, 0) + e
-        segments = "[" + ",".join(parts) + "]"
         warnings = "{" + ",".join(f'"{said.percent[p]}":"{next(iso)}"'
                                   for p in w.warnings) + "}"
-        attribution = "{" + ",".join(
-            f'{_quote("unassigned" if h is None else str(h))}:{us / 1e6!r}'
-            for h, us in shares.items()) + "}"
         out.append((
-            spec.id, tpl.number, str(_state(w)), _when(tpl.started, steps, now),
-            None if tpl.stopped is None else _when(tpl.stopped, steps, now),
-            w.used / 1e6, w.paused / 1e6, spec.seconds, _maybe_instant(w.due),
-            _maybe_instant(w.breached), w.used / spec._target_us * 100, warnings,
-            _maybe_instant(w.next), transitions, segments, attribution))
+            spec.id, tpl.number, str(final_state(tpl.state, w.used > spec._target_us)),
+            when(tpl.started, steps, now),
+            None if tpl.stopped is None else when(tpl.stopped, steps, now),
+            w.used / 1e6, w.paused / 1e6, spec.seconds, maybe_instant(w.due),
+            maybe_instant(w.breached), w.used / spec._target_us * 100, warnings,
+            maybe_instant(w.next), "[" + ",".join(parts) + "]", "[" + ",".join(segments) + "]",
+            attribution_json(shares)))
     return out
-
-
-def _when(ref, steps, now):
-    return now if ref == NOW else steps[ref][0].timestamp
-
-
-def _maybe_instant(us):
-    return None if us is None else _instant(us)
 
 
 def _iso_many(us: list[int]) -> list[str]:
@@ -180,5 +185,5 @@ def _iso_many(us: list[int]) -> list[str]:
         return []
     arr = np.array(us, dtype=np.int64)
     text = np.datetime_as_string(arr.view("M8[us]"), unit="us").tolist()
-    whole = (arr % _US == 0).tolist()
+    whole = (arr % US == 0).tolist()
     return [t[:19] + "+00:00" if w else t + "+00:00" for t, w in zip(text, whole, strict=True)]

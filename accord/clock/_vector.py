@@ -251,3 +251,12 @@ def due_us_many(cal, a: np.ndarray, need: np.ndarray) -> np.ndarray:
         np.copyto(out, a, where=need == 0)
         out[beyond] = MAX_US
     return np.minimum(out, MAX_US, out=out)
+
+
+def first_open_us_many(cal, at: np.ndarray, limit: np.ndarray) -> np.ndarray:
+    """``cal._first_open_us(at[i], limit[i])`` for each i: the instants at which the
+    calendar is open answer themselves (one vector call), the others walk the calendar."""
+    out = at.copy()
+    for k in np.flatnonzero(elapsed_us_many(cal, at, at + 1) == 0).tolist():
+        out[k] = cal._first_open_us(int(at[k]), int(limit[k]))
+    return out

@@ -127,7 +127,7 @@ class Event:
                              get("impact"), get("urgency"), get("type"), get("service"),
                              get("customer"), get("team"), get("supplier"), public, payload)
         if not event.event_id:
-            object.__setattr__(event, "event_id", _content_id(event))
+            _set(event, "event_id", _content_id(event))
         return event
 
     def to_dict(self) -> dict:

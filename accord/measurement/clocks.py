@@ -54,7 +54,7 @@ def recompute_tickets(ticket_ids, now: datetime, *, histories: dict | None = Non
     now = aware_utc(now, "now")
     ids = set(ticket_ids)
     histories = histories or {}
-    applicability = applicability or Applicability()
+    applicability = applicability or (beside.applicability if beside else Applicability())
     stored = 0
     with gc_paused():
         if beside is not None:
@@ -91,6 +91,7 @@ class Beside:
                       for part in (tickets[i:i + self.CHUNK]
                                    for i in range(0, len(tickets), self.CHUNK))]
         self.now = now
+        self.applicability = applicability  # the rest of the batch may use it too
         self.queue: queue.Queue = queue.Queue()
         self.cancelled = self.done = False
         _short_switches(True)
@@ -123,6 +124,12 @@ class Beside:
             self.done = True
             self.thread.join()
             _short_switches(False)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.cancel()
 
     def cancel(self) -> None:
         """Stop computing and wait for the thread. The work is thrown away, and so is an
@@ -273,8 +280,7 @@ def store_rows(ticket_pks, rows, *, new: bool = False) -> None:
         Clock, ("id", "ticket", "target", "cycle", "next_event_at"), "ticket", ticket_pks)}
     updates, inserts = [], []
     for row in rows:
-        pk, stored_next = existing.pop((row[0], row[1], row[7]), _NOT_STORED) if existing \
-            else _NOT_STORED
+        pk, stored_next = existing.pop((row[0], row[1], row[7]), _NOT_STORED)
         look = _next_look(row, stored_next)
         if look is not row[_NEXT]:
             row = (*row[:_NEXT], look, *row[_NEXT + 1:])

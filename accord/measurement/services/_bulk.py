@@ -45,7 +45,7 @@ def _json_encoder():
     return lambda value: "".join(chunks(value, 0))
 
 
-_json = _json_encoder()
+compact_json = _json = _json_encoder()
 
 
 class JSONText(str):
@@ -178,13 +178,12 @@ def select_in(model, names, in_field: str, values, *, empty_as_none=(), **equal)
     else:
         conditions.append(f"{in_column} IN (SELECT value FROM json_each(%s))")
         params.append(json.dumps(values))
-    columns = _column_list(model, names)
+    table, where = _qn(model._meta.db_table), " AND ".join(conditions)
     if connection.vendor == "postgresql":
         columns = ", ".join(f"NULLIF({_qn(f.column)}, '{{}}'::jsonb)" if f.name in empty_as_none
                             else _qn(f.column) for f in _fields(model, names))
-    sql = f"SELECT {columns} FROM {_qn(model._meta.db_table)} WHERE {' AND '.join(conditions)}"
-    if connection.vendor == "postgresql":
-        return fetch_binary(sql, params)
+        return fetch_binary(f"SELECT {columns} FROM {table} WHERE {where}", params)
+    sql = f"SELECT {_column_list(model, names)} FROM {table} WHERE {where}"
     converters = _converters(model, names)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

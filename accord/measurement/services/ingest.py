@@ -8,9 +8,9 @@ New tickets are written with their fields already folded from the batch. A rejec
 leaves no trace: nothing is written for it.
 """
 
-import json
 from collections import Counter, defaultdict
 from collections.abc import Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime
 from json.encoder import encode_basestring_ascii as _quote
@@ -29,6 +29,7 @@ from ..clocks import Beside
 from ..models import CATALOGUE_FIELDS, Source, Ticket, TicketEvent
 from ._bulk import (
     allocate_ids,
+    compact_json,
     gc_paused,
     insert_ignoring_conflicts,
     insert_returning,
@@ -37,13 +38,11 @@ from ._bulk import (
 )
 from .tickets import TICKET_COLUMNS, ticket_row, tickets_changed
 
-COMPUTE_BESIDE = True  # new tickets' clocks computed on a thread while events are written
 _EVENT_FIELDS = ("source", "event_id", "ticket_id", "timestamp", "kind", "status", "priority",
                  "impact", "urgency", "type", *CATALOGUE_FIELDS, "public", "payload")
 _MAX_LENGTH = tuple({f.name: f.max_length for f in TicketEvent._meta.fields
                      if isinstance(f, models.CharField) and f.name != "kind"}.items()
                     ) + (("ticket_id", 128),)
-_compact = json.JSONEncoder(separators=(",", ":")).encode
 _texts = attrgetter(*(name for name, _ in _MAX_LENGTH))
 _SHORTEST = min(limit for _, limit in _MAX_LENGTH)
 
@@ -96,7 +95,7 @@ class IngestResult:
         items = ",".join([
             f'{{"index":{r.index},"status":"{r.status}","event_id":'
             f'{"null" if r.event_id is None else _quote(r.event_id)},'
-            f'"errors":{_compact(r.errors) if r.errors else "[]"}}}' for r in self.results])
+            f'"errors":{compact_json(r.errors) if r.errors else "[]"}}}' for r in self.results])
         return (f'{{"stored":{counts[IngestStatus.STORED]},'
                 f'"duplicates":{counts[IngestStatus.DUPLICATE]},'
                 f'"rejected":{counts[IngestStatus.REJECTED]},"results":[{items}]}}')
@@ -162,29 +161,25 @@ def _ingest(items, now, user, create_missing, source_defaults, clocks) -> Ingest
 
     result = IngestResult(results)
     if candidates:
-        with transaction.atomic():
-            beside = []  # clocks of the tickets created here, computed while events are written
-            try:
-                stored = _store_new(candidates, results, now, known, user,
-                                    beside if clocks else None)
-                if stored:
-                    result.ticket_ids, histories, by_source = stored
-                    _ensure_sources(set(by_source), sources, now)
-                    tickets_changed(result.ticket_ids, now, histories=histories,
-                                    fresh=histories.keys(), clocks=clocks,
-                                    beside=beside[0] if beside else None)
-                    _audit(user, sources, by_source, result)
-            finally:
-                if beside:
-                    beside[0].cancel()  # a no-op once its results were taken
+        # ``later`` stops clocks computed beside the writes if anything below fails
+        with transaction.atomic(), ExitStack() as later:
+            stored = _store_new(candidates, results, now, known, user,
+                                later if clocks else None)
+            if stored:
+                result.ticket_ids, histories, by_source, beside = stored
+                _ensure_sources(set(by_source), sources, now)
+                tickets_changed(result.ticket_ids, now, histories=histories,
+                                fresh=histories.keys(), clocks=clocks, beside=beside)
+                _audit(user, sources, by_source, result)
     return result
 
 
-def _store_new(candidates, results, now, known, user, beside=None):
+def _store_new(candidates, results, now, known, user, later=None):
     """Store the candidates that are not stored yet; mark the others duplicates in
     ``results``. Returns (ticket ids, histories of the tickets created here, number stored
-    per source), or None when nothing was new. On PostgreSQL, a ``beside`` list receives a
-    ``clocks.Beside`` computing the clocks of the tickets created here meanwhile."""
+    per source, a ``clocks.Beside`` or None), or None when nothing was new. Given an
+    ``ExitStack`` ``later``, on PostgreSQL the clocks of the tickets created here are
+    computed meanwhile (a ``Beside``, stopped when ``later`` closes)."""
     postgres = connection.vendor == "postgresql"
     if not postgres:  # SQLite holds the write lock from here on: look them up first
         stored = _stored_keys(e for _, e in candidates)
@@ -210,14 +205,17 @@ def _store_new(candidates, results, now, known, user, beside=None):
         return without_null_columns(TicketEvent, _INSERT_COLUMNS, rows)
 
     names, rows = event_rows()
-    if beside is not None and created and postgres and COMPUTE_BESIDE:
+    beside = None
+    if later is not None and created and postgres:
         # All the Python work is done; while PostgreSQL takes the tickets and events, a
         # thread computes the new tickets' clocks.
-        read = [(pk, row[_CUSTOMER], row[_SERVICE], row[_OPENED]) for pk, row in ticket_rows]
-        beside.append(Beside(read, {pk: batch[key] for key, pk in created.items()}, now))
-    if ticket_rows and not _insert_tickets(ticket_rows, created, pks, batch):
-        if beside:
-            beside.pop().cancel()  # someone created some of them meanwhile: no speculation
+        read = [(row[0], row[_CUSTOMER], row[_SERVICE], row[_OPENED]) for row in ticket_rows]
+        beside = later.enter_context(
+            Beside(read, {pk: batch[key] for key, pk in created.items()}, now))
+    if ticket_rows and not _insert_tickets(ticket_rows, created, pks):
+        if beside is not None:
+            beside.cancel()  # someone created some of them meanwhile: no speculation
+            beside = None
         names, rows = event_rows()
     if postgres:  # the insert itself tells which events were new (None: all of them)
         new = insert_returning(TicketEvent, names, rows, ("source", "event_id"))
@@ -246,7 +244,7 @@ def _store_new(candidates, results, now, known, user, beside=None):
     if not touched:
         return None
     histories = {pk: batch[key] for key, pk in created.items() if key in touched}
-    return {pks[key] for key in touched}, histories, by_source
+    return {pks[key] for key in touched}, histories, by_source, beside
 
 
 def _parse(item, defaults: Mapping | None) -> Event:
@@ -362,7 +360,7 @@ def _lookup_tickets(wanted) -> dict:
 
 def _ticket_pks(batch: dict, known) -> tuple[dict, dict, list]:
     """pk of each (source, ticket_id) of ``batch``, the {key: pk} of the tickets missing,
-    and the rows (pk, insert row) that create them from their events in the batch (pks
+    and the rows (``_TICKET_INSERT``) that create them from their events in the batch (pks
     allocated up front on PostgreSQL; on SQLite the missing ones are created here)."""
     pks = _lookup_tickets(batch)
     missing = sorted(batch.keys() - pks.keys())
@@ -379,14 +377,14 @@ def _ticket_pks(batch: dict, known) -> tuple[dict, dict, list]:
         return pks, created if all_new else {}, []
     created = dict(zip(missing, ids, strict=True))
     pks.update(created)
-    return pks, created, [(pk, (pk, *row)) for pk, row in zip(ids, rows, strict=True)]
+    return pks, created, [(pk, *row) for pk, row in zip(ids, rows, strict=True)]
 
 
-def _insert_tickets(ticket_rows, created, pks, batch) -> bool:
+def _insert_tickets(ticket_rows, created, pks) -> bool:
     """PostgreSQL: insert the rows ``_ticket_pks`` made. False if someone else created some
     of these tickets meanwhile: then ``created`` is emptied and ``pks`` refreshed from the
     database (their fields are re-derived from all their events later)."""
-    if insert_ignoring_conflicts(Ticket, _TICKET_INSERT, [row for _, row in ticket_rows]):
+    if insert_ignoring_conflicts(Ticket, _TICKET_INSERT, ticket_rows):
         return True
     missing = list(created)
     created.clear()

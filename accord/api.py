@@ -9,6 +9,8 @@ from accord.accounts.api import router as accounts_router
 from accord.accounts.auth import API_AUTH
 from accord.agreements.api import router as agreements_router
 from accord.catalogue.api import router as catalogue_router
+from accord.connectors.api import hooks as connector_hooks
+from accord.connectors.api import router as connectors_router
 from accord.escalation.api import router as escalation_router
 from accord.lib.errors import DomainError
 from accord.measurement.api import router as measurement_router
@@ -64,3 +66,5 @@ api.add_router("/", catalogue_router)
 api.add_router("/", agreements_router)
 api.add_router("/", measurement_router)
 api.add_router("/", escalation_router)
+api.add_router("/", connectors_router)
+api.add_router("/", connector_hooks)

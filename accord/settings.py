@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "accord.catalogue",
     "accord.agreements",
     "accord.measurement",
+    "accord.connectors",
     "accord.escalation",
     "accord.web",
 ]

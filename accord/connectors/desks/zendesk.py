@@ -77,8 +77,14 @@ def _team(group_id, m: Mapping) -> str:
     return m.teams.get(str(group_id).casefold(), f"group {group_id}")
 
 
+def _plain(value):
+    """An event value: text or an id, or an object with an id (group and agent changes)."""
+    return value.get("id") if isinstance(value, dict) else value
+
+
 def change(ticket_id, at, field: str, before, after, m: Mapping) -> dict | None:
     at = instant(at, "updated_at")
+    before, after = _plain(before), _plain(after)
     event_id = f"{ticket_id}:{at}:{field}"
     if field == "status":
         kind, fields = m.transition(_value(before), _value(after))

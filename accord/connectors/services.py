@@ -63,7 +63,8 @@ def _text(value, field: str, limit: int, *, empty: bool = False) -> str:
     return value
 
 
-def _clean(fields: dict, connector: Connector | None) -> dict:
+def clean_fields(fields: dict, connector: Connector | None) -> dict:
+    """The fields validated (InvalidInput naming the first bad one), ready to set."""
     out = {}
     kind = fields.get("kind", connector.kind if connector else None)
     if kind not in ConnectorKind.values:
@@ -131,7 +132,7 @@ def create_connector(*, by, now: datetime, kind: str, name: str, source: str, se
     unknown = sorted(set(extra) - _EDITABLE)
     if unknown:
         raise InvalidInput("unknown field", field=unknown[0])
-    fields = _clean({"kind": kind, "name": name, "source": source, "secret": secret,
+    fields = clean_fields({"kind": kind, "name": name, "source": source, "secret": secret,
                      "mapping": mapping, **extra}, None)
     fields["mapping"] = merged_mapping(kind, mapping)
     connector = Connector(created_at=now, **fields)
@@ -148,7 +149,7 @@ def update_connector(connector: Connector, *, by, now: datetime, **fields) -> Co
     if unknown:
         raise InvalidInput("cannot be changed", field=unknown[0])
     before = connector_state(connector)
-    cleaned = _clean(fields, connector)
+    cleaned = clean_fields(fields, connector)
     if "kind" in cleaned and cleaned["kind"] != connector.kind and "mapping" not in cleaned:
         cleaned["mapping"] = default_mapping(cleaned["kind"])
     for name, value in cleaned.items():

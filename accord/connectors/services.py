@@ -31,7 +31,7 @@ _EDITABLE = {"name", "kind", "source", "mapping", "secret", "base_url", "credent
 # Headers kept with a dead letter (what a replay or a person may need; no signatures).
 _KEPT_HEADERS = ("Content-Type", "User-Agent", "X-Atlassian-Webhook-Identifier",
                  "X-Atlassian-Webhook-Retry", "X-Zammad-Delivery", "X-Zammad-Trigger",
-                 "X-Zendesk-Webhook-Id")
+                 "X-Zendesk-Webhook-Id", "X-Accord-Pulled")
 
 __all__ = ["BadSignature", "Disabled", "create_connector", "update_connector",
            "delete_connector", "receive", "replay", "discard", "connector_state"]
@@ -222,6 +222,11 @@ def process(connector: Connector, payload, *, now, channel, key="", headers=None
         return _record(connector, now, channel, DeliveryOutcome.IGNORED, key=key,
                        desk_event=desk_event, size=len(raw),
                        reason=f"{desk_event or 'this event'}: nothing Accord measures")
+    return _ingest(connector, items, now=now, channel=channel, key=key, desk_event=desk_event,
+                   headers=headers or {}, raw=raw)
+
+
+def _ingest(connector, items, *, now, channel, key, desk_event, headers, raw) -> Delivery:
     for item in items:
         item["source"] = connector.source
     result = ingest_events(items, now=now)
@@ -235,7 +240,7 @@ def process(connector: Connector, payload, *, now, channel, key="", headers=None
     if problems:
         outcome = (DeliveryOutcome.PARTIAL if result.stored or result.duplicates
                    else DeliveryOutcome.REFUSED)
-        return _dead(connector, now, channel, key, desk_event, headers or {}, raw,
+        return _dead(connector, now, channel, key, desk_event, headers, raw,
                      "\n".join(problems), outcome=outcome, **counts)
     return _record(connector, now, channel, DeliveryOutcome.ACCEPTED, key=key,
                    desk_event=desk_event, size=len(raw), **counts)
@@ -283,8 +288,14 @@ def replay(letter: DeadLetter, *, by, now: datetime) -> Delivery:
             delivery = _record(connector, now, DeliveryChannel.REPLAY, DeliveryOutcome.REFUSED,
                                size=len(body), reason=error)
         else:
-            delivery = process(connector, payload, now=now, channel=DeliveryChannel.REPLAY,
-                               headers=letter.headers, body=body)
+            if letter.headers.get(PULLED_HEADER) and isinstance(payload, list):
+                delivery = _ingest(connector, payload, now=now, channel=DeliveryChannel.REPLAY,
+                                   key="", desk_event="pulled events", headers=letter.headers,
+                                   raw=body)
+            else:
+                delivery = process(connector, payload, now=now,
+                                   channel=DeliveryChannel.REPLAY, headers=letter.headers,
+                                   body=body)
             DeadLetter.objects.filter(delivery=delivery).delete()  # this one stays the letter
         before = snapshot(letter)
         letter.replay_result = {"delivery": delivery.pk, "outcome": delivery.outcome,
@@ -318,3 +329,18 @@ def record_test(connector: Connector, now, outcome, message: str, size: int) -> 
     """The delivery record of a "send test event" check (no events, counted as a delivery)."""
     return _record(connector, aware_utc(now, "now"), DeliveryChannel.TEST, outcome,
                    desk_event="test", size=size, reason=message)
+
+
+PULLED_HEADER = "X-Accord-Pulled"  # a dead letter of normalized events from a pull sync
+
+
+def store_pulled(connector: Connector, events: list[dict], *, now, label: str) -> Delivery:
+    """One page of a pull sync: its events (already normalized) through intake, recorded as
+    a delivery; events intake rejects are kept as a dead letter of normalized events."""
+    now = aware_utc(now, "now")
+    if not events:
+        return _record(connector, now, DeliveryChannel.PULL, DeliveryOutcome.IGNORED,
+                       desk_event=label[:100], reason="no changes on this page")
+    return _ingest(connector, events, now=now, channel=DeliveryChannel.PULL, key="",
+                   desk_event=label[:100], headers={PULLED_HEADER: "events"},
+                   raw=json.dumps(events).encode())

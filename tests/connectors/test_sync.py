@@ -1,0 +1,230 @@
+"""Pull sync against a desk API on 127.0.0.1 serving recorded, paged answers: a 429 with
+Retry-After is waited out, a failure mid-way keeps what was stored, and the next run resumes
+without storing anything twice. A change seen by webhook and by pull is one event."""
+
+import copy
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from accord.connectors.models import Connector, Delivery
+from accord.connectors.sync import jira as jira_sync
+from accord.connectors.sync.client import SyncError
+from accord.connectors.sync.runner import sync_connector
+from accord.connectors.worker import sync_due
+from accord.measurement.models import TicketEvent
+from tests.conftest import NOW
+from tests.connectors.conftest import fixture, make_connector, story
+from tests.connectors.desk_server import DeskServer
+from tests.measurement.clock_world import world_fixture  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+SEARCH = "/rest/api/2/search"
+
+
+def search_issue(key="SUP-1", issue_id="10001"):
+    """SUP-1 as Jira's search API returns it with expand=changelog: its current fields,
+    every changelog history (the same ids and instants its webhooks carried) and comments."""
+    items = story("jira")
+    last = items[-1]["payload"]["issue"]
+    issue = copy.deepcopy(last)
+    issue["id"], issue["key"] = issue_id, key
+    histories = [{"id": i["payload"]["changelog"]["id"],
+                  "author": i["payload"]["user"],
+                  "created": i["payload"]["issue"]["fields"]["updated"],
+                  "items": i["payload"]["changelog"]["items"]}
+                 for i in items if i["payload"]["webhookEvent"] == "jira:issue_updated"]
+    issue["changelog"] = {"startAt": 0, "maxResults": len(histories),
+                          "total": len(histories), "histories": histories}
+    comment = fixture("jira", "02_comment_first_response")["payload"]["comment"]
+    issue["fields"]["comment"] = {"comments": [comment], "maxResults": 1, "total": 1,
+                                  "startAt": 0}
+    return issue
+
+
+def page(issues, start, total):
+    return (200, {}, {"startAt": start, "maxResults": 1, "total": total, "issues": issues})
+
+
+@pytest.fixture
+def jira(admin_user, world, monkeypatch):
+    monkeypatch.setattr(jira_sync, "PAGE", 1)
+    return make_connector(admin_user, "jira", source="jira-acme",
+                          credentials={"email": "bot@acme.example", "api_token": "tok"})
+
+
+def point(connector, server):
+    Connector.objects.filter(pk=connector.pk).update(base_url=server.url)
+    connector.refresh_from_db()
+
+
+def test_a_failure_mid_way_keeps_the_pages_stored_and_the_next_run_resumes(jira):
+    waits = []
+    with DeskServer(page_by="startAt") as server:
+        point(jira, server)
+        server.answer(SEARCH, 0, page([search_issue("SUP-1", "10001")], 0, 3))
+        server.answer(SEARCH, 1,
+                      (429, {"Retry-After": "2"}, {"message": "rate limited"}),
+                      (500, {}, {"errorMessages": ["boom"]}),
+                      page([search_issue("SUP-2", "10002")], 1, 3))
+        server.answer(SEARCH, 2, page([search_issue("SUP-3", "10003")], 2, 3))
+
+        with pytest.raises(SyncError, match="HTTP 500"):
+            sync_connector(jira, now=NOW, sleep=waits.append)
+
+        # The 429's Retry-After was waited out once; page 1 is stored, its cursor kept.
+        assert waits == [2.0]
+        assert TicketEvent.objects.filter(ticket__ticket_id="SUP-1").count() == 9
+        assert not TicketEvent.objects.filter(ticket__ticket_id="SUP-2").exists()
+        jira.refresh_from_db()
+        assert jira.sync_cursor == {"since": "2025-03-03T16:00:00+00:00"}
+        assert "HTTP 500" in jira.last_sync_error
+
+        report = sync_connector(jira, now=NOW, sleep=waits.append)
+
+    assert (report.pages, report.stored, report.duplicates) == (3, 18, 9)
+    assert TicketEvent.objects.count() == 27  # three issues, nine events each, once
+    jira.refresh_from_db()
+    assert jira.last_sync_error == ""
+    # The resumed run asked from the cursor on, with the connector's credentials.
+    path, query, headers = server.requests[-1]
+    assert query["jql"].startswith('updated >= "2025/03/03 16:00"')
+    assert query["expand"] == "changelog"
+    assert headers["Authorization"].startswith("Basic ")
+
+
+def test_a_change_seen_by_webhook_and_by_pull_is_one_event(jira, desk):
+    for item in story("jira"):
+        desk(jira).send(item)
+    before = sorted(TicketEvent.objects.values_list("event_id", "kind", "timestamp", "status",
+                                                    "priority", "team", "public", "payload"))
+    with DeskServer(page_by="startAt") as server:
+        point(jira, server)
+        server.answer(SEARCH, 0, page([search_issue()], 0, 1))
+        report = sync_connector(jira, now=NOW)
+
+    # Same ids and the same content: duplicates, never conflicts or new events.
+    assert (report.stored, report.duplicates, report.rejected) == (0, 9, 0)
+    after = sorted(TicketEvent.objects.values_list("event_id", "kind", "timestamp", "status",
+                                                   "priority", "team", "public", "payload"))
+    assert after == before
+
+
+def test_pulled_first_then_the_webhooks_come_as_duplicates(jira, desk):
+    with DeskServer(page_by="startAt") as server:
+        point(jira, server)
+        server.answer(SEARCH, 0, page([search_issue()], 0, 1))
+        sync_connector(jira, now=NOW)
+
+    answers = [desk(jira).send(item).data for item in story("jira")]
+
+    assert sum(a["stored"] for a in answers) == 0
+    assert sum(a["duplicates"] for a in answers) == 9
+
+
+ZD = "/api/v2/incremental/ticket_events.json"
+
+
+def zendesk_pages(server_url):
+    """The incremental ticket events export (shape of Zendesk's 'Incremental Exports'
+    reference: ticket_events with child_events, next_page, end_time, end_of_stream) for the
+    story of the webhook fixtures."""
+    def audit(n, at, children):
+        return {"id": 5000 + n, "ticket_id": 35436, "timestamp": 0,
+                "created_at": f"2025-03-03T{at}:00Z", "updater_id": 9001,
+                "via": "Web form", "event_type": "Audit", "child_events": children}
+    first = [audit(1, "09:00", [{"id": 1, "event_type": "Create", "field_name": "status",
+                                  "value": "new"},
+                                 {"id": 2, "event_type": "Create", "field_name": "priority",
+                                  "value": "normal"},
+                                 {"id": 3, "event_type": "Create", "field_name": "group_id",
+                                  "value": 98738}]),
+             audit(2, "09:30", [{"id": 10200, "event_type": "Comment", "public": True,
+                                 "author_id": 9001, "body": "Looking at it now."}]),
+             audit(3, "10:00", [{"id": 4, "event_type": "Change", "field_name": "status",
+                                 "value": "pending", "previous_value": "new"}])]
+    second = [audit(4, "12:00", [{"id": 5, "event_type": "Change", "status": "open",
+                                  "previous_value": "pending"}]),
+              audit(5, "12:30", [{"id": 6, "event_type": "Change", "field_name": "priority",
+                                  "value": "urgent", "previous_value": "normal"}]),
+              audit(6, "13:00", [{"id": 7, "event_type": "Change", "field_name": "group_id",
+                                  "value": 98739, "previous_value": 98738}]),
+              audit(7, "14:00", [{"id": 8, "event_type": "Change", "field_name": "status",
+                                  "value": "solved", "previous_value": "open"}]),
+              audit(8, "15:00", [{"id": 9, "event_type": "Change", "field_name": "status",
+                                  "value": "open", "previous_value": "solved"}])]
+    return ((200, {}, {"ticket_events": first, "count": 3, "end_time": 1741003200,
+                       "next_page": f"{server_url}{ZD}?start_time=1741003200",
+                       "end_of_stream": False}),
+            (200, {}, {"ticket_events": second, "count": 5, "end_time": 1741014000,
+                       "next_page": f"{server_url}{ZD}?start_time=1741014000",
+                       "end_of_stream": True}))
+
+
+def test_zendesk_export_and_webhooks_give_the_same_events(admin_user, desk):
+    from accord.catalogue.models import Team
+
+    Team.objects.create(name="Service Desk")
+    Team.objects.create(name="Second Line")
+    zendesk = make_connector(admin_user, "zendesk", mapping={
+        "groups": {"98738": "Service Desk", "98739": "Second Line"}})
+    for item in story("zendesk"):
+        assert desk(zendesk).send(item).status_code == 200
+    before = sorted(TicketEvent.objects.values_list("event_id", "kind", "timestamp", "status",
+                                                    "priority", "team", "public"))
+    with DeskServer(page_by="start_time") as server:
+        point(zendesk, server)
+        first, second = zendesk_pages(server.url)
+        server.answer(ZD, 0, (429, {"Retry-After": "1"}, {}), first)
+        server.answer(ZD, 1741003200, second)
+        waits = []
+        report = sync_connector(zendesk, now=NOW, sleep=waits.append)
+
+    assert waits == [1.0]
+    assert (report.pages, report.stored, report.rejected) == (2, 0, 0)
+    assert report.duplicates == len(before) == 8
+    after = sorted(TicketEvent.objects.values_list("event_id", "kind", "timestamp", "status",
+                                                   "priority", "team", "public"))
+    assert after == before
+    zendesk.refresh_from_db()
+    assert zendesk.sync_cursor == {"start_time": 1741014000}
+
+
+def test_the_command_takes_a_name_or_an_id_and_reports(jira):
+    out = StringIO()
+    with DeskServer(page_by="startAt") as server:
+        point(jira, server)
+        server.answer(SEARCH, 0, page([search_issue()], 0, 1))
+        call_command("sync", str(jira.pk), "--since", "2025-03-01", stdout=out)
+        call_command("sync", jira.name, stdout=out)
+
+    assert "9 stored" in out.getvalue() and "9 duplicates" in out.getvalue()
+    assert server.requests[0][1]["jql"].startswith('updated >= "2025/03/01 00:00"')
+
+
+def test_the_command_names_what_is_wrong(jira):
+    with pytest.raises(CommandError, match="no connector 'nope'"):
+        call_command("sync", "nope")
+    with pytest.raises(CommandError, match="--since"):
+        call_command("sync", jira.name, "--since", "yesterday")
+    with pytest.raises(CommandError, match="resume"):
+        call_command("sync", jira.name)  # no base_url: nothing to pull from
+
+
+def test_the_worker_syncs_a_connector_when_its_interval_is_due(jira):
+    with DeskServer(page_by="startAt") as server:
+        Connector.objects.filter(pk=jira.pk).update(base_url=server.url,
+                                                    sync_interval_minutes=15,
+                                                    next_sync_at=NOW)
+        server.answer(SEARCH, 0, page([search_issue()], 0, 1))
+
+        assert sync_due(NOW, "w1") is True
+        assert sync_due(NOW, "w1") is False  # not due again for 15 minutes
+
+    jira.refresh_from_db()
+    assert jira.next_sync_at.isoformat() == "2025-03-07T12:15:00+00:00"
+    assert TicketEvent.objects.count() == 9
+    assert Delivery.objects.filter(channel="pull").count() == 1
+    assert json.dumps(jira.sync_cursor)

@@ -13,6 +13,7 @@ _NAV = (
     ("Notifications", "escalation:notifications", ("/notifications/", "/escalations/"), "staff"),
     ("Calendars", "catalogue:calendars", ("/calendars/",), "all"),
     ("Reviews overdue", "overdue_reviews", ("/reviews/",), "staff"),
+    ("Connectors", "connectors:list", ("/connectors/",), "manage_connectors"),
     ("Admin", "/admin/", ("/admin/",), "is_staff"),
     ("API docs", "/api/v1/docs", ("/api/",), "all"),
 )
@@ -23,6 +24,8 @@ def _shown(user, who: str) -> bool:
         return True
     if who == "is_staff":
         return user.is_staff
+    if who == "manage_connectors":  # a permission: only the roles holding it see the item
+        return user.can(who)
     return not user.is_portal
 
 

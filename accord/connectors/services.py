@@ -25,7 +25,6 @@ from .desks import DESKS, Unmappable, clean_mapping, default_mapping
 from .desks.base import BadSignature
 from .models import Connector, DeadLetter, Delivery
 
-MIN_SECRET = 16
 _EDITABLE = {"name", "kind", "source", "mapping", "secret", "base_url", "credentials",
              "enabled", "sync_interval_minutes"}
 # Headers kept with a dead letter (what a replay or a person may need; no signatures).
@@ -84,8 +83,6 @@ def clean_fields(fields: dict, connector: Connector | None) -> dict:
         out["source"] = _text(fields["source"], "source", 64)
     if "secret" in fields:
         secret = _text(fields["secret"], "secret", 200)
-        if len(secret) < MIN_SECRET:
-            raise InvalidInput(f"must be at least {MIN_SECRET} characters", field="secret")
         out["secret"] = secret
     if "mapping" in fields and fields["mapping"] is not None:
         out["mapping"] = clean_mapping(fields["mapping"])

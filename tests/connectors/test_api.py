@@ -51,7 +51,8 @@ def test_credentials_are_stored_but_never_shown_back(admin_user, api):
 
 @pytest.mark.parametrize("change, field", [
     ({"kind": "remedy"}, "kind"),
-    ({"secret": "short"}, "secret"),
+    ({"secret": ""}, "secret"),
+    ({"secret": "   "}, "secret"),
     ({"name": ""}, "name"),
     ({"mapping": {"statuses": {"Done": {"kind": "finished"}}}}, "kind"),
     ({"mapping": {"colour": "red"}}, "colour"),

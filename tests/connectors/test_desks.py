@@ -79,3 +79,24 @@ def test_twice_and_shuffled_gives_the_same_events(kind, admin_user, desk):
 
     assert sorted(TicketEvent.objects.values_list("event_id", "kind", "status", "team",
                                                   "priority")) == in_order
+
+
+def test_a_zendesk_group_the_mapping_lacks_sets_no_team_but_is_kept(admin_user, desk):
+    connector = make_connector(admin_user, "zendesk")  # no groups mapped
+    for item in story("zendesk")[:1] + story("zendesk")[5:6]:
+        assert desk(connector).send(item).status_code == 200
+
+    created, handed = TicketEvent.objects.order_by("timestamp")
+    assert created.team is None and created.payload["group_id"] == "98738"
+    assert handed.team is None and handed.payload["group_id"] == "98739"
+
+
+def test_jira_sets_no_team_service_or_customer_until_the_mapping_names_the_fields(admin_user,
+                                                                                   desk):
+    connector = make_connector(admin_user, "jira", mapping={})
+    for item in story("jira"):
+        assert desk(connector).send(item).status_code == 200
+
+    ticket = Ticket.objects.get()
+    assert (ticket.team, ticket.service, ticket.customer) == (None, None, None)
+    assert (ticket.status, ticket.priority) == ("Resolved", "P1")

@@ -64,17 +64,22 @@ def created(ticket_id, at, values: dict, m: Mapping) -> dict:
     if values.get("priority") not in (None, ""):
         fields["priority"] = m.priority(_value(values["priority"]))
     if values.get("group_id") not in (None, ""):
-        fields["team"] = _team(values["group_id"], m)
+        team = _team(values["group_id"], m)
+        if team:
+            fields["team"] = team
+        else:
+            payload["group_id"] = str(values["group_id"])
     if values.get("assignee_id") not in (None, ""):
         payload["assignee_id"] = str(values["assignee_id"])
     return event(f"{ticket_id}:created", ticket_id, instant(at, "created_at"), kinds[0],
                  **fields, payload=payload)
 
 
-def _team(group_id, m: Mapping) -> str:
+def _team(group_id, m: Mapping) -> str | None:
+    """The team of a mapped group; "" for no group; None for a group the mapping lacks."""
     if group_id in (None, ""):
         return ""
-    return m.teams.get(str(group_id).casefold(), f"group {group_id}")
+    return m.teams.get(str(group_id).casefold())
 
 
 def _plain(value):
@@ -92,7 +97,9 @@ def change(ticket_id, at, field: str, before, after, m: Mapping) -> dict | None:
     if field == "priority":
         return event(event_id, ticket_id, at, "updated", priority=m.priority(_value(after)) or "")
     if field == "group_id":
-        return event(event_id, ticket_id, at, "updated", team=_team(after, m))
+        team = _team(after, m)
+        return event(event_id, ticket_id, at, "updated", team=team,
+                     payload=None if team is not None else {"group_id": str(after)})
     if field == "assignee_id":
         return event(event_id, ticket_id, at, "updated",
                      payload={"assignee_id": None if after in (None, "") else str(after)})

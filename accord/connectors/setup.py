@@ -84,7 +84,8 @@ SETUP = {
         "events": ["Incident inserted", "Incident updated (state, priority, assignment "
                    "group, comments and work notes)"],
         "script": SERVICENOW_SCRIPT,
-        "pull": "",
+        "pull": "For backfill: base URL https://<instance>.service-now.com, credentials "
+                "{\"username\": ..., \"password\": ...} of a user who may read sys_audit.",
     },
     "glpi": {
         "where": "Setup → Webhooks → Add (GLPI 11), itemtype Ticket.",

@@ -228,3 +228,66 @@ def test_the_worker_syncs_a_connector_when_its_interval_is_due(jira):
     assert TicketEvent.objects.count() == 9
     assert Delivery.objects.filter(channel="pull").count() == 1
     assert json.dumps(jira.sync_cursor)
+
+
+AUDIT = "/api/now/table/sys_audit"
+
+
+def audit_rows():
+    """sys_audit rows (Table API shape: documentkey, fieldname, oldvalue, newvalue,
+    record_checkpoint, sys_created_on, user) of the ServiceNow fixtures' story."""
+    doc = "9d385017c611228701d22104cc95c371"
+
+    def row(checkpoint, at, field, old, new, user="dev.desk"):
+        return {"documentkey": doc, "fieldname": field, "oldvalue": old, "newvalue": new,
+                "record_checkpoint": str(checkpoint), "sys_created_on": f"2025-03-03 {at}:00",
+                "user": user}
+    return [row(0, "09:00", "state", "", "1"), row(0, "09:00", "priority", "", "3"),
+            row(0, "09:00", "assignment_group", "", "grp1"),
+            row(0, "09:00", "business_service", "", "svc1"),
+            row(0, "09:00", "company", "", "co1"),
+            row(1, "09:30", "comments", "", "Looking at it now."),
+            row(2, "10:00", "state", "1", "3"), row(3, "12:00", "state", "3", "2"),
+            row(4, "12:30", "priority", "3", "1"),
+            row(5, "13:00", "assignment_group", "grp1", "grp2"),
+            row(6, "14:00", "state", "2", "6"), row(7, "15:00", "state", "6", "2")]
+
+
+def test_servicenow_sys_audit_and_the_business_rule_give_the_same_events(admin_user, desk,
+                                                                          monkeypatch):
+    from accord.catalogue.models import Customer, Service, Team
+    from accord.connectors.sync import servicenow as sn_sync
+
+    monkeypatch.setattr(sn_sync, "PAGE", 3)  # saves cut by page ends are held back
+    for model, name in ((Team, "Service Desk"), (Team, "Second Line"),
+                        (Service, "Web Shop"), (Customer, "Acme")):
+        model.objects.create(name=name)
+    connector = make_connector(admin_user, "servicenow")
+    for item in story("servicenow"):
+        assert desk(connector).send(item).status_code == 200
+    columns = ("event_id", "kind", "timestamp", "status", "priority", "team", "service",
+               "customer", "public", "payload")
+    before = sorted(TicketEvent.objects.values_list(*columns))
+    rows = audit_rows()
+    with DeskServer(page_by="sysparm_offset") as server:
+        point(connector, server)
+        for offset in range(0, 13, 3):
+            server.answer(AUDIT, offset, (200, {}, {"result": rows[offset:offset + 3]}))
+        server.answer("/api/now/table/incident", "", (200, {}, {"result": [
+            {"sys_id": rows[0]["documentkey"], "number": "INC0010001"}]}))
+        for table, sys_id, name in (("sys_user_group", "grp1", "Service Desk"),
+                                    ("sys_user_group", "grp2", "Second Line"),
+                                    ("cmdb_ci_service", "svc1", "Web Shop"),
+                                    ("core_company", "co1", "Acme")):
+            server.answer(f"/api/now/table/{table}/{sys_id}", "",
+                          (200, {}, {"result": {"name": name}}))
+        report = sync_connector(connector, now=NOW)
+
+    assert (report.stored, report.rejected) == (0, 0)
+    assert report.duplicates == len(before) == 8
+    assert sorted(TicketEvent.objects.values_list(*columns)) == before
+    connector.refresh_from_db()
+    assert connector.sync_cursor == {"since": "2025-03-03T15:00:00+00:00"}
+    # References are looked up once each, however many rows name them.
+    lookups = [p for p, _, _ in server.requests if p.startswith("/api/now/table/sys_user_group")]
+    assert len(lookups) == 2

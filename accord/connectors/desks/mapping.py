@@ -27,7 +27,7 @@ from accord.lib.errors import InvalidInput
 TERMINAL = ("resolved", "closed")
 _ENTRY_KEYS = {"status", "kind", "pause", "responded", "initial", "supplier"}
 _TOP_KEYS = {"_about", "type", "statuses", "priorities", "teams", "fields", "comments_public",
-             "timezone",
+             "timezone", "values",
              "ticket_id", "groups"}
 _FIELD_KEYS = {"service", "customer", "team", "supplier"}
 
@@ -76,6 +76,12 @@ def clean_mapping(mapping, field: str = "mapping") -> dict:
         value = mapping.get(key, {})
         if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
             raise InvalidInput("expected an object of text -> text", field=f"{field}.{key}")
+    values = mapping.get("values", {})
+    if not isinstance(values, dict) or not all(
+            isinstance(v, dict) and all(isinstance(t, str) for t in v.values())
+            for v in values.values()):
+        raise InvalidInput("expected an object of field -> {stored value: display value}",
+                           field=f"{field}.values")
     fields = mapping.get("fields", {})
     if not isinstance(fields, dict):
         raise InvalidInput("expected an object", field=f"{field}.fields")

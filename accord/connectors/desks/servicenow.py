@@ -42,6 +42,11 @@ def verify(secret, headers, body, now):
         raise BadSignature(f"{signing.SIGNATURE_HEADER} does not match the body")
 
 
+# The incident fields the rule sends and the pull reads from sys_audit.
+TRACKED = ("state", "priority", "impact", "urgency", "assignment_group", "assigned_to",
+           "business_service", "company")
+
+
 def delivery_key(headers) -> str:
     return ""
 

@@ -7,10 +7,10 @@ from datetime import datetime
 from django.db import transaction
 
 from ..models import Connector
-from . import jira, zendesk
+from . import jira, servicenow, zendesk
 from .client import Client, SyncError
 
-PULLERS = {"jira": jira.pages, "zendesk": zendesk.pages}
+PULLERS = {"jira": jira.pages, "zendesk": zendesk.pages, "servicenow": servicenow.pages}
 
 
 @dataclass

@@ -7,7 +7,7 @@
     accord token           create | list | revoke API tokens
     accord import          import ticket events or outages (CSV, XES, ServiceNow)
     accord recompute       rebuild stored clocks from events
-    accord sync            pull a service desk connector's changes (Jira, Zendesk, ServiceNow)
+    accord sync            pull a service desk connector's changes (REST API, resumable)
     accord check           configuration sanity
     accord <django command> (migrate, shell, ...) also works
 """

@@ -73,7 +73,8 @@ SETUP = {
                   "Execute: Webhook (the one above)."],
         "events": ["Ticket created", "Ticket updated (state, priority, group)",
                    "Article created"],
-        "pull": "",
+        "pull": "For backfill: base URL https://<your zammad>, credentials "
+                "{\"token\": ...} (an access token with ticket.agent).",
     },
     "servicenow": {
         "where": "System Definition → Business Rules → New (table Incident), and two "

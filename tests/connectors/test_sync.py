@@ -173,7 +173,7 @@ def test_zendesk_export_and_webhooks_give_the_same_events(admin_user, desk):
     for item in story("zendesk"):
         assert desk(zendesk).send(item).status_code == 200
     before = sorted(TicketEvent.objects.values_list("event_id", "kind", "timestamp", "status",
-                                                    "priority", "team", "public"))
+                                                    "priority", "team", "public", "payload"))
     with DeskServer(page_by="start_time") as server:
         point(zendesk, server)
         first, second = zendesk_pages(server.url)
@@ -186,7 +186,7 @@ def test_zendesk_export_and_webhooks_give_the_same_events(admin_user, desk):
     assert (report.pages, report.stored, report.rejected) == (2, 0, 0)
     assert report.duplicates == len(before) == 8
     after = sorted(TicketEvent.objects.values_list("event_id", "kind", "timestamp", "status",
-                                                   "priority", "team", "public"))
+                                                   "priority", "team", "public", "payload"))
     assert after == before
     zendesk.refresh_from_db()
     assert zendesk.sync_cursor == {"start_time": 1741014000}
@@ -291,3 +291,44 @@ def test_servicenow_sys_audit_and_the_business_rule_give_the_same_events(admin_u
     # References are looked up once each, however many rows name them.
     lookups = [p for p, _, _ in server.requests if p.startswith("/api/now/table/sys_user_group")]
     assert len(lookups) == 2
+
+
+def test_zammad_history_and_the_trigger_webhooks_give_the_same_events(admin_user, desk):
+    from accord.catalogue.models import Team
+
+    Team.objects.create(name="Service Desk")
+    Team.objects.create(name="Second Line")
+    connector = make_connector(admin_user, "zammad", credentials={"token": "zt-1"})
+    items = story("zammad")
+    for item in items:
+        assert desk(connector).send(item).status_code == 200
+    columns = ("event_id", "kind", "timestamp", "status", "priority", "team", "public",
+               "payload")
+    before = sorted(TicketEvent.objects.values_list(*columns))
+    ticket = items[-1]["payload"]["ticket"]
+
+    def change(n, at, attribute, old, new):
+        return {"id": n, "o_id": 31, "object": "Ticket", "type": "updated",
+                "attribute": attribute, "value_from": old, "value_to": new,
+                "created_at": f"2025-03-03T{at}:00.000Z"}
+    # Shapes of Zammad's REST API documentation: ticket history entries and articles.
+    history = [{"id": 1, "o_id": 31, "object": "Ticket", "type": "created",
+                "created_at": "2025-03-03T09:00:00.000Z"},
+               {"id": 2, "o_id": 104, "object": "Ticket::Article", "type": "created",
+                "created_at": "2025-03-03T09:30:00.000Z"},
+               change(3, "10:00", "state", "new", "pending reminder"),
+               change(4, "12:00", "state", "pending reminder", "open"),
+               change(5, "12:30", "priority", "2 normal", "3 high"),
+               change(6, "13:00", "group", "Service Desk", "Second Line"),
+               change(7, "14:00", "state", "open", "closed")]
+    article = items[1]["payload"]["article"]
+    with DeskServer(page_by="page") as server:
+        point(connector, server)
+        server.answer("/api/v1/tickets/search", 1, (200, {}, [ticket]))
+        server.answer("/api/v1/ticket_history/31", "", (200, {}, {"history": history}))
+        server.answer("/api/v1/ticket_articles/by_ticket/31", "", (200, {}, [article]))
+        report = sync_connector(connector, now=NOW)
+
+    assert (report.stored, report.rejected, report.duplicates) == (0, 0, len(before))
+    assert sorted(TicketEvent.objects.values_list(*columns)) == before
+    assert server.requests[0][2]["Authorization"] == "Token token=zt-1"

@@ -19,10 +19,12 @@ class SyncError(Exception):
     """The desk did not answer as expected (the cursor keeps what was stored before)."""
 
 
-def auth_header(credentials: dict) -> dict[str, str]:
+def auth_header(credentials: dict, kind: str = "") -> dict[str, str]:
     """Basic auth from username/password or email/api_token (Zendesk: email + "/token");
-    a bearer token from ``token``."""
+    a bearer token from ``token`` (Zammad's access tokens: ``Token token=...``)."""
     if credentials.get("token"):
+        if kind == "zammad":
+            return {"Authorization": f"Token token={credentials['token']}"}
         return {"Authorization": f"Bearer {credentials['token']}"}
     user = credentials.get("username") or credentials.get("email")
     secret = credentials.get("password") or credentials.get("api_token")
@@ -45,13 +47,13 @@ def retry_after(value: str | None, now: float) -> float:
 
 
 class Client:
-    def __init__(self, base_url: str, credentials: dict | None = None, *, timeout=30.0,
-                 sleep=time.sleep, max_retries=MAX_RETRIES, max_wait=MAX_WAIT):
+    def __init__(self, base_url: str, credentials: dict | None = None, *, kind: str = "",
+                 timeout=30.0, sleep=time.sleep, max_retries=MAX_RETRIES, max_wait=MAX_WAIT):
         if not base_url:
             raise SyncError("the connector has no base_url: set the desk's address first")
         self.base_url = base_url.rstrip("/") + "/"
         self.headers = {"Accept": "application/json", "User-Agent": USER_AGENT,
-                        **auth_header(credentials or {})}
+                        **auth_header(credentials or {}, kind)}
         self.timeout, self.sleep = timeout, sleep
         self.max_retries, self.max_wait = max_retries, max_wait
         self.waited: list[float] = []

@@ -7,10 +7,11 @@ from datetime import datetime
 from django.db import transaction
 
 from ..models import Connector
-from . import jira, servicenow, zendesk
+from . import jira, servicenow, zammad, zendesk
 from .client import Client, SyncError
 
-PULLERS = {"jira": jira.pages, "zendesk": zendesk.pages, "servicenow": servicenow.pages}
+PULLERS = {"jira": jira.pages, "zendesk": zendesk.pages, "servicenow": servicenow.pages,
+           "zammad": zammad.pages}
 
 
 @dataclass
@@ -38,7 +39,8 @@ def sync_connector(connector: Connector, *, now: datetime, since: datetime | Non
         raise SyncError(f"connector {connector.name!r} is disabled")
     if client is None:
         kwargs = {"sleep": sleep} if sleep else {}
-        client = Client(connector.base_url, connector.credentials, **kwargs)
+        client = Client(connector.base_url, connector.credentials, kind=connector.kind,
+                        **kwargs)
     report = SyncReport()
     cursor = dict(connector.sync_cursor or {})
     try:

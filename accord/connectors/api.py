@@ -138,8 +138,19 @@ def _read(request) -> bytes:
     return body
 
 
+_HOOK_BODY = {
+    "required": True,
+    "description": "The desk's own webhook payload, exactly as it sends it (the signature "
+                   "covers the raw bytes): a Jira, Zendesk or Zammad webhook, the ServiceNow "
+                   "business rule's object, the GLPI/Freshservice template filled in, or one "
+                   "normalized event or a list of them (generic).",
+    "content": {"application/json": {"schema": {"oneOf": [
+        {"type": "object"}, {"type": "array", "items": {"type": "object"}}]}}},
+}
+
+
 @hooks.post("/hooks/{connector_id}", response={200: HookOut, 401: dict, 422: HookOut},
-            url_name="connector_hook")
+            url_name="connector_hook", openapi_extra={"requestBody": _HOOK_BODY})
 def hook(request, connector_id: int):
     """Where a desk posts its native webhook payload. Signed as the desk signs (see the
     connector page); 401 and nothing stored when the signature is missing or wrong; 422 when

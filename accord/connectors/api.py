@@ -149,12 +149,14 @@ _HOOK_BODY = {
 }
 
 
-@hooks.post("/hooks/{connector_id}", response={200: HookOut, 401: dict, 422: HookOut},
+@hooks.post("/hooks/{connector_id}", response={200: HookOut, 202: HookOut, 401: dict},
             url_name="connector_hook", openapi_extra={"requestBody": _HOOK_BODY})
 def hook(request, connector_id: int):
     """Where a desk posts its native webhook payload. Signed as the desk signs (see the
-    connector page); 401 and nothing stored when the signature is missing or wrong; 422 when
-    the payload was kept as a dead letter."""
+    connector page); 401 and nothing stored when the signature is missing or wrong. 202 when
+    the payload (or part of it) could not be stored and was kept as a dead letter: received,
+    to be replayed once the mapping is fixed -- a 4xx would make desks retry in vain or trip
+    their circuit breakers (Zendesk's), and stop sending what Accord could store."""
     connector = get_object_or_404(Connector, pk=connector_id)
     body = _read(request)
     try:
@@ -170,4 +172,4 @@ def hook(request, connector_id: int):
               "conflicts": delivery.conflicts, "rejected": delivery.rejected,
               "reason": delivery.reason, "dead_letter": letter}
     failed = delivery.outcome in (DeliveryOutcome.REFUSED, DeliveryOutcome.PARTIAL)
-    return Status(422 if failed else 200, answer)
+    return Status(202 if failed else 200, answer)

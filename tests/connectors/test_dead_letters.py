@@ -27,7 +27,7 @@ def test_an_unknown_team_keeps_the_payload_as_a_dead_letter(jira, desk, admin_us
     desk(jira).send(fixture("jira", "01_created"))
     response = desk(jira).send(handed_to("2nd line"))
 
-    assert response.status_code == 422
+    assert response.status_code == 202  # received and kept: the desk must not retry
     assert response.data["outcome"] == "refused"
     assert "unknown team '2nd line'" in response.data["reason"]
     letter = DeadLetter.objects.get()
@@ -78,7 +78,7 @@ def test_a_replay_that_still_fails_keeps_the_letter_open_with_the_new_reason(jir
 def test_a_body_that_is_not_json_is_a_dead_letter_too(jira, desk, admin_user, api):
     response = desk(jira).post(None, body=b"{not json")
 
-    assert response.status_code == 422
+    assert response.status_code == 202  # received and kept: the desk must not retry
     assert "not valid JSON" in response.data["reason"]
     letter = DeadLetter.objects.get()
     assert letter.body == "{not json"
@@ -90,7 +90,7 @@ def test_a_body_that_is_not_json_is_a_dead_letter_too(jira, desk, admin_user, ap
 def test_a_payload_missing_what_jira_always_sends_is_refused_naming_it(jira, desk):
     response = desk(jira).post({"webhookEvent": "jira:issue_updated", "issue": {"id": "1"}})
 
-    assert response.status_code == 422
+    assert response.status_code == 202  # received and kept: the desk must not retry
     assert "issue" in response.data["reason"]
     assert DeadLetter.objects.count() == 1
 

@@ -110,3 +110,29 @@ def test_a_change_to_fields_accord_does_not_track_stores_nothing(jira, desk):
 
     assert response.data["outcome"] == "ignored"
     assert not DeadLetter.objects.exists()
+
+
+def test_a_supplier_field_hands_the_ticket_to_a_supplier_and_back(admin_user, desk, world):
+    from tests.connectors.conftest import JIRA_FIELDS
+
+    mapping = {"fields": {**JIRA_FIELDS["fields"], "supplier": "customfield_10050"}}
+    connector = make_connector(admin_user, "jira", name="with vendor", source="jira-v",
+                               mapping=mapping)
+
+    def vendor(change_id, at, old, new):
+        item = fixture("jira", "05_priority")
+        item["payload"]["issue"]["fields"]["updated"] = f"2025-03-03T{at}:00.000+0000"
+        item["payload"]["changelog"] = {"id": change_id, "items": [
+            {"field": "Vendor", "fieldtype": "custom", "fieldId": "customfield_10050",
+             "fromString": old, "toString": new}]}
+        item["headers"] = {}
+        return item
+
+    for item in (fixture("jira", "01_created"), vendor("20001", "12:00", None, "Vendor Co"),
+                 vendor("20002", "13:30", "Vendor Co", None),
+                 fixture("jira", "07_resolved")):
+        assert desk(connector).send(item).status_code == 200
+
+    uc = Clock.objects.get(ticket__source="jira-v", target=world["uc_target"])
+    # The vendor held it from 12:00 until handing it back at 13:30 (resolved at 14:00).
+    assert (uc.holder, uc.state, uc.elapsed_seconds) == ("Vendor Co", "met", 1.5 * HOUR)

@@ -65,7 +65,7 @@ def translate(payload, mapping):
 # The tracked fields: Accord name -> how to find it in issue fields and changelog items.
 def _tracked(m: Mapping) -> dict[str, tuple[str, ...]]:
     tracked = {"status": ("status",), "priority": ("priority",), "assignee": ("assignee",)}
-    for name in ("team", "service", "customer"):
+    for name in ("team", "service", "customer", "supplier", "impact", "urgency"):
         field = m.fields.get(name)
         if field:
             tracked[name] = (field.casefold(),)
@@ -99,7 +99,7 @@ def _fields(values: dict, m: Mapping) -> dict:
         out["priority"] = m.priority(values["priority"])
     if "team" in values:
         out["team"] = m.team(values["team"] or "")
-    for name in ("service", "customer"):
+    for name in ("service", "customer", "supplier", "impact", "urgency"):
         if name in values:
             out[name] = values[name] or ""
     return out

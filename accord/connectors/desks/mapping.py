@@ -8,7 +8,8 @@ Shape (every key optional except ``statuses``; defaults per kind in ``mappings/<
                                     "supplier": "<supplier name>"}},
      "priorities": {"<desk priority>": "P1"},
      "teams": {"<desk group name or id>": "<team name>"},
-     "fields": {"service": "<desk field>", "customer": "<desk field>", "team": "<desk field>"},
+     "fields": {"service" | "customer" | "team" | "supplier" | "impact" | "urgency":
+                "<the desk's field>"},
      "comments_public": true}
 
 Statuses and priorities match case-insensitively. A status change's kind follows from the
@@ -29,7 +30,7 @@ _ENTRY_KEYS = {"status", "kind", "pause", "responded", "initial", "supplier"}
 _TOP_KEYS = {"_about", "type", "statuses", "priorities", "teams", "fields", "comments_public",
              "timezone", "values",
              "ticket_id", "groups"}
-_FIELD_KEYS = {"service", "customer", "team", "supplier"}
+_FIELD_KEYS = {"service", "customer", "team", "supplier", "impact", "urgency"}
 
 
 class Unmappable(ValueError):

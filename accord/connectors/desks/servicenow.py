@@ -55,7 +55,7 @@ def _fields(values: dict, m: Mapping) -> dict:
     out = {}
     if "priority" in values:
         out["priority"] = m.priority(values["priority"]) or ""
-    for name in ("team", "service", "customer"):
+    for name in ("team", "service", "customer", "supplier"):
         desk = m.fields.get(name)
         if desk and desk in values:
             value = values[desk] or ""

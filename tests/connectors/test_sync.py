@@ -21,7 +21,8 @@ from tests.connectors.desk_server import DeskServer
 from tests.measurement.clock_world import world_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db
-SEARCH = "/rest/api/2/search"
+SEARCH = "/rest/api/3/search/jql"
+SERVER_SEARCH = "/rest/api/2/search"
 
 
 def search_issue(key="SUP-1", issue_id="10001"):
@@ -44,8 +45,12 @@ def search_issue(key="SUP-1", issue_id="10001"):
     return issue
 
 
-def page(issues, start, total):
-    return (200, {}, {"startAt": start, "maxResults": 1, "total": total, "issues": issues})
+def page(issues, next_token=None):
+    """A page of Jira Cloud's /rest/api/3/search/jql (issues, nextPageToken, isLast)."""
+    body = {"issues": issues, "isLast": next_token is None}
+    if next_token:
+        body["nextPageToken"] = next_token
+    return (200, {}, body)
 
 
 @pytest.fixture
@@ -62,14 +67,14 @@ def point(connector, server):
 
 def test_a_failure_mid_way_keeps_the_pages_stored_and_the_next_run_resumes(jira):
     waits = []
-    with DeskServer(page_by="startAt") as server:
+    with DeskServer(page_by="nextPageToken") as server:
         point(jira, server)
-        server.answer(SEARCH, 0, page([search_issue("SUP-1", "10001")], 0, 3))
-        server.answer(SEARCH, 1,
+        server.answer(SEARCH, "", page([search_issue("SUP-1", "10001")], "p2"))
+        server.answer(SEARCH, "p2",
                       (429, {"Retry-After": "2"}, {"message": "rate limited"}),
                       (500, {}, {"errorMessages": ["boom"]}),
-                      page([search_issue("SUP-2", "10002")], 1, 3))
-        server.answer(SEARCH, 2, page([search_issue("SUP-3", "10003")], 2, 3))
+                      page([search_issue("SUP-2", "10002")], "p3"))
+        server.answer(SEARCH, "p3", page([search_issue("SUP-3", "10003")]))
 
         with pytest.raises(SyncError, match="HTTP 500"):
             sync_connector(jira, now=NOW, sleep=waits.append)
@@ -95,14 +100,27 @@ def test_a_failure_mid_way_keeps_the_pages_stored_and_the_next_run_resumes(jira)
     assert headers["Authorization"].startswith("Basic ")
 
 
+def test_a_jira_without_the_cloud_search_is_read_through_the_older_one(jira):
+    with DeskServer(page_by="startAt") as server:
+        point(jira, server)
+        server.answer(SERVER_SEARCH, 0, (200, {}, {"startAt": 0, "maxResults": 1, "total": 2,
+                                                   "issues": [search_issue("SUP-1", "1")]}))
+        server.answer(SERVER_SEARCH, 1, (200, {}, {"startAt": 1, "maxResults": 1, "total": 2,
+                                                   "issues": [search_issue("SUP-2", "2")]}))
+        report = sync_connector(jira, now=NOW)
+
+    assert (report.pages, report.stored) == (2, 18)
+    assert server.requests[0][0] == SEARCH  # asked first, answered 404
+
+
 def test_a_change_seen_by_webhook_and_by_pull_is_one_event(jira, desk):
     for item in story("jira"):
         desk(jira).send(item)
     before = sorted(TicketEvent.objects.values_list("event_id", "kind", "timestamp", "status",
                                                     "priority", "team", "public", "payload"))
-    with DeskServer(page_by="startAt") as server:
+    with DeskServer(page_by="nextPageToken") as server:
         point(jira, server)
-        server.answer(SEARCH, 0, page([search_issue()], 0, 1))
+        server.answer(SEARCH, "", page([search_issue()]))
         report = sync_connector(jira, now=NOW)
 
     # Same ids and the same content: duplicates, never conflicts or new events.
@@ -113,9 +131,9 @@ def test_a_change_seen_by_webhook_and_by_pull_is_one_event(jira, desk):
 
 
 def test_pulled_first_then_the_webhooks_come_as_duplicates(jira, desk):
-    with DeskServer(page_by="startAt") as server:
+    with DeskServer(page_by="nextPageToken") as server:
         point(jira, server)
-        server.answer(SEARCH, 0, page([search_issue()], 0, 1))
+        server.answer(SEARCH, "", page([search_issue()]))
         sync_connector(jira, now=NOW)
 
     answers = [desk(jira).send(item).data for item in story("jira")]
@@ -194,9 +212,9 @@ def test_zendesk_export_and_webhooks_give_the_same_events(admin_user, desk):
 
 def test_the_command_takes_a_name_or_an_id_and_reports(jira):
     out = StringIO()
-    with DeskServer(page_by="startAt") as server:
+    with DeskServer(page_by="nextPageToken") as server:
         point(jira, server)
-        server.answer(SEARCH, 0, page([search_issue()], 0, 1))
+        server.answer(SEARCH, "", page([search_issue()]))
         call_command("sync", str(jira.pk), "--since", "2025-03-01", stdout=out)
         call_command("sync", jira.name, stdout=out)
 
@@ -214,11 +232,11 @@ def test_the_command_names_what_is_wrong(jira):
 
 
 def test_the_worker_syncs_a_connector_when_its_interval_is_due(jira):
-    with DeskServer(page_by="startAt") as server:
+    with DeskServer(page_by="nextPageToken") as server:
         Connector.objects.filter(pk=jira.pk).update(base_url=server.url,
                                                     sync_interval_minutes=15,
                                                     next_sync_at=NOW)
-        server.answer(SEARCH, 0, page([search_issue()], 0, 1))
+        server.answer(SEARCH, "", page([search_issue()]))
 
         assert sync_due(NOW, "w1") is True
         assert sync_due(NOW, "w1") is False  # not due again for 15 minutes

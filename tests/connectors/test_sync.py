@@ -350,3 +350,27 @@ def test_zammad_history_and_the_trigger_webhooks_give_the_same_events(admin_user
     assert (report.stored, report.rejected, report.duplicates) == (0, 0, len(before))
     assert sorted(TicketEvent.objects.values_list(*columns)) == before
     assert server.requests[0][2]["Authorization"] == "Token token=zt-1"
+
+
+def test_a_changelog_longer_than_search_gives_is_read_whole(jira):
+    issue = search_issue()
+    histories = issue["changelog"]["histories"]
+    # Search gave only the latest two changes of seven.
+    issue["changelog"] = {"startAt": 0, "maxResults": 2, "total": 7,
+                          "histories": histories[-2:]}
+    with DeskServer(page_by="startAt") as server:
+        point(jira, server)
+        server.answer(SEARCH, "", page([issue]))
+        server.answer("/rest/api/3/issue/10001/changelog", 0, (200, {}, {
+            "startAt": 0, "maxResults": 4, "total": 7, "isLast": False,
+            "values": histories[:4]}))
+        server.answer("/rest/api/3/issue/10001/changelog", 4, (200, {}, {
+            "startAt": 4, "maxResults": 4, "total": 7, "isLast": True,
+            "values": histories[4:]}))
+        report = sync_connector(jira, now=NOW)
+
+    assert report.stored == 9
+    created = TicketEvent.objects.get(kind="created")
+    # Created "Waiting for support" at Medium (P3) by the Service Desk, as the webhook said.
+    assert (created.status, created.priority, created.team) == (
+        "Waiting for support", "P3", "Service Desk")

@@ -5,7 +5,8 @@ does not have it (Jira Data Center, 404) is read through ``/rest/api/2/search`` 
 ``startAt``). The cursor is the latest ``updated`` instant of the issues stored so far; each
 run asks for ``updated >= cursor`` (JQL minutes, in the Jira account's time zone: the
 mapping's ``timezone``, UTC if none), so an issue seen twice gives the same ids: duplicates,
-never new events. Search results carry an issue's latest 100 changelog entries.
+never new events. Search results carry an issue's latest 100 changelog entries; a longer
+changelog is read whole from the issue's changelog API.
 """
 
 from datetime import UTC, datetime
@@ -51,6 +52,25 @@ def _search_server(client, params):
             return
 
 
+def whole_changelog(client, issue: dict) -> dict:
+    """The issue with every changelog entry: search gives the latest 100 at most, the rest
+    come from /rest/api/3/issue/{id}/changelog (pages by startAt)."""
+    changelog = issue.get("changelog") or {}
+    histories = changelog.get("histories") or []
+    if int(changelog.get("total") or 0) <= len(histories):
+        return issue
+    every, at = [], 0
+    while True:
+        answer = client.get(f"rest/api/3/issue/{issue['id']}/changelog",
+                            {"startAt": at, "maxResults": 100})
+        values = answer.get("values") or []
+        every.extend(values)
+        at += len(values)
+        if not values or answer.get("isLast", at >= int(answer.get("total") or 0)):
+            break
+    return {**issue, "changelog": {"histories": every, "total": len(every)}}
+
+
 def pages(connector, client, cursor: dict, since: datetime | None):
     """Yield (events, cursor after this page, label) per page."""
     m = Mapping(connector.mapping)
@@ -64,7 +84,7 @@ def pages(connector, client, cursor: dict, since: datetime | None):
     for issues, label in _search(client, jql):
         events = []
         for issue in issues:
-            events.extend(desk.from_search(issue, m))
+            events.extend(desk.from_search(whole_changelog(client, issue), m))
             updated = issue.get("fields", {}).get("updated")
             if updated:
                 stamp = datetime.fromisoformat(desk.instant(updated, "updated"))

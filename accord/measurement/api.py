@@ -71,9 +71,11 @@ def _read_events(request) -> list:
 @router.post("/events", response=IngestOut, openapi_extra={"requestBody": _EVENTS_BODY})
 def post_events(request, create_missing: bool = False):
     """Store ticket events: one object or a list of up to 10,000. Each item is judged on its
-    own: stored, duplicate (its (source, event_id) is already stored) or rejected (with the
-    field and the reason). Items without a source get "api". ``create_missing`` creates
-    unknown services, customers, teams and suppliers (service level managers only)."""
+    own: stored, duplicate (its (source, event_id) is already stored with the same content),
+    conflict (already stored with other content: the stored event is kept, and the errors
+    name the fields that differ) or rejected (with the field and the reason). Items without
+    a source get "api". ``create_missing`` creates unknown services, customers, teams and
+    suppliers (service level managers only)."""
     user = require(request, "import_data")
     if create_missing and not user.can("change_catalogue"):
         raise Forbidden(f"your role ({user.role}) may not create catalogue entries")

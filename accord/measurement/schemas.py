@@ -39,7 +39,7 @@ class ErrorOut(Schema):
 
 class IngestItemOut(Schema):
     index: int
-    status: Literal["stored", "duplicate", "rejected"]
+    status: Literal["stored", "duplicate", "conflict", "rejected"]
     event_id: str | None
     errors: list[ErrorOut]
 
@@ -48,6 +48,8 @@ class IngestOut(Schema):
     stored: int
     duplicates: int
     rejected: int
+    conflicts: int = Field(description="Items whose (source, event_id) is stored with other "
+                           "content: the stored event is kept, each differing field is named.")
     results: list[IngestItemOut]
 
 

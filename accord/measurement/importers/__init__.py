@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from ..choices import IngestStatus
 from ..models import Ticket, TicketEvent
 from ..recompute import Behind
 from ..services import ingest_events
@@ -30,6 +31,7 @@ FORMATS: dict[str, type[Importer]] = {
     for cls in (NormalizedCsv, BpiIncidents, ServiceNowIncidents, BpiProblems, Helpdesk)
 }
 BATCH_SIZE = 5000
+MAX_CONFLICT_IDS = 10  # conflicting event ids a summary lists
 STATISTICS_EVERY = 25  # batches between ANALYZEs on PostgreSQL (and after the first)
 MAX_ERRORS = 20
 
@@ -74,17 +76,25 @@ def importer_for(path, fmt: str | None = None, **options) -> Importer:
 
 @dataclass
 class ImportSummary:
-    """What an import did. ``errors`` holds the first rejected rows with their reasons."""
+    """What an import did. ``errors`` holds the first rejected rows with their reasons;
+    ``conflict_ids`` the first event ids stored before with other content."""
 
     path: str
     format: str
     stored: int = 0
     duplicates: int = 0
     rejected: int = 0
+    conflicts: int = 0
     rows: int = 0
     tickets: int = 0
     seconds: float = 0.0
     errors: list[dict] = field(default_factory=list)
+    conflict_ids: list[str] = field(default_factory=list)
+
+    def conflict(self, event_id: str | None) -> None:
+        self.conflicts += 1
+        if len(self.conflict_ids) < MAX_CONFLICT_IDS:
+            self.conflict_ids.append(event_id)
 
     def reject(self, where: str, event_id, errors: list[dict], max_errors: int) -> None:
         self.rejected += 1
@@ -93,6 +103,7 @@ class ImportSummary:
 
     def as_dict(self) -> dict:
         return {"stored": self.stored, "duplicates": self.duplicates, "rejected": self.rejected,
+                "conflicts": self.conflicts, "conflict_ids": self.conflict_ids,
                 "rows": self.rows, "tickets": self.tickets, "seconds": round(self.seconds, 3),
                 "path": self.path, "format": self.format, "errors": self.errors}
 
@@ -144,8 +155,10 @@ def _run(importer, summary, behind, *, now, user, create_missing, limit, batch_s
         summary.stored += result.stored
         summary.duplicates += result.duplicates
         for item in result.results:
-            if item.status == "rejected":
+            if item.status == IngestStatus.REJECTED:
                 summary.reject(batch[item.index].where, item.event_id, item.errors, max_errors)
+            elif item.status == IngestStatus.CONFLICT:
+                summary.conflict(item.event_id)
         tickets.update(result.ticket_ids)
         behind.add(last - result.ticket_ids)
         last = result.ticket_ids

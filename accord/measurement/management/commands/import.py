@@ -115,6 +115,10 @@ class Command(BaseCommand):
         self.stdout.write(f"  stored      {s['stored']:>10,}")
         self.stdout.write(f"  duplicates  {s['duplicates']:>10,}")
         self.stdout.write(f"  rejected    {s['rejected']:>10,}")
+        if s.get("conflicts"):
+            self.stdout.write(f"  conflicts   {s['conflicts']:>10,}  (event ids stored before "
+                              "with other content; the stored events are kept)")
+            self.stdout.write(f"First conflicting event ids: {', '.join(s['conflict_ids'])}")
         if s["errors"]:
             self.stdout.write(f"First rejected rows ({len(s['errors'])} of {s['rejected']:,}):")
             for error in s["errors"]:

@@ -126,6 +126,9 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+# Error reports (the development 500 page, e-mails to ADMINS) without the request's data.
+DEFAULT_EXCEPTION_REPORTER = "accord.lib.reporting.BodylessExceptionReporter"
+
 # API lists: bounded pages (accord.lib.pagination), so a huge limit or offset is a 422.
 NINJA_PAGINATION_CLASS = "accord.lib.pagination.Pagination"
 NINJA_PAGINATION_MAX_LIMIT = 1000

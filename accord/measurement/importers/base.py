@@ -191,6 +191,9 @@ def emit(rows: list[Row], where: str, base: dict, kinds: list[str], event_id: st
             fields.pop("payload", None)
         try:
             rows.append(Row(where, Event(**fields)))
+        except OverflowError:  # a local time whose offset takes it past the years 1-9999
+            rows.append(Row(where, {"event_id": event_id}, error={
+                "field": "timestamp", "msg": "out of range (years 1 to 9999 in UTC)"}))
         except (TypeError, ValueError) as exc:
             name, sep, msg = str(exc).partition(": ")
             error = {"field": name, "msg": msg} if sep and name in fields else {

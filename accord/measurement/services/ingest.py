@@ -12,15 +12,15 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 from contextlib import ExitStack
 from datetime import datetime
-from operator import attrgetter
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, connection, models, transaction
+from django.db import IntegrityError, connection, transaction
 
 from accord.accounts.choices import AuditAction
 from accord.accounts.models import AuditEntry
 from accord.accounts.services import record_change
 from accord.clock.events import Event, aware_utc
+from accord.lib.jsonsafe import text_problem
 
 from ..choices import IngestStatus
 from ..clocks import Beside
@@ -33,17 +33,13 @@ from ._bulk import (
     select_in,
     without_null_columns,
 )
+from ._checks import BadValue, check_event
 from ._results import IngestResult, ItemResult
 from ._same import repeat, stored_events
 from .tickets import TICKET_COLUMNS, ticket_row, tickets_changed
 
 _EVENT_FIELDS = ("source", "event_id", "ticket_id", "timestamp", "kind", "status", "priority",
                  "impact", "urgency", "type", *CATALOGUE_FIELDS, "public", "payload")
-_MAX_LENGTH = tuple({f.name: f.max_length for f in TicketEvent._meta.fields
-                     if isinstance(f, models.CharField) and f.name != "kind"}.items()
-                    ) + (("ticket_id", 128),)
-_texts = attrgetter(*(name for name, _ in _MAX_LENGTH))
-_SHORTEST = min(limit for _, limit in _MAX_LENGTH)
 
 
 def ingest_events(
@@ -204,16 +200,17 @@ def _parse(item, defaults: Mapping | None) -> Event:
                 if item.get(key) is None:
                     item = {**item, **{k: v for k, v in defaults.items() if item.get(k) is None}}
                     break
-        event = Event.from_dict(item)
-    texts = _texts(event)
-    if max(map(len, filter(None, texts)), default=0) > _SHORTEST:
-        for (name, limit), value in zip(_MAX_LENGTH, texts, strict=True):
-            if value is not None and len(value) > limit:
-                raise ValueError(f"{name}: longer than {limit} characters")
+        try:
+            event = Event.from_dict(item)
+        except OverflowError:  # an offset takes the instant beyond the years 1-9999
+            raise BadValue("timestamp", "out of range (years 1 to 9999 in UTC)") from None
+    check_event(event)
     return event
 
 
 def _error(exc: ValueError) -> dict:
+    if isinstance(exc, BadValue):
+        return {"field": exc.field, "msg": exc.msg}
     text = str(exc)
     name, sep, msg = text.partition(": ")
     if sep and name in _EVENT_FIELDS:
@@ -225,8 +222,9 @@ def _rejected(index: int, item, errors: list[dict]) -> ItemResult:
     event_id = getattr(item, "event_id", None)
     if isinstance(item, Mapping):
         event_id = item.get("event_id")
-    return ItemResult(index, IngestStatus.REJECTED, event_id if isinstance(event_id, str)
-                      else None, errors)
+    if not isinstance(event_id, str) or text_problem(event_id):
+        event_id = None  # not echoed: it is not text we could answer with
+    return ItemResult(index, IngestStatus.REJECTED, event_id, errors)
 
 
 def _known_names(events) -> tuple[dict[str, dict[str, int]], bool]:

@@ -150,6 +150,9 @@ ACCORD_FIRING_BATCH = envint("ACCORD_FIRING_BATCH", 50)
 ACCORD_AT_RISK_PROBABILITY = envfloat("ACCORD_AT_RISK_PROBABILITY", 0.6)
 ACCORD_AT_RISK_MIN_SAMPLE = envint("ACCORD_AT_RISK_MIN_SAMPLE", 20)
 ACCORD_AT_RISK_HISTORY = envint("ACCORD_AT_RISK_HISTORY", 5000)
+# Intake bounds: an event's payload once encoded as JSON (bytes), and any one text in it.
+ACCORD_MAX_PAYLOAD_BYTES = envint("ACCORD_MAX_PAYLOAD_BYTES", 64 * 1024, minimum=256)
+ACCORD_MAX_TEXT_LENGTH = envint("ACCORD_MAX_TEXT_LENGTH", 16 * 1024, minimum=64)
 
 if EMBEDDED:
     os.makedirs(DATA_DIR, exist_ok=True)

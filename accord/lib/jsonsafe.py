@@ -36,7 +36,7 @@ def find_problem(value, path: tuple = (), *, max_text: int | None = None):
         if isinstance(item, str):
             reason = text_problem(item)
             if reason is None and max_text is not None and len(item) > max_text:
-                reason = f"longer than {max_text} characters"
+                reason = f"{len(item):,} characters, more than the {max_text:,} allowed"
             if reason:
                 return where, reason
         elif isinstance(item, float):
@@ -80,6 +80,6 @@ def json_problem(value, *, max_bytes: int | None = None, max_text: int | None = 
         if found:
             return found
     if max_bytes is not None and len(encoded) > max_bytes:
-        return (), f"{len(encoded):,} bytes once encoded as JSON, more than the {max_bytes:,} " \
-                   "allowed (ACCORD_MAX_PAYLOAD_BYTES)"
+        return (), (f"{len(encoded):,} bytes once encoded as JSON, more than the "
+                    f"{max_bytes:,} allowed")
     return None

@@ -29,7 +29,10 @@ class EventIn(Schema):
     team: str | None = None
     supplier: str | None = None
     public: bool | None = None
-    payload: dict | None = None
+    payload: dict | None = Field(None, description=(
+        "Free fields. At most ACCORD_MAX_PAYLOAD_BYTES (default 65,536) once encoded as "
+        "JSON, no text in it longer than ACCORD_MAX_TEXT_LENGTH (default 16,384) characters; "
+        "a larger item is rejected naming payload (or payload.<key>)."))
 
 
 class ErrorOut(Schema):

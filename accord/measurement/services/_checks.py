@@ -1,9 +1,12 @@
 """What an event must hold to be stored, beyond its format: texts that fit their columns,
-and no value a database cannot store (``accord.lib.jsonsafe``). A failed check raises
+no value a database cannot store (``accord.lib.jsonsafe``), a payload no larger than
+``ACCORD_MAX_PAYLOAD_BYTES`` once encoded, and no text in it longer than
+``ACCORD_MAX_TEXT_LENGTH`` characters. A failed check raises
 ``BadValue`` naming the field (``payload.<key>...`` inside the payload)."""
 
 from operator import attrgetter
 
+from django.conf import settings
 from django.db import models
 
 from accord.clock.events import Event
@@ -41,7 +44,8 @@ def check_event(event: Event) -> None:
             if value and (reason := text_problem(value)):
                 raise BadValue(name, reason)
     if event.payload:
-        found = json_problem(event.payload)
+        found = json_problem(event.payload, max_bytes=settings.ACCORD_MAX_PAYLOAD_BYTES,
+                             max_text=settings.ACCORD_MAX_TEXT_LENGTH)
         if found:
             path, reason = found
             raise BadValue(".".join(("payload", *map(str, path))), reason)

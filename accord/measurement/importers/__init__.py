@@ -19,9 +19,10 @@ from ..models import Ticket, TicketEvent
 from ..recompute import Behind
 from ..services import ingest_events
 from ..services._bulk import gc_paused, refresh_statistics
-from .base import Importer, Row, UnusableInput, decode_stream, open_binary
+from .base import BrokenFile, Importer, Row, UnusableInput, decode_stream, open_binary
 from .bpi_incidents import BpiIncidents
 from .bpi_problems import BpiProblems, is_bpi_problems
+from .broken import READ_ERRORS, guarded, reason
 from .helpdesk import Helpdesk, is_helpdesk
 from .normalized import NormalizedCsv, is_normalized, sniff_delimiter
 from .servicenow import ServiceNowIncidents, is_servicenow
@@ -35,8 +36,8 @@ MAX_CONFLICT_IDS = 10  # conflicting event ids a summary lists
 STATISTICS_EVERY = 25  # batches between ANALYZEs on PostgreSQL (and after the first)
 MAX_ERRORS = 20
 
-__all__ = ["FORMATS", "ImportSummary", "UnusableInput", "detect_format", "importer_for",
-           "run_import"]
+__all__ = ["FORMATS", "BrokenFile", "ImportSummary", "UnusableInput", "detect_format",
+           "importer_for", "run_import"]
 
 
 def detect_format(path) -> str:
@@ -54,7 +55,11 @@ def detect_format(path) -> str:
             if b"<log" in head or b"xes" in head.lower():
                 return BpiIncidents.format
             raise UnusableInput(f"{path}: an XML file but not an XES log")
-        first = decode_stream(stream).readline()
+        try:
+            first = decode_stream(stream).readline()
+        except READ_ERRORS as exc:
+            raise UnusableInput(f"cannot import {path}: {reason(exc)}; nothing was "
+                                "stored") from None
     header = [h.strip() for h in next(csv.reader([first], delimiter=sniff_delimiter(first)), [])]
     for test, fmt in ((is_normalized, NormalizedCsv.format),
                       (is_servicenow, ServiceNowIncidents.format),
@@ -90,6 +95,19 @@ class ImportSummary:
     seconds: float = 0.0
     errors: list[dict] = field(default_factory=list)
     conflict_ids: list[str] = field(default_factory=list)
+    stopped: dict | None = None  # {"at", "reason"} when the file broke off part way
+
+    def stop(self, where: str, reason: str) -> None:
+        self.stopped = {"at": where, "reason": reason}
+
+    @property
+    def message(self) -> str | None:
+        """What to tell the user when the file broke off, or None."""
+        if self.stopped is None:
+            return None
+        return (f"stopped at {self.stopped['at']}: {self.stopped['reason']}; "
+                f"{self.stored:,} events stored (their clocks are up to date); run the same "
+                "command again with the complete file — it will skip what is stored")
 
     def conflict(self, event_id: str | None) -> None:
         self.conflicts += 1
@@ -105,7 +123,9 @@ class ImportSummary:
         return {"stored": self.stored, "duplicates": self.duplicates, "rejected": self.rejected,
                 "conflicts": self.conflicts, "conflict_ids": self.conflict_ids,
                 "rows": self.rows, "tickets": self.tickets, "seconds": round(self.seconds, 3),
-                "path": self.path, "format": self.format, "errors": self.errors}
+                "path": self.path, "format": self.format, "errors": self.errors,
+                "complete": self.stopped is None, "stopped": self.stopped,
+                "message": self.message}
 
 
 def run_import(
@@ -122,7 +142,10 @@ def run_import(
     """Read ``importer``'s rows and ingest them ``batch_size`` at a time.
 
     ``limit`` keeps only the first N tickets (cases) of the file. Raises UnusableInput when
-    the file cannot be read at all; bad rows are counted as rejected, with reasons. Each
+    the file cannot be read at all (nothing is stored); bad rows are counted as rejected,
+    with reasons. A file that breaks off part way (truncated, corrupt, another encoding)
+    ends the run there: what was read before is stored and measured, and
+    ``summary.stopped`` says where and why. Each
     batch is one transaction; the clocks of the tickets a run touched are stored by the
     time it returns (if it dies before, ``accord recompute`` rebuilds them).
     """
@@ -167,7 +190,7 @@ def _run(importer, summary, behind, *, now, user, create_missing, limit, batch_s
             fraction = importer.progress.fraction() if importer.progress else None
             on_progress(summary, fraction)
 
-    for row in _first_cases(importer.rows(), limit, importer.grouped):
+    for row in _first_cases(guarded(importer, summary), limit, importer.grouped):
         summary.rows += 1
         if row.error:
             summary.reject(row.where, row.item.get("event_id"), [row.error], max_errors)

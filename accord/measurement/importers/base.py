@@ -7,7 +7,7 @@ import hashlib
 import io
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import resources
@@ -20,6 +20,10 @@ TERMINAL_KINDS = ("resolved", "closed")
 
 class UnusableInput(Exception):
     """The input cannot be imported at all (unknown format, missing --tz, bad mapping)."""
+
+
+class BrokenFile(UnusableInput):
+    """The file breaks off or turns to garbage part way: what was read before may be kept."""
 
 
 @dataclass
@@ -213,6 +217,8 @@ class Importer:
         self.tz_name = tz
         self.mapping_path = mapping
         self.progress: Progress | None = None
+        # The line being read (1-based), for a message when the file breaks off.
+        self.reading_line: Callable[[], int] | None = None
 
     def rows(self) -> Iterator[Row]:
         raise NotImplementedError

@@ -61,6 +61,7 @@ class BpiProblems(Importer):
         stream, self.progress = open_binary(self.path)
         with decode_stream(stream) as text:
             reader = csv.reader(text, delimiter=";")
+            self.reading_line = lambda: reader.line_num + 1
             header = [h.strip() for h in next(reader, None) or []]
             missing = [c for c in (NUMBER, *COLUMNS.values()) if c not in header]
             if missing:

@@ -42,6 +42,7 @@ class Helpdesk(Importer):
         stream, self.progress = open_binary(self.path)
         with decode_stream(stream) as text:
             reader = csv.reader(text)
+            self.reading_line = lambda: reader.line_num + 1
             header = [h.strip() for h in next(reader, None) or []]
             missing = [c for c in REQUIRED if c not in header]
             if missing:

@@ -46,6 +46,7 @@ class NormalizedCsv(Importer):
                 raise UnusableInput(f"{self.path}: not an Accord event CSV (no column "
                                     f"{missing[0]!r})")
             reader = csv.reader(text, delimiter=sniff_delimiter(first))
+            self.reading_line = lambda: reader.line_num + 2  # the header was read apart
             positions: dict[str, int] = {}
             for line, values in enumerate(reader, start=2):
                 if not any(values):

@@ -85,6 +85,7 @@ class ServiceNowIncidents(Importer):
         stream, self.progress = open_binary(self.path)
         with decode_stream(stream) as text:
             reader = csv.reader(text)
+            self.reading_line = lambda: reader.line_num + 1
             header = next(reader, None) or []
             missing = [c for c in REQUIRED if c not in header]
             if missing:

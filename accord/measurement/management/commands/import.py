@@ -1,8 +1,9 @@
 """``accord import events FILE`` / ``accord import outages FILE`` / ``accord import maintenance
 FILE``: load ticket logs, outages or maintenance windows, and say what happened.
 
-Exits non-zero only when the input is unusable (unknown format, missing --tz, unreadable
-file); rejected rows are reported, not fatal.
+Exits non-zero when the input is unusable (unknown format, missing --tz, unreadable file:
+nothing is stored) or breaks off part way (what was read before is stored, with its clocks,
+and the message says where it stopped); rejected rows are reported, not fatal.
 """
 
 import json
@@ -88,6 +89,8 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(summary))
         else:
             self._print(summary)
+        if summary.get("message"):  # the file broke off: what was read is stored, say so
+            raise CommandError(summary["message"])
 
     def _events(self, options) -> dict:
         if options["limit"] is not None and options["limit"] < 1:

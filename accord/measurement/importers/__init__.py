@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from accord.clock.events import Event
+
 from ..choices import IngestStatus
 from ..models import Ticket, TicketEvent
 from ..recompute import Behind
@@ -23,6 +25,7 @@ from .base import BrokenFile, Importer, Row, UnusableInput, decode_stream, open_
 from .bpi_incidents import BpiIncidents
 from .bpi_problems import BpiProblems, is_bpi_problems
 from .broken import READ_ERRORS, guarded, reason
+from .coverage import uncovered
 from .helpdesk import Helpdesk, is_helpdesk
 from .normalized import NormalizedCsv, is_normalized, sniff_delimiter
 from .servicenow import ServiceNowIncidents, is_servicenow
@@ -96,6 +99,8 @@ class ImportSummary:
     errors: list[dict] = field(default_factory=list)
     conflict_ids: list[str] = field(default_factory=list)
     stopped: dict | None = None  # {"at", "reason"} when the file broke off part way
+    sources: set[str] = field(default_factory=set)
+    uncovered: dict | None = None  # tickets of these sources no target covers (coverage.py)
 
     def stop(self, where: str, reason: str) -> None:
         self.stopped = {"at": where, "reason": reason}
@@ -125,7 +130,7 @@ class ImportSummary:
                 "rows": self.rows, "tickets": self.tickets, "seconds": round(self.seconds, 3),
                 "path": self.path, "format": self.format, "errors": self.errors,
                 "complete": self.stopped is None, "stopped": self.stopped,
-                "message": self.message}
+                "message": self.message, "uncovered": self.uncovered}
 
 
 def run_import(
@@ -156,6 +161,8 @@ def run_import(
              limit=limit, batch_size=batch_size, max_errors=max_errors,
              on_progress=on_progress)
         behind.finish()
+    if summary.sources:  # re-imports too: the stored tickets may still lack clocks
+        summary.uncovered = uncovered(summary.sources)
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -183,6 +190,7 @@ def _run(importer, summary, behind, *, now, user, create_missing, limit, batch_s
             elif item.status == IngestStatus.CONFLICT:
                 summary.conflict(item.event_id)
         tickets.update(result.ticket_ids)
+        summary.sources.update(_source(row.item) for row in batch)
         behind.add(last - result.ticket_ids)
         last = result.ticket_ids
         batch.clear()
@@ -204,6 +212,10 @@ def _run(importer, summary, behind, *, now, user, create_missing, limit, batch_s
         flush()
     behind.add(last)
     summary.tickets = len(tickets)
+
+
+def _source(item) -> str:
+    return item.source if isinstance(item, Event) else item.get("source") or ""
 
 
 def _first_cases(rows, limit: int | None, grouped: bool):

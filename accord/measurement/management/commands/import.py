@@ -128,3 +128,22 @@ class Command(BaseCommand):
                 reasons = "; ".join(f"{e['field']}: {e['msg']}" if e["field"] else e["msg"]
                                     for e in error["errors"])
                 self.stdout.write(f"  {error['where']}: {reasons}")
+        if s.get("uncovered"):
+            self._print_uncovered(s["uncovered"])
+
+    def _print_uncovered(self, u: dict) -> None:
+        span = f", opened {u['first_opened'][:10]} to {u['last_opened'][:10]}" if u[
+            "first_opened"] else ""
+        self.stdout.write(f"No target covers {u['tickets']:,} of the {u['of']:,} tickets of "
+                          f"{', '.join(u['sources']) or 'this import'}{span}:")
+        self.stdout.write(f"  {'service':<24} {'customer':<20} {'priority':<10} "
+                          f"{'tickets':>8}  opened")
+        for g in u["groups"]:
+            opened = f"{(g['first_opened'] or '?')[:10]} to {(g['last_opened'] or '?')[:10]}"
+            self.stdout.write(f"  {g['service'] or '(none)':<24.24} "
+                              f"{g['customer'] or '(none)':<20.20} "
+                              f"{g['priority'] or '(none)':<10.10} {g['tickets']:>8,}  "
+                              f"{opened}")
+        if u["more_groups"]:
+            self.stdout.write(f"  ... and {u['more_groups']:,} more combinations")
+        self.stdout.write(u["advice"])

@@ -101,3 +101,15 @@ def test_a_shared_database_is_not_migrated_behind_the_operators_back(db, monkeyp
     assert "Run `accord migrate` once" in str(raised.value)
     assert "then run `accord import` again" in str(raised.value)
     assert migrated == []
+
+
+def test_an_unreachable_database_is_a_message_not_a_traceback(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(DATABASE_URL="postgresql://nobody@127.0.0.1:1/none",
+               DJANGO_SETTINGS_MODULE="accord.settings")
+    done = subprocess.run([sys.executable, "-c", "from accord.cli import main; main()",
+                           "import", "events", str(SAMPLE)],
+                          capture_output=True, text=True, env=env, timeout=120)
+
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "cannot reach the database" in done.stderr and "DATABASE_URL" in done.stderr

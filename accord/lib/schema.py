@@ -34,6 +34,8 @@ def ensure_schema(command: str, stderr) -> None:
     try:
         pending = pending_migrations()
     except DatabaseError as exc:
+        if command in REPORT_ONLY:
+            return  # ``check`` reports an unreachable database itself
         raise SchemaMissing(f"cannot reach the database ({exc}); check DATABASE_URL") from None
     if not pending:
         return

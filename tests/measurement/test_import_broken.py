@@ -129,3 +129,21 @@ def test_a_file_in_an_undecodable_encoding_stores_nothing(db, tmp_path):
 
     assert summary is None and "nothing was stored" in error and "byte 0x81" in error
     assert not TicketEvent.objects.exists()
+
+
+def test_a_truncated_outage_file_stores_nothing_and_says_so(db, tmp_path):
+    from accord.catalogue.models import Service
+    from accord.measurement.models import Outage
+
+    Service.objects.create(name="Web Shop")
+    text = "service,start,end,description\n" + "".join(
+        f"Web Shop,2025-03-{d:02d}T09:00:00Z,2025-03-{d:02d}T10:00:00Z,outage {'x' * n}\n"
+        for d in range(1, 28) for n in range(40))
+    whole = gzip.compress(text.encode())
+    path = tmp_path / "outages.csv.gz"
+    path.write_bytes(whole[:len(whole) * 6 // 10])
+
+    with pytest.raises(CommandError, match="the file is truncated.*nothing was stored"):
+        call_command("import", "outages", str(path), stdout=io.StringIO())
+
+    assert not Outage.objects.exists()

@@ -147,3 +147,31 @@ def test_a_truncated_outage_file_stores_nothing_and_says_so(db, tmp_path):
         call_command("import", "outages", str(path), stdout=io.StringIO())
 
     assert not Outage.objects.exists()
+
+
+def test_an_interrupted_import_keeps_the_committed_batches_with_their_clocks(measured,
+                                                                             tmp_path,
+                                                                             monkeypatch):
+    import accord.measurement.importers as importers
+
+    path = tmp_path / "log.csv"
+    path.write_text("ticket_id,timestamp,kind\n" + "".join(
+        f"T{n},2025-03-03T09:00:00Z,created\n" for n in range(1, 301)))
+    real, calls = importers.ingest_events, []
+
+    def interrupted_on_the_third_batch(items, **kwargs):
+        calls.append(len(items))
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real(items, **kwargs)
+
+    monkeypatch.setattr(importers, "ingest_events", interrupted_on_the_third_batch)
+
+    summary = importers.run_import(importers.importer_for(path), now=NOW, batch_size=100)
+
+    assert summary.stored == 200 == Ticket.objects.count()
+    assert summary.stopped == {"at": "line 202", "reason": "the import was interrupted"}
+    assert summary.message.startswith("stopped at line 202: the import was interrupted; "
+                                      "200 events stored")
+    assert "run the same command again — it will skip what is stored" in summary.message
+    assert Clock.objects.filter(metric="response").values("ticket").distinct().count() == 200

@@ -38,6 +38,7 @@ BATCH_SIZE = 5000
 MAX_CONFLICT_IDS = 10  # conflicting event ids a summary lists
 STATISTICS_EVERY = 25  # batches between ANALYZEs on PostgreSQL (and after the first)
 MAX_ERRORS = 20
+INTERRUPTED = "the import was interrupted"
 
 __all__ = ["FORMATS", "BrokenFile", "ImportSummary", "UnusableInput", "detect_format",
            "importer_for", "run_import"]
@@ -110,9 +111,11 @@ class ImportSummary:
         """What to tell the user when the file broke off, or None."""
         if self.stopped is None:
             return None
+        again = ("run the same command again" if self.stopped["reason"] == INTERRUPTED
+                 else "run the same command again with the complete file")
         return (f"stopped at {self.stopped['at']}: {self.stopped['reason']}; "
-                f"{self.stored:,} events stored (their clocks are up to date); run the same "
-                "command again with the complete file — it will skip what is stored")
+                f"{self.stored:,} events stored (their clocks are up to date); {again} — it "
+                "will skip what is stored")
 
     def conflict(self, event_id: str | None) -> None:
         self.conflicts += 1
@@ -198,18 +201,24 @@ def _run(importer, summary, behind, *, now, user, create_missing, limit, batch_s
             fraction = importer.progress.fraction() if importer.progress else None
             on_progress(summary, fraction)
 
-    for row in _first_cases(guarded(importer, summary), limit, importer.grouped):
-        summary.rows += 1
-        if row.error:
-            summary.reject(row.where, row.item.get("event_id"), [row.error], max_errors)
-            if on_progress and summary.rows % batch_size == 0:
-                on_progress(summary, importer.progress.fraction() if importer.progress else None)
-            continue
-        batch.append(row)
-        if len(batch) >= batch_size:
+    try:
+        for row in _first_cases(guarded(importer, summary), limit, importer.grouped):
+            summary.rows += 1
+            if row.error:
+                summary.reject(row.where, row.item.get("event_id"), [row.error], max_errors)
+                if on_progress and summary.rows % batch_size == 0:
+                    on_progress(summary, importer.progress.fraction() if importer.progress
+                                else None)
+                continue
+            batch.append(row)
+            if len(batch) >= batch_size:
+                flush()
+        if batch or on_progress:
             flush()
-    if batch or on_progress:
-        flush()
+    except KeyboardInterrupt:
+        # Ctrl-C: the batch under way is rolled back; the committed ones keep their clocks
+        # (run_import finishes them) and the summary says where to pick up.
+        summary.stop(batch[0].where if batch else "the end of the file", INTERRUPTED)
     behind.add(last)
     summary.tickets = len(tickets)
 

@@ -211,3 +211,17 @@ def test_a_development_500_of_a_form_post_does_not_echo_its_fields(client, setti
     assert response.status_code == 500
     page = response.content.decode()
     assert "RuntimeError" in page and name not in page and password not in page
+
+
+def test_rejected_rows_are_named_by_the_line_they_start_on(db, tmp_path):
+    path = tmp_path / "multiline.csv"
+    path.write_text(
+        "source,event_id,ticket_id,timestamp,kind,status,note\n"
+        'crm,e1,INC1,2025-03-03T09:00:00Z,created,New,"a note\nover three\nlines"\n'
+        "\n"
+        "crm,e2,INC2,2025-03-03T09:00:00Z,created,Ne\x00w,\n", encoding="utf-8")
+
+    summary = run_import(path)
+
+    assert summary["stored"] == 1
+    assert [e["where"] for e in summary["errors"]] == ["line 6"]

@@ -79,6 +79,16 @@ def decode_stream(stream, encoding: str | None = None) -> io.TextIOWrapper:
     return io.TextIOWrapper(stream, encoding=encoding, newline="")
 
 
+def numbered(reader, lines_before: int = 0) -> Iterator[tuple[int, list[str]]]:
+    """(line, values) for each record of a ``csv.reader``: the physical line the record
+    starts on (a quoted value may span lines). ``lines_before``: lines of the file read
+    before the reader started (a header read apart)."""
+    start = reader.line_num + lines_before + 1
+    for values in reader:
+        yield start, values
+        start = reader.line_num + lines_before + 1
+
+
 def zone(name: str | None, fmt: str) -> ZoneInfo:
     """The zone for a format whose times carry no offset: --tz is required, never guessed."""
     if not name:

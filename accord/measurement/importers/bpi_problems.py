@@ -18,6 +18,7 @@ from .base import (
     decode_stream,
     emit,
     load_mapping,
+    numbered,
     open_binary,
     stable_id,
 )
@@ -70,7 +71,7 @@ class BpiProblems(Importer):
             col = {name: header.index(column) for name, column in COLUMNS.items()}
             number_col = header.index(NUMBER)
             life = Lifecycle()
-            for line, values in enumerate(reader, start=2):
+            for line, values in numbered(reader):
                 if not any(values):
                     continue
                 if len(values) != len(header):

@@ -16,6 +16,7 @@ from .base import (
     decode_stream,
     emit,
     load_mapping,
+    numbered,
     open_binary,
     stable_id,
     zone,
@@ -52,7 +53,7 @@ class Helpdesk(Importer):
             for i, name in enumerate(header):
                 col.setdefault(name, i)  # the header repeats "Variant"
             life = Lifecycle()
-            for line, values in enumerate(reader, start=2):
+            for line, values in numbered(reader):
                 if not any(values):
                     continue
                 if len(values) != len(header):

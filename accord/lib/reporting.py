@@ -6,7 +6,8 @@ way it would show what the client sent: the POST parameters, every local variabl
 frame (the raw body, the parsed items) and the exception's message, which often quotes the
 value that broke (a database error echoes the row). This report keeps what a developer needs
 to find the bug (the exception's type, the frames and their code, the names of the local
-variables) and withholds the request's data. The full message stays in the server log.
+variables and cookies) and withholds the request's data and cookies. The full message stays
+in the server log.
 """
 
 from django.views.debug import ExceptionReporter, SafeExceptionReporterFilter
@@ -30,6 +31,10 @@ class BodylessFilter(SafeExceptionReporterFilter):
         if request is None or not request.POST:
             return {}
         return {name: self.cleansed_substitute for name in request.POST}
+
+    def get_safe_cookies(self, request):
+        # The session and CSRF cookies are credentials: names only.
+        return {name: self.cleansed_substitute for name in getattr(request, "COOKIES", {})}
 
     def get_traceback_frame_variables(self, request, tb_frame):
         if carries_data(request):

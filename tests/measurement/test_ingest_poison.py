@@ -206,11 +206,14 @@ def test_a_development_500_of_a_form_post_does_not_echo_its_fields(client, setti
     client.raise_request_exception = False
 
     name, password = "".join(reversed("yrollam")), "".join(reversed("terces-2retnuh"))
+    cookie = "".join(reversed("eikooc-noisses"))
+    client.cookies["sessionid"] = cookie
     response = client.post("/login/", {"username": name, "password": password})
 
     assert response.status_code == 500
     page = response.content.decode()
     assert "RuntimeError" in page and name not in page and password not in page
+    assert cookie not in page
 
 
 def test_rejected_rows_are_named_by_the_line_they_start_on(db, tmp_path):

@@ -3,7 +3,7 @@
 from django.db import DataError
 from django.http import Http404
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from accord.accounts.api import router as accounts_router
 from accord.accounts.auth import API_AUTH
@@ -12,6 +12,7 @@ from accord.catalogue.api import router as catalogue_router
 from accord.connectors.api import hooks as connector_hooks
 from accord.connectors.api import router as connectors_router
 from accord.escalation.api import router as escalation_router
+from accord.lib.body import StrictParser, UnreadableBody
 from accord.lib.errors import DomainError
 from accord.measurement.api import router as measurement_router
 
@@ -21,6 +22,7 @@ api = NinjaAPI(
     description="Service Level Management: catalogue, agreements, clocks, escalation.",
     auth=API_AUTH,
     urls_namespace="api",
+    parser=StrictParser(),
 )
 
 
@@ -54,6 +56,24 @@ def out_of_range(request, exc):
         request, {"detail": [{"msg": f"a value is out of range for the database: {exc}"}]},
         status=422,
     )
+
+
+@api.exception_handler(Exception)
+def server_error(request, exc):
+    # Not ninja's development answer (the traceback as text, messages quoting the request's
+    # data): Django's, through accord.lib.reporting, which withholds that data.
+    raise exc
+
+
+@api.exception_handler(UnreadableBody)
+@api.exception_handler(HttpError)
+def unreadable_body(request, exc):
+    # A body that cannot be read (ninja wraps the parser's error in a 400): one 422 naming
+    # the body, or the value inside it that no database can store.
+    cause = exc if isinstance(exc, UnreadableBody) else exc.__cause__
+    if isinstance(cause, UnreadableBody):
+        return api.create_response(request, {"detail": cause.detail()}, status=422)
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 
 @api.exception_handler(ValidationError)

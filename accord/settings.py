@@ -127,6 +127,9 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+# Error reports (the development 500 page, e-mails to ADMINS) without the request's data.
+DEFAULT_EXCEPTION_REPORTER = "accord.lib.reporting.BodylessExceptionReporter"
+
 # API lists: bounded pages (accord.lib.pagination), so a huge limit or offset is a 422.
 NINJA_PAGINATION_CLASS = "accord.lib.pagination.Pagination"
 NINJA_PAGINATION_MAX_LIMIT = 1000
@@ -148,6 +151,9 @@ ACCORD_FIRING_BATCH = envint("ACCORD_FIRING_BATCH", 50)
 ACCORD_AT_RISK_PROBABILITY = envfloat("ACCORD_AT_RISK_PROBABILITY", 0.6)
 ACCORD_AT_RISK_MIN_SAMPLE = envint("ACCORD_AT_RISK_MIN_SAMPLE", 20)
 ACCORD_AT_RISK_HISTORY = envint("ACCORD_AT_RISK_HISTORY", 5000)
+# Intake bounds: an event's payload once encoded as JSON (bytes), and any one text in it.
+ACCORD_MAX_PAYLOAD_BYTES = envint("ACCORD_MAX_PAYLOAD_BYTES", 64 * 1024, minimum=256)
+ACCORD_MAX_TEXT_LENGTH = envint("ACCORD_MAX_TEXT_LENGTH", 16 * 1024, minimum=64)
 
 if EMBEDDED:
     os.makedirs(DATA_DIR, exist_ok=True)

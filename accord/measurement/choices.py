@@ -34,6 +34,9 @@ class IngestStatus(models.TextChoices):
     STORED = "stored", "Stored"
     DUPLICATE = "duplicate", "Duplicate"
     REJECTED = "rejected", "Rejected"
+    # Its (source, event_id) is stored (or earlier in the batch) with different content: the
+    # stored event is kept unchanged, and the item is reported so the reused id is noticed.
+    CONFLICT = "conflict", "Conflict"
 
 
 class ClockState(models.TextChoices):

@@ -21,11 +21,13 @@ replay). Both return an ``Aggregate``: counts per (target, version, bucket), bre
 holder) and the number of breaches whose largest share a holder held.
 """
 
+import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import (
     Case,
@@ -74,6 +76,27 @@ class ClockRow:
                    clock.metric, clock.state, clock.started_at, clock.stopped_at,
                    clock.due_at, clock.breached_at, clock.computed_at, clock.elapsed_seconds,
                    clock.target_seconds, clock.ticket.priority, dict(clock.attribution or {}))
+
+
+def rows_from_computed(clock_tuples, priorities: dict | None = None) -> list[ClockRow]:
+    """``ClockRow``s from ``measurement.clocks`` rows (``CLOCK_COLUMNS`` tuples, what
+    ``compute_chunk``/``rows_of`` return without storing): the engine's clocks of a replay.
+    ``priorities`` maps ticket pks to the ticket's priority."""
+    from accord.measurement.clocks import CLOCK_COLUMNS
+
+    at = {name: i for i, name in enumerate(CLOCK_COLUMNS)}
+    priorities = priorities or {}
+    out = []
+    for t in clock_tuples:
+        attribution = t[at["attribution"]]
+        out.append(ClockRow(
+            t[at["target"]], t[at["version"]], t[at["agreement"]], t[at["kind"]],
+            t[at["metric"]], t[at["state"]], t[at["started_at"]], t[at["stopped_at"]],
+            t[at["due_at"]], t[at["breached_at"]], t[at["computed_at"]],
+            t[at["elapsed_seconds"]], t[at["target_seconds"]],
+            priorities.get(t[at["ticket"]], ""),
+            json.loads(attribution) if isinstance(attribution, str) else dict(attribution)))
+    return out
 
 
 @dataclass
@@ -244,8 +267,11 @@ def sql_aggregate(clocks, bounds: Sequence[datetime], now: datetime) -> Aggregat
 def _held(breached, result: Aggregate) -> None:
     """Breached business time per holder, and breaches per largest holder: json_each over
     the ``attribution`` of the breached clocks, in the database."""
-    inner, params = (breached.values("id", "target_id", "version_id", "bucket", "attribution")
-                     .query.sql_with_params())
+    try:
+        inner, params = (breached.values("id", "target_id", "version_id", "bucket",
+                                         "attribution").query.sql_with_params())
+    except EmptyResultSet:  # e.g. no agreements at all
+        return
     value = "CAST(CAST(a.value AS TEXT) AS DOUBLE PRECISION)" \
         if connection.vendor == "postgresql" else "a.value"
     each = ("CROSS JOIN LATERAL json_each(b.attribution) a" if connection.vendor == "postgresql"

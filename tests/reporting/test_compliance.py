@@ -220,3 +220,22 @@ def test_resolution_percentiles_are_percentile_cont(world):
     assert kpis["response_p50_seconds"] is None
     assert kpis["breaches_by_priority"] == {"P1": 1}
     assert kpis["breaches_by_metric"] == {"resolution": 1}
+
+
+def test_the_trend_has_one_point_per_period(world):
+    from accord.reporting.trend import compliance_trend
+
+    p1 = world["p1"]
+    clock(p1, "breached", at("2025-01-10T00:00"))
+    clock(p1, "met", at("2025-03-10T00:00"), stopped=at("2025-03-10T01:00"))
+
+    trend = compliance_trend(world["sla"], "2025-03", now=AFTER, count=3)
+
+    assert trend["periods"] == ["2025-01", "2025-02", "2025-03"]
+    (series,) = [s for s in trend["series"] if s["target"] == p1.pk]
+    assert [p["compliance_percent"] for p in series["points"]] == [0.0, None, 100.0]
+    assert [p["objective_met"] for p in series["points"]] == [False, None, True]
+    # The same figures as the monthly reports.
+    for point in series["points"]:
+        month = row(compliance_report(world["sla"], point["period"], now=AFTER), p1)
+        assert point["compliance_percent"] == month["compliance_percent"]

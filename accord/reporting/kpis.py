@@ -14,9 +14,9 @@ from django.db import connection
 from django.db.models import Aggregate as SqlAggregate
 from django.db.models import FloatField, Min, Q
 
-from accord.agreements.choices import AgreementKind, AgreementStatus, Metric
-from accord.agreements.models import Agreement
-from accord.agreements.queries import overdue_reviews
+from accord.agreements.choices import AgreementKind, Metric
+from accord.agreements.models import TERMINAL, Agreement
+from accord.agreements.queries import LIVE, next_review_due
 from accord.catalogue.models import Service
 from accord.measurement.choices import ClockState
 from accord.measurement.clock_queries import AT_RISK_PERCENT
@@ -128,13 +128,13 @@ def objectives(target_rows, availability_rows) -> tuple[float | None, int]:
 
 
 def services_with_current_sla_percent(services, at: datetime) -> float | None:
-    """Share of ``services`` covered by an active SLA with a signed version in force at
-    ``at`` (an SLA listing no services covers all of them)."""
+    """Share of ``services`` covered by a live SLA (agreed, active or under review) with a
+    signed version in force at ``at`` (an SLA listing no services covers all of them)."""
     total = services.count()
     if not total:
         return None
     current = Agreement.objects.filter(
-        kind=AgreementKind.SLA, status=AgreementStatus.ACTIVE,
+        kind=AgreementKind.SLA, status__in=LIVE,
         versions__frozen_at__isnull=False, versions__effective_from__lte=at,
     ).filter(Q(versions__effective_to__isnull=True) | Q(versions__effective_to__gt=at))
     if current.filter(services__isnull=True).exists():
@@ -150,6 +150,15 @@ def time_to_agree_days_median(agreements) -> float | None:
              .filter(first__isnull=False).values_list("created_at", "first")]
     value = percentile(spans, 0.5)
     return None if value is None else round(value, 2)
+
+
+def reviews_overdue(agreements, at: datetime) -> int:
+    """How many of ``agreements`` (live, with a signed version) were past their review date
+    at ``at`` (``agreements.queries.next_review_due``)."""
+    candidates = (agreements.exclude(status__in=TERMINAL)
+                  .filter(versions__frozen_at__isnull=False, versions__review_due__lt=at)
+                  .distinct().prefetch_related("versions"))
+    return sum(1 for a in candidates if (due := next_review_due(a, at)) is not None and due < at)
 
 
 def open_at_risk(agreement_ids, period, now: datetime, kinds=None) -> int | None:
@@ -173,7 +182,6 @@ def block(*, agreements, services, period, now, target_rows, availability_rows, 
     by_priority, by_metric, by_party = breaches(agg, kinds)
     at = min(period.end_utc, now)
     queryset = Agreement.objects.filter(pk__in=ids)
-    overdue = {a.pk for a in overdue_reviews(at)}
     out = {
         "targets_met_percent": met_percent,
         "objectives_missed": missed,
@@ -181,7 +189,7 @@ def block(*, agreements, services, period, now, target_rows, availability_rows, 
         "breaches_by_metric": by_metric,
         "breaches_by_party": by_party,
         "services_with_current_sla_percent": services_with_current_sla_percent(services, at),
-        "agreements_review_overdue": len(overdue & set(ids)),
+        "agreements_review_overdue": reviews_overdue(queryset, at),
         "time_to_agree_days_median": time_to_agree_days_median(queryset),
         "experience": None,
         **duration_percentiles(ids, month_bounds(period), now, rows=rows, kinds=kinds),

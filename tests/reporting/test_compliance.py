@@ -239,3 +239,20 @@ def test_the_trend_has_one_point_per_period(world):
     for point in series["points"]:
         month = row(compliance_report(world["sla"], point["period"], now=AFTER), p1)
         assert point["compliance_percent"] == month["compliance_percent"]
+
+
+def test_kpis_about_agreements(world, slm):
+    from accord.catalogue.models import Service
+
+    Service.objects.create(name="Payroll", status="live")  # not in this SLA: not counted
+    march = compliance_report(world["sla"], "2025-03", now=AFTER)["kpis"]
+    assert march["services_with_current_sla_percent"] == 100.0
+    assert march["agreements_review_overdue"] == 0
+    # Created and signed at NOW in these tests: no time passed between them.
+    assert march["time_to_agree_days_median"] == 0.0
+    assert march["open_at_risk"] is None  # March is over
+
+    # Its version is due for review a year after 1 January 2025.
+    later = compliance_report(world["sla"], "2026-02",
+                              now=datetime(2026, 3, 10, tzinfo=UTC))["kpis"]
+    assert later["agreements_review_overdue"] == 1

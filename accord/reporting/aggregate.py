@@ -296,7 +296,9 @@ def _held(breached, result: Aggregate) -> None:
     by_bucket = Counter()
     for (bucket, _), n in result.top.items():
         by_bucket[bucket] += n
-    for row in breached.values("bucket").annotate(n=Count("id")):
-        missing = row["n"] - by_bucket[row["bucket"]]
-        if missing:
-            result.top[(row["bucket"], UNASSIGNED)] += missing
+    breached_in = Counter()  # the breaches per bucket, from the counts already read
+    for (_, _, bucket), counts in result.counts.items():
+        breached_in[bucket] += counts[BREACHED]
+    for bucket, n in breached_in.items():
+        if n > by_bucket[bucket]:
+            result.top[(bucket, UNASSIGNED)] += n - by_bucket[bucket]

@@ -6,13 +6,10 @@ period (met or breached): PostgreSQL's own aggregate, and on SQLite the same def
 (linear interpolation between the two ranks around p·(n−1)) read with two ordered rows.
 """
 
-import math
 from collections import Counter
 from datetime import datetime
 
-from django.db import connection
-from django.db.models import Aggregate as SqlAggregate
-from django.db.models import FloatField, Min, Q
+from django.db.models import Min, Q
 
 from accord.agreements.choices import AgreementKind, Metric
 from accord.agreements.models import TERMINAL, Agreement
@@ -22,7 +19,7 @@ from accord.measurement.choices import ClockState
 from accord.measurement.clock_queries import AT_RISK_PERCENT
 from accord.measurement.models import Clock
 
-from .aggregate import counted_clocks, outcome_of, seconds_of, stored_clocks
+from .aggregate import percentile
 
 KPI_KEYS = (
     "targets_met_percent", "objectives_missed", "breaches_by_priority", "breaches_by_metric",
@@ -33,73 +30,16 @@ KPI_KEYS = (
 PARTIES = ("internal", "supplier", "customer", "unattributed")
 
 
-class PercentileCont(SqlAggregate):
-    function = "percentile_cont"
-    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = FloatField()
-
-    def __init__(self, expression, fraction: float, **extra):
-        super().__init__(expression, fraction=float(fraction), **extra)
-
-
-def percentile(values: list[float], p: float) -> float | None:
-    """percentile_cont over a list (the same definition as the database's)."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    pos = p * (len(ordered) - 1)
-    lo, hi = math.floor(pos), math.ceil(pos)
-    return ordered[lo] + (pos - lo) * (ordered[hi] - ordered[lo])
-
-
-def sql_percentiles(counted, fractions=(0.5, 0.9)) -> list[float | None]:
-    """percentile_cont of ``seconds`` over a ``counted_clocks`` queryset, in the database."""
-    if connection.vendor == "postgresql":
-        found = counted.aggregate(**{f"p{i}": PercentileCont("seconds", f)
-                                     for i, f in enumerate(fractions)})
-        return [found[f"p{i}"] for i in range(len(fractions))]
-    n = counted.count()
-    out = []
-    for p in fractions:
-        if not n:
-            out.append(None)
-            continue
-        pos = p * (n - 1)
-        lo = math.floor(pos)
-        pair = list(counted.order_by("seconds").values_list("seconds", flat=True)[lo:lo + 2])
-        hi_value = pair[1] if len(pair) > 1 and pos > lo else pair[0]
-        out.append(pair[0] + (pos - lo) * (hi_value - pair[0]))
-    return out
-
-
 def _round(value):
     return None if value is None else round(float(value), 3)
 
 
-def duration_percentiles(agreement_ids, bounds, now, rows=None, kinds=None) -> dict:
+def duration_percentiles(agg) -> dict:
     """response_/resolution_ p50 and p90 business seconds of the clocks counted in the
-    period (``rows``: in-memory ``ClockRow``s instead of stored clocks)."""
-    metrics = (Metric.RESPONSE, Metric.RESOLUTION)
+    period, as the aggregation computed them (``percentile_cont``)."""
     out = {}
-    if rows is None:
-        clocks = stored_clocks(agreement_ids, bounds).filter(metric__in=metrics)
-        if kinds:
-            clocks = clocks.filter(kind__in=kinds)
-        counted = counted_clocks(clocks, bounds, now).exclude(outcome="ended")
-        if connection.vendor == "postgresql":  # one query: FILTER per metric
-            found = counted.aggregate(**{
-                f"{m}_p{int(f * 100)}_seconds": PercentileCont("seconds", f, filter=Q(metric=m))
-                for m in metrics for f in (0.5, 0.9)})
-            return {key: _round(value) for key, value in found.items()}
-    for metric in metrics:
-        if rows is None:
-            p50, p90 = sql_percentiles(counted.filter(metric=metric))
-        else:
-            values = [seconds_of(r) for r in rows if r.metric == metric
-                      and r.agreement_id in agreement_ids and (not kinds or r.kind in kinds)
-                      and (known := outcome_of(r, now)) is not None
-                      and bounds[0] <= known[1] < bounds[-1] and known[0] != "ended"]
-            p50, p90 = percentile(values, 0.5), percentile(values, 0.9)
+    for metric in (Metric.RESPONSE, Metric.RESOLUTION):
+        p50, p90 = agg.percentiles.get(metric, (None, None))
         out[f"{metric}_p50_seconds"] = _round(p50)
         out[f"{metric}_p90_seconds"] = _round(p90)
     return out
@@ -138,7 +78,8 @@ def objectives(target_rows, availability_rows) -> tuple[float | None, int]:
 def services_with_current_sla_percent(services, at: datetime) -> float | None:
     """Share of ``services`` covered by a live SLA (agreed, active or under review) with a
     signed version in force at ``at`` (an SLA listing no services covers all of them)."""
-    total = services.count()
+    ids = services.order_by().values("pk").distinct()
+    total = ids.count()
     if not total:
         return None
     current = Agreement.objects.filter(
@@ -147,7 +88,8 @@ def services_with_current_sla_percent(services, at: datetime) -> float | None:
     ).filter(Q(versions__effective_to__isnull=True) | Q(versions__effective_to__gt=at))
     if current.filter(services__isnull=True).exists():
         return 100.0
-    covered = services.filter(agreements__in=current).distinct().count()
+    covered = Service.objects.filter(pk__in=ids, agreements__in=current.values("pk")
+                                     ).order_by().values("pk").distinct().count()
     return round(100 * covered / total, 2)
 
 
@@ -183,8 +125,6 @@ def open_at_risk(agreement_ids, period, now: datetime, kinds=None) -> int | None
 
 def block(*, agreements, services, period, now, target_rows, availability_rows, agg,
           rows=None, kinds=None) -> dict:
-    from .compliance import month_bounds
-
     ids = [a.pk for a in agreements]
     met_percent, missed = objectives(target_rows, availability_rows)
     by_priority, by_metric, by_party = breaches(agg, kinds)
@@ -200,7 +140,7 @@ def block(*, agreements, services, period, now, target_rows, availability_rows, 
         "agreements_review_overdue": reviews_overdue(queryset, at),
         "time_to_agree_days_median": time_to_agree_days_median(queryset),
         "experience": None,
-        **duration_percentiles(ids, month_bounds(period), now, rows=rows, kinds=kinds),
+        **duration_percentiles(agg),
         "open_at_risk": open_at_risk(ids, period, now, kinds) if rows is None else None,
     }
     return {key: out[key] for key in KPI_KEYS}
@@ -210,7 +150,7 @@ def report_kpis(agreements, period, now, target_rows, availability_rows, agg, *,
                 rows=None) -> dict:
     """The KPIs of one agreement's report (its own clocks; services: its services)."""
     agreement = agreements[0]
-    services = (Service.objects.filter(agreements__in=[a.pk for a in agreements]).distinct()
+    services = (Service.objects.filter(agreements__in=[a.pk for a in agreements])
                 if agreement.services.exists() else Service.objects.all())
     return block(agreements=agreements, services=services, period=period, now=now,
                  target_rows=target_rows, availability_rows=availability_rows, agg=agg,

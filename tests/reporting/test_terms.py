@@ -63,3 +63,16 @@ def test_the_credit_basis_defaults_to_per_missed_objective(world, api, slm):
     bad = client.post(url, {"metric": "resolution", "priority": "P2", "duration_seconds": 60,
                             "credit_basis": "per_sunny_day"})
     assert bad.status_code == 422
+
+
+def test_the_currency_cannot_leave_a_drafts_credits_behind(world, api, slm):
+    client, data = draft(api, slm, world)
+    client.post(f"agreements/{data['id']}/versions/1/targets",
+                {"metric": "resolution", "priority": "P1", "duration_seconds": 3600,
+                 "credit_amount": "50", "credit_currency": "EUR"})
+
+    response = client.patch(f"agreements/{data['id']}", {"currency": "USD"})
+
+    assert response.status_code == 422
+    assert response.data["detail"][0]["loc"][-1] == "currency"
+    assert Agreement.objects.get(pk=data["id"]).currency == "EUR"

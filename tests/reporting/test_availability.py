@@ -90,3 +90,16 @@ def test_stored_periods_are_months_of_the_reporting_zone(hosting, reader, api):
     listed = api(reader).get(f"availability?service={service.pk}&period=2025-02").data
     assert [p["downtime_seconds"] for p in listed["items"]] == [3600]
     assert listed["items"][0]["period"] == "2025-02"
+
+
+def test_a_new_reporting_zone_replaces_the_months_stored_before(hosting):
+    uc, target, service = hosting
+    create_outage({"service": service, "start": at("2025-03-10T03:00"),
+                   "end": at("2025-03-10T04:00")})
+    services.update_agreement(uc, by=None, now=NOW, reporting_time_zone="Asia/Tokyo")
+    create_outage({"service": service, "start": at("2025-03-11T03:00"),
+                   "end": at("2025-03-11T04:00")})
+
+    (march,) = AvailabilityPeriod.objects.filter(target=target, period="2025-03")
+    assert march.period_start == at("2025-02-28T15:00")
+    assert march.downtime_seconds == 2 * 3600

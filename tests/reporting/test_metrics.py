@@ -70,3 +70,13 @@ def test_the_gauges(world, client, reader):
     assert "accord_outbox_dead 0.0" in text
     lag = float(text.split("\naccord_worker_lag_seconds ")[1].split()[0])
     assert 90 <= lag < 150
+
+
+def test_a_bad_allow_list_fails_the_system_check(settings):
+    from accord.reporting.apps import metrics_allow_check
+
+    settings.ACCORD_METRICS_ALLOW = ["10.0.0.0/8"]
+    assert metrics_allow_check() == []
+    settings.ACCORD_METRICS_ALLOW = ["10.0.0.0/33"]
+    (error,) = metrics_allow_check()
+    assert "ACCORD_METRICS_ALLOW" in error.msg

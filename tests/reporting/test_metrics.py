@@ -80,3 +80,37 @@ def test_a_bad_allow_list_fails_the_system_check(settings):
     settings.ACCORD_METRICS_ALLOW = ["10.0.0.0/33"]
     (error,) = metrics_allow_check()
     assert "ACCORD_METRICS_ALLOW" in error.msg
+
+
+def test_the_availability_gauge(db, slm, client, reader):
+    from accord.agreements import services
+    from accord.catalogue.models import Calendar, Service, Supplier
+    from accord.measurement.services import create_outage
+
+    from .conftest import add_target, sign
+
+    now = timezone.now()
+    service = Service.objects.create(name="Hosting", status="live")
+    uc = services.create_agreement(by=slm, now=now, name="CloudHost UC", kind="uc",
+                                   supplier=Supplier.objects.create(name="CloudHost"),
+                                   services=[service],
+                                   effective_from=now - timedelta(days=400))
+    always = Calendar.objects.create(name="24x7", tz="UTC", always_open=True)
+    target = add_target(uc, slm, metric="availability", percentage="99.9", calendar=always)
+    versions_signed = sign(uc.latest_version(), slm)
+    assert versions_signed.is_frozen
+    # Last month: down for its whole first hour of a (30 or 31 day) month.
+    first = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    last_month = (first - timedelta(days=1)).replace(day=1)
+    create_outage({"service": service, "start": last_month,
+                   "end": last_month + timedelta(hours=1)})
+    hours = (first - last_month).total_seconds() / 3600
+    _, raw = accounts.create_token(reader, "prometheus", "read")
+
+    text = get(client, token=raw).content.decode()
+
+    line = (f'accord_availability_ratio{{agreement="{uc.reference}",'
+            f'period="{last_month:%Y-%m}",service="Hosting",target="{target.pk}"}} ')
+    assert line in text
+    value = float(text.split(line)[1].split()[0])
+    assert value == pytest.approx(1 - 1 / hours)

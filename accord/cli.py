@@ -8,6 +8,7 @@
     accord import          import ticket events or outages (CSV, XES, ServiceNow)
     accord recompute       rebuild stored clocks from events
     accord sync            pull a service desk connector's changes (REST API, resumable)
+    accord report          an agreement's compliance report (--agreement, --month|--quarter|--year)
     accord check           configuration sanity
     accord <django command> (migrate, shell, ...) also works
 """
@@ -16,7 +17,7 @@ import os
 import sys
 
 ACCORD_COMMANDS = ["demo", "serve", "worker", "createuser", "token", "import", "recompute", "check",
-                   "sync"]
+                   "sync", "report"]
 
 
 def main(argv: list[str] | None = None) -> None:

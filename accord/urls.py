@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("accord.measurement.urls")),
     path("", include("accord.escalation.urls")),
     path("", include("accord.connectors.urls")),
+    path("", include("accord.reporting.urls")),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import authoring, views
+from . import authoring, slr_views, views
 
 app_name = "agreements"
 
@@ -24,4 +24,10 @@ urlpatterns = [
     path("agreements/<int:pk>/versions/<int:number>/targets/<int:target_id>/delete",
          authoring.target_delete, name="target_delete"),
     path("agreements/<int:pk>/matrix", authoring.matrix_edit, name="matrix"),
+    path("slrs/", slr_views.slr_list, name="slrs"),
+    path("slrs/new", slr_views.slr_edit, name="slr_new"),
+    path("slrs/<int:pk>/", slr_views.slr_detail, name="slr"),
+    path("slrs/<int:pk>/edit", slr_views.slr_edit, name="slr_edit"),
+    path("slrs/<int:pk>/evaluate", slr_views.slr_evaluate, name="slr_evaluate"),
+    path("slrs/<int:pk>/convert", slr_views.slr_convert, name="slr_convert"),
 ]

@@ -52,17 +52,22 @@ class ServiceForm(forms.Form):
     calendar = forms.ModelChoiceField(queryset=Calendar.objects.all(), required=False,
                                       empty_label="(none: 24x7)", label="Service hours")
 
-    def __init__(self, *args, service: Service, may_reassign: bool, **kwargs):
-        initial = {
-            "name": service.name, "description": service.description,
-            "owner": service.owner_id, "criticality": service.criticality,
-            "status": service.status, "calendar": service.calendar_id,
-        }
+    def __init__(self, *args, service: Service | None, may_reassign: bool, **kwargs):
+        initial = {"status": ServiceStatus.PIPELINE, "criticality": 3}
+        if service is not None:
+            initial = {
+                "name": service.name, "description": service.description,
+                "owner": service.owner_id, "criticality": service.criticality,
+                "status": service.status, "calendar": service.calendar_id,
+            }
         super().__init__(*args, initial=initial, **kwargs)
         self.fields["owner"].queryset = possible_owners()
         # Only a service level manager hands a service to someone else.
         self.fields["owner"].disabled = not may_reassign
-        moves = {service.status, *STATUS_MOVES[service.status]}
+        if service is None:  # a new service starts anywhere but retired
+            moves = set(ServiceStatus.values) - {ServiceStatus.RETIRED}
+        else:
+            moves = {service.status, *STATUS_MOVES[service.status]}
         self.fields["status"].choices = [c for c in ServiceStatus.choices if c[0] in moves]
 
 

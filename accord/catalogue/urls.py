@@ -6,6 +6,7 @@ app_name = "catalogue"
 
 urlpatterns = [
     path("services/", views.service_list, name="services"),
+    path("services/new", views.service_new, name="service_new"),
     path("services/<int:pk>/", views.service_detail, name="service"),
     path("services/<int:pk>/edit", views.service_edit, name="service_edit"),
     path("components/", views.component_list, name="components"),

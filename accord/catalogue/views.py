@@ -194,6 +194,24 @@ def service_edit(request, pk: int):
                   {"service": service, "form": form}, status=status)
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def service_new(request):
+    if not request.user.can("change_catalogue") or request.user.is_portal:
+        return forbidden(request, "Only service level managers add services to the catalogue.")
+    form = ServiceForm(request.POST or None, service=None, may_reassign=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            service = services.create_service(by=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, f"{service.name} added to the catalogue.")
+            return redirect("catalogue:service", pk=service.pk)
+    return render(request, "catalogue/service_edit.html", {"service": None, "form": form},
+                  status=422 if form.errors else 200)
+
+
 # --- components and parties -----------------------------------------------------------------
 
 

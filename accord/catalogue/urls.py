@@ -14,6 +14,7 @@ urlpatterns = [
     path("teams/", views.team_list, name="teams"),
     path("suppliers/", views.supplier_list, name="suppliers"),
     path("calendars/", views.calendar_list, name="calendars"),
+    path("calendars/new", views.calendar_new, name="calendar_new"),
     path("calendars/<int:pk>/", views.calendar_detail, name="calendar"),
     path("calendars/<int:pk>/edit", views.calendar_edit, name="calendar_edit"),
 ]

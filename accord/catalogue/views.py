@@ -295,6 +295,24 @@ def calendar_detail(request, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def calendar_new(request):
+    if not request.user.can("change_calendar"):
+        return forbidden(request, "Only administrators create calendars.")
+    form = CalendarForm(request.POST or None, calendar=None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            calendar = calendars.create_calendar(by=request.user, **form.changes())
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, f"Calendar {calendar.name} created.")
+            return redirect("catalogue:calendar", pk=calendar.pk)
+    return render(request, "catalogue/calendar_edit.html", {"calendar": None, "form": form},
+                  status=422 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def calendar_edit(request, pk: int):
     calendar = get_object_or_404(queries.visible_to(request.user, Calendar), pk=pk)
     if not request.user.can("change_calendar"):

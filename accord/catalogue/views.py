@@ -289,6 +289,7 @@ def calendar_detail(request, pk: int):
         "closures": calendar.closures[:50],
         "services": calendar.services.all() if not request.user.is_portal else [],
         "may_edit": request.user.can("change_calendar"),
+        "may_recompute": request.user.can("change_agreement") and not request.user.is_portal,
         **history_context(request.user, calendar),
     })
 

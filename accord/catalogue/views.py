@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from accord.accounts.sentences import sentence
 from accord.accounts.services import history
 from accord.lib.errors import DomainError, Forbidden
 
@@ -72,7 +73,8 @@ def _shown(value) -> str:
 
 
 def audit_rows(entries) -> list[dict]:
-    """Audit entries made readable: each change as (field, old, new)."""
+    """Audit entries made readable: a sentence (accounts' renderer, the same on every page)
+    and, for the details toggle, each raw change as (field, old, new)."""
     rows = []
     for entry in entries:
         changes = entry.changes if isinstance(entry.changes, dict) else {}
@@ -80,7 +82,7 @@ def audit_rows(entries) -> list[dict]:
         for field, value in changes.items():
             old, new = value if isinstance(value, list) and len(value) == 2 else (None, value)
             pairs.append((field, _shown(old), _shown(new)))
-        rows.append({"entry": entry, "changes": pairs})
+        rows.append({"entry": entry, "changes": pairs, "sentence": sentence(entry)})
     return rows
 
 

@@ -1,0 +1,58 @@
+"""Audit entries read as sentences on every history page (one renderer, accounts'), with the
+raw changes behind a details toggle."""
+
+from django.utils import timezone
+
+from accord.accounts import services as accounts
+from accord.accounts.models import AuditEntry
+from accord.accounts.sentences import sentence
+from accord.agreements import versions
+from accord.catalogue import services as catalogue
+from tests.web.conftest import HOUR, add_target, login
+
+
+def latest(model_name):
+    return AuditEntry.objects.filter(content_type__model=model_name).order_by("-id").first()
+
+
+def test_a_changed_target_reads_as_a_sentence_with_hours(client, globex_sla):
+    sarah = accounts.create_user("sarah", role="service_level_manager", password="pw",
+                                 first_name="Sarah")
+    version = globex_sla.latest_version()
+    target = version.targets.get()
+    versions.update_target(target, by=sarah, now=timezone.now(), duration_seconds=2 * HOUR)
+
+    assert sentence(latest("agreementversion")) == (
+        "Sarah changed the P1 resolution target from 8 h to 2 h.")
+    login(client, sarah)
+    html = client.get(f"/agreements/{globex_sla.pk}/").content.decode()
+    history = html[html.index('id="history"'):]
+    assert "Sarah changed the P1 resolution target from 8 h to 2 h." in history
+    # The raw diff stays available behind the toggle.
+    assert "<details><summary>1 field (raw)</summary>" in history
+    assert "target.duration_seconds" in history
+
+
+def test_added_targets_approvals_and_transitions_read_as_sentences(slm, globex_sla, web_shop):
+    version = globex_sla.latest_version()
+    add_target(version, slm, metric="response", priority="P2", seconds=30 * 60)
+    assert sentence(latest("agreementversion")) == (
+        f"sam added the P2 response target (30 min) to {version}.")
+    versions.approve(version, party="provider", by=slm, now=timezone.now())
+    assert sentence(latest("agreementversion")) == f"sam approved {version} as provider."
+
+
+def test_a_service_change_names_fields_and_people(olga, slm, web_shop, owner):
+    catalogue.update(web_shop, by=slm, criticality=2, owner=olga)
+    text = sentence(latest("service"))
+    assert text.startswith("sam changed the criticality of service “Web Shop” from 1 to 2")
+    assert "the owner of service “Web Shop” from oscar to olga" in text
+
+
+def test_the_dashboard_and_service_pages_use_the_same_sentences(client, slm, web_shop):
+    catalogue.update(web_shop, by=slm, description="Where customers buy")
+    login(client, slm)
+    expected = "sam changed the description of service “Web Shop” from nothing to Where " \
+               "customers buy."
+    assert expected in client.get(f"/services/{web_shop.pk}/").content.decode()
+    assert expected in client.get("/").content.decode()

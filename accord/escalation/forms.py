@@ -49,7 +49,9 @@ class ChannelForm(forms.Form):
         data = self.cleaned_data
         kind = data["kind"]
         keep = self.channel is not None and self.channel.kind == kind
-        if kind == ChannelKind.EMAIL:
+        if kind == ChannelKind.LOG:
+            config = {}
+        elif kind == ChannelKind.EMAIL:
             config = {"addresses": _words(data["addresses"])}
             if data["from_email"]:
                 config["from_email"] = data["from_email"].strip()

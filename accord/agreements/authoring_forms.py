@@ -30,7 +30,7 @@ CONDITION_HELP = {
 FIELD_OF = {
     "duration_seconds": "duration_hours",
     "warning_thresholds": "warnings",
-    **{name: f"{short}_statuses" for short, name in CONDITIONS.items()},
+    **{name: f"{short}_field" for short, name in CONDITIONS.items()},
 }
 
 
@@ -265,10 +265,16 @@ class TargetForm(forms.Form):
         return [self[n] for n in ("credit_amount", "credit_currency", "credit_percent")]
 
     def condition_groups(self):
+        """Pause and stop first (the rules most targets set); the others fold away unless
+        they are set or refused."""
+        order = ("pause", "stop", "start", "reset", "cancel")
         return [{"name": short.title(), "kept": CONDITIONS[short] in self.kept,
+                 "open": short in ("pause", "stop") or CONDITIONS[short] in self.kept
+                 or any(self[f"{short}_{p}"].value() or self[f"{short}_{p}"].errors
+                        for p in ("statuses", "kinds", "field", "values")),
                  "fields": [self[f"{short}_{p}"] for p in ("statuses", "kinds", "field",
                                                            "values")]}
-                for short in CONDITIONS]
+                for short in order]
 
     def clean_warnings(self):
         text = self.cleaned_data["warnings"]
@@ -319,7 +325,7 @@ class MatrixForm(forms.Form):
                 label = f"{name.title()} (row {i + 1})"
                 self.fields[f"{name}_{i}"] = forms.CharField(
                     required=False, max_length=32, initial=value, label=label,
-                    widget=forms.TextInput(attrs={"aria-label": label}))
+                    widget=forms.TextInput(attrs={"aria-label": label, "size": 8}))
 
     def rows(self):
         return [[self[f"{n}_{i}"] for n in ("impact", "urgency", "priority")]

@@ -200,3 +200,26 @@ def test_every_authoring_page_opens_with_labelled_fields(client, slm, globex_sla
     assert b"<label" in response.content or b"aria-label" in response.content
     detail = client.get(f"/agreements/{globex_sla.pk}/").content.decode()
     assert "Add target" in detail and "Priority matrix" in detail
+
+
+def test_a_rule_on_an_unknown_field_is_named_next_to_it(client, slm, globex_sla):
+    login(client, slm)
+    response = client.post(f"/agreements/{globex_sla.pk}/versions/1/targets/new",
+                           target_post(priority="P4", pause_field="colour",
+                                       pause_values="red"))
+    assert response.status_code == 422
+    assert "unknown field 'colour'" in response.context["form"].errors["pause_field"][0]
+
+
+def test_a_rule_the_form_cannot_show_is_kept_when_the_target_is_saved(client, slm,
+                                                                     globex_sla):
+    target = globex_sla.latest_version().targets.get()
+    rule = {"not": {"field": "status", "in": ["Open"]}}
+    Target.objects.filter(pk=target.pk).update(cancel_condition=rule)
+    login(client, slm)
+    url = f"/agreements/{globex_sla.pk}/versions/1/targets/{target.pk}/edit"
+    assert "kept as it is" in client.get(url).content.decode()
+
+    client.post(url, target_post(duration_hours="5", duration_minutes="0"))
+    target.refresh_from_db()
+    assert (target.duration_seconds, target.cancel_condition) == (5 * 3600, rule)

@@ -102,14 +102,21 @@ def _foreign_names(entry, fields) -> dict:
 
 
 def change_phrases(entry, changes: dict, thing: str) -> list[str]:
-    """"changed the criticality of Web Shop from 1 to 2" for each changed field."""
-    pairs = [(f, v) for f, v in changes.items() if isinstance(v, list) and len(v) == 2]
+    """"changed the criticality of Web Shop from 1 to 2", or for several fields (in name
+    order) "changed Web Shop: criticality from 1 to 2; owner from Oscar to Olga"."""
+    pairs = sorted((f, v) for f, v in changes.items() if isinstance(v, list) and len(v) == 2)
+    if not pairs:
+        return []
     names = _foreign_names(entry, [f for f, _ in pairs]) if entry.content_type_id else {}
-    phrases = [f"changed the {label(f)} of {thing} from {value(f, old, names)} to "
-               f"{value(f, new, names)}" for f, (old, new) in pairs[:MAX_FIELDS]]
+    if len(pairs) == 1:
+        (f, (old, new)), = pairs
+        return [f"changed the {label(f)} of {thing} from {value(f, old, names)} to "
+                f"{value(f, new, names)}"]
+    parts = [f"{label(f)} from {value(f, old, names)} to {value(f, new, names)}"
+             for f, (old, new) in pairs[:MAX_FIELDS]]
     if len(pairs) > MAX_FIELDS:
-        phrases.append(f"changed {len(pairs) - MAX_FIELDS} more field(s)")
-    return phrases
+        parts.append(f"{len(pairs) - MAX_FIELDS} more field(s)")
+    return [f"changed {thing}: {'; '.join(parts)}"]
 
 
 def _thing(entry) -> str:

@@ -61,7 +61,7 @@ def describe_version(entry) -> list[str] | None:
                 data[key] = fields[key][0]
         phrase = target_phrase(data, _service_names(data)) if data else "a target"
         phrases = []
-        for name, (old, new) in list(fields.items())[:sentences.MAX_FIELDS]:
+        for name, (old, new) in sorted(fields.items())[:sentences.MAX_FIELDS]:
             what = phrase if name == "duration_seconds" else f"{phrase}’s {sentences.label(name)}"
             phrases.append(f"changed {what} from {sentences.value(name, old)} to "
                            f"{sentences.value(name, new)}")

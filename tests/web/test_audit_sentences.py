@@ -45,8 +45,8 @@ def test_added_targets_approvals_and_transitions_read_as_sentences(slm, globex_s
 def test_a_service_change_names_fields_and_people(olga, slm, web_shop, owner):
     catalogue.update(web_shop, by=slm, criticality=2, owner=olga)
     text = sentence(latest("service"))
-    assert text.startswith("sam changed the criticality of service “Web Shop” from 1 to 2")
-    assert "the owner of service “Web Shop” from oscar to olga" in text
+    assert text == ("sam changed service “Web Shop”: criticality from 1 to 2; owner from "
+                    "oscar to olga.")
 
 
 def test_the_dashboard_and_service_pages_use_the_same_sentences(client, slm, web_shop):

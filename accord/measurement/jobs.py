@@ -71,10 +71,14 @@ def _claim(now: datetime, worker_id: str) -> RecomputeJob | None:
     return None
 
 
+PROGRESS = ("state", "done", "total", "clocks", "started_at", "finished_at", "error",
+            "claimed_by", "claimed_until")  # written per batch; the ticket list only once
+
+
 def _finish(job: RecomputeJob, now: datetime, state: str, error: str = "") -> None:
     job.state, job.finished_at, job.error = state, now, error
     job.claimed_by, job.claimed_until = "", None
-    job.save()
+    job.save(update_fields=PROGRESS)
     message = (f"{job} finished: {job.done} tickets, {job.clocks} clocks" if not error
                else f"{job} failed after {job.done} tickets: {error}")
     record_change(None, job, AuditAction.TRANSITION,
@@ -91,6 +95,7 @@ def run_recompute_batch(now: datetime, worker_id: str) -> bool:
             job.ticket_ids = select_tickets(job)
             job.total, job.done, job.started_at = len(job.ticket_ids), 0, now
             job.state = JobState.RUNNING
+            job.save(update_fields=("ticket_ids", *PROGRESS))
         batch = job.ticket_ids[job.done:job.done + BATCH]
         if batch:
             with transaction.atomic():
@@ -103,5 +108,5 @@ def run_recompute_batch(now: datetime, worker_id: str) -> bool:
         _finish(job, now, JobState.DONE)
     else:
         job.claimed_by, job.claimed_until = "", None  # the next batch: any worker
-        job.save()
+        job.save(update_fields=PROGRESS)
     return True

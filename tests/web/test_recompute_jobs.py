@@ -79,3 +79,20 @@ def test_a_reader_may_not_start_a_recompute(client, reader):
     login(client, reader)
     assert client.post("/recompute/", {"scope": "all"}).status_code == 403
     assert client.get("/recompute/").status_code == 200
+
+
+def test_a_failing_batch_marks_the_job_failed_with_its_error(slm, acme_24x7,  # noqa: F811
+                                                             monkeypatch):
+    now = timezone.now()
+    ingest(ticket("INC-9", now - timedelta(hours=1)))
+    job = start_recompute(scope="agreement", agreement=acme_24x7, by=slm, now=now)
+
+    def broken(ids, at):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(jobs, "recompute_tickets", broken)
+    with pytest.raises(RuntimeError):
+        run_recompute_batch(now, "w1")
+    job.refresh_from_db()
+    assert (job.state, job.error) == ("failed", "RuntimeError: disk full")
+    assert not run_recompute_batch(now, "w1")  # a failed job is not picked up again

@@ -80,6 +80,10 @@ class AgreementForm(forms.Form):
         if agreement is not None:
             self.fields["parent"].queryset = self.fields["parent"].queryset.exclude(
                 pk=agreement.pk)
+            if agreement.has_signed_version():  # the parties and shape are fixed now
+                for name in ("kind", "structure", "customer", "team", "supplier", "parent"):
+                    self.fields[name].disabled = True
+                    self.fields[name].help_text = "Fixed once a version has been signed."
             self.fields["underpins"].queryset = self.fields["underpins"].queryset.exclude(
                 pk=agreement.pk)
 

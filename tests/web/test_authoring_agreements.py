@@ -223,3 +223,15 @@ def test_a_rule_the_form_cannot_show_is_kept_when_the_target_is_saved(client, sl
     client.post(url, target_post(duration_hours="5", duration_minutes="0"))
     target.refresh_from_db()
     assert (target.duration_seconds, target.cancel_condition) == (5 * 3600, rule)
+
+
+def test_a_signed_agreement_keeps_its_parties_when_edited(client, slm, acme_sla, globex):
+    login(client, slm)
+    response = client.post(f"/agreements/{acme_sla.pk}/edit", agreement_post(
+        name="Acme Web Shop 2026", customer=globex.pk, services=[
+            s.pk for s in acme_sla.services.all()]))
+
+    assert response.status_code == 302
+    acme_sla.refresh_from_db()
+    # The name changed; the customer field is fixed (disabled) once a version is signed.
+    assert (acme_sla.name, acme_sla.customer.name) == ("Acme Web Shop 2026", "Acme")

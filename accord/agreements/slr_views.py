@@ -9,10 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accord.accounts.sentences import duration
 from accord.catalogue.views import forbidden, history_context, page_of
 from accord.lib.errors import DomainError
 
 from . import queries, slrs
+from .choices import Metric
 from .slr_forms import ConvertForm, EvaluateForm, SlrForm
 
 PERMISSION = "change_agreement"
@@ -34,10 +36,27 @@ def slr_list(request):
         "may_author": _may(request.user), **page_of(request, rows)})
 
 
+def requested_rows(slr) -> list[dict]:
+    """The requested targets as they read: metric label, hours and minutes, percentages."""
+    rows = []
+    for item in slr.requested_targets or []:
+        metric = item.get("metric", "")
+        seconds, pct = item.get("duration_seconds"), item.get("percentage")
+        rows.append({
+            "metric": Metric(metric).label if metric in Metric.values else metric,
+            "priority": item.get("priority") or "any",
+            "target": duration(seconds) if seconds else (f"{pct} %" if pct else "—"),
+            "objective": f"{item['objective_percent']} %" if item.get("objective_percent")
+            else "—",
+            "note": item.get("note", ""),
+        })
+    return rows
+
+
 def _detail(request, slr, *, evaluate=None, convert=None, status=200):
     user = request.user
     return render(request, "agreements/slr_detail.html", {
-        "slr": slr, "may_author": _may(user),
+        "slr": slr, "may_author": _may(user), "requested": requested_rows(slr),
         "evaluate": evaluate or EvaluateForm(initial={"feasibility": slr.feasibility or "yes",
                                                       "notes": slr.evaluation_notes}),
         "convert": convert or ConvertForm(slr=slr),

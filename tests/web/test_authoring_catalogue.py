@@ -45,11 +45,13 @@ def slr_post(customer, **extra):
 
 def test_an_slm_captures_evaluates_and_converts_an_slr(client, slm, globex, web_shop):
     login(client, slm)
-    response = client.post("/slrs/new", slr_post(globex, service=web_shop.pk))
+    response = client.post("/slrs/new", slr_post(globex, service=web_shop.pk, t0_minutes="30"))
     slr = ServiceLevelRequirement.objects.get()
     assert response.status_code == 302
+    page = client.get(f"/slrs/{slr.pk}/").content.decode()
+    assert "<td>Resolution time</td><td>P1</td><td>2 h 30 min</td>" in page
     assert slr.requested_targets == [{"metric": "resolution", "priority": "P1",
-                                      "duration_seconds": 7200,
+                                      "duration_seconds": 9000,
                                       "objective_percent": "95", "note": "checkout"}]
 
     response = client.post(f"/slrs/{slr.pk}/evaluate", {"feasibility": "no", "notes": "",
@@ -65,7 +67,7 @@ def test_an_slm_captures_evaluates_and_converts_an_slr(client, slm, globex, web_
     slr.refresh_from_db()
     assert slr.status == "converted"
     target = slr.version.targets.get()
-    assert (target.priority, target.duration_seconds, target.service) == ("P1", 7200, web_shop)
+    assert (target.priority, target.duration_seconds, target.service) == ("P1", 9000, web_shop)
     assert response["Location"].endswith(f"?version={slr.version.number}")
     assert slr.version.agreement.name == "Globex SLA"
     assert str(slr.version) in client.get(f"/slrs/{slr.pk}/").content.decode()

@@ -152,3 +152,56 @@ def test_an_sla_is_authored_signed_and_measured_in_the_browser(
         page.get_by_role("button", name="Recompute its clocks").click()
         expect(page.locator("#job-state")).to_have_text("Queued")
         page.screenshot(path=shots / f"recompute-{tag}.png", full_page=True)
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_an_administrator_sets_up_a_channel_and_a_policy_in_the_browser(  # noqa: F811
+        browser, live_server, admin_user, slm, acme, shots, width):  # noqa: F811
+    from playwright.sync_api import expect
+
+    from accord.escalation.models import EscalationPolicy
+
+    tag = f"{width}px"
+    with signed_in(browser, live_server, "ada", width) as page:
+        page.goto(f"{live_server.url}/notifications/")
+        page.click("text=Policies and channels")
+        page.click("text=New channel")
+        page.fill("#id_name", "Ops log")
+        page.select_option("#id_kind", "log")
+        page.screenshot(path=shots / f"channel-new-{tag}.png", full_page=True)
+        page.click("button:has-text('Save channel')")
+        expect(page.locator(".messages")).to_contain_text("Channel “Ops log” saved")
+
+        page.goto(f"{live_server.url}/escalation-policies/new")
+        page.fill("#id_name", "Default")
+        page.select_option("#id_s0_threshold_kind", "percent_used")
+        page.fill("#id_s0_threshold", "75")
+        page.fill("#id_s0_recipients", "service_owner, nobody")
+        page.get_by_label("Ops log").first.check()
+        page.click("button:has-text('Save policy')")
+        # The bad recipient is named in its row; nothing is saved.
+        expect(page.locator("td", has=page.locator("#id_s0_recipients"))).to_contain_text(
+            "'nobody' is not user:<name>")
+        page.fill("#id_s0_recipients", "service_owner, role:service_level_manager")
+        page.screenshot(path=shots / f"policy-new-{tag}.png", full_page=True)
+        page.click("button:has-text('Save policy')")
+        expect(page.locator(".messages")).to_contain_text("Escalation policy “Default” saved")
+        expect(page.locator("#history")).to_contain_text("created escalation policy “Default”")
+    step = EscalationPolicy.objects.get(name="Default").steps.get()
+    assert step.recipients == ["service_owner", "role:service_level_manager"]
+
+    with signed_in(browser, live_server, "sam", width) as page:
+        page.goto(f"{live_server.url}/services/new")
+        page.screenshot(path=shots / f"service-new-{tag}.png", full_page=True)
+        page.goto(f"{live_server.url}/agreements/")
+        page.click("text=Service level requirements")
+        page.click("text=New SLR")
+        page.fill("#id_title", "Faster P1 fixes")
+        page.select_option("#id_customer", label="Acme")
+        page.select_option("#id_t0_metric", "resolution")
+        page.fill("#id_t0_priority", "P1")
+        page.fill("#id_t0_hours", "2")
+        page.screenshot(path=shots / f"slr-new-{tag}.png", full_page=True)
+        page.click("button:has-text('Save')")
+        expect(page.locator("h1")).to_contain_text("Faster P1 fixes")
+        page.screenshot(path=shots / f"slr-{tag}.png", full_page=True)

@@ -207,6 +207,7 @@ def detail_context(request, agreement, *, number=None, **extra) -> dict:
         "history": None if user.is_portal else audit_rows(queries.history(agreement)[:100]),
         "link_services": not user.is_portal,
         "may_author": may_author(user, agreement),
+        "matrix": queries.priority_matrix(agreement),
         **extra,
     }
 

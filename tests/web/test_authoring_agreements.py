@@ -161,6 +161,8 @@ def test_it_saves_a_priority_matrix_and_names_a_duplicate_row(client, slm, globe
     assert response.context["form"].errors["urgency_3"] == [
         "impact 1 × urgency 2 appears twice"]
     assert PriorityMatrixCell.objects.filter(agreement=globex_sla).count() == 2
+    matrix = client.get(f"/agreements/{globex_sla.pk}/").content.decode()
+    assert "<tr><td>1</td><td>2</td><td>P2</td></tr>" in matrix
 
 
 def test_the_target_form_previews_how_many_tickets_it_reaches(client, slm, acme, globex,
@@ -235,3 +237,12 @@ def test_a_signed_agreement_keeps_its_parties_when_edited(client, slm, acme_sla,
     acme_sla.refresh_from_db()
     # The name changed; the customer field is fixed (disabled) once a version is signed.
     assert (acme_sla.name, acme_sla.customer.name) == ("Acme Web Shop 2026", "Acme")
+
+
+def test_the_detail_page_leads_to_the_draft_or_to_a_new_one(client, slm, acme_sla,
+                                                             globex_sla):
+    login(client, slm)
+    # Acme shows its version in force, v1; its v2 draft is one click away.
+    assert "Open draft v2" in client.get(f"/agreements/{acme_sla.pk}/").content.decode()
+    sign(globex_sla.latest_version(), slm)
+    assert "New draft version" in client.get(f"/agreements/{globex_sla.pk}/").content.decode()

@@ -26,9 +26,16 @@ LABELS = {
 }
 
 
-def register(model_label: str, describer: Describer) -> Describer:
-    """Use ``describer`` for entries about ``model_label`` ("app_label.model", lower case)."""
+PREPARERS: dict[str, Callable[[list], None]] = {}
+
+
+def register(model_label: str, describer: Describer, prepare=None) -> Describer:
+    """Use ``describer`` for entries about ``model_label`` ("app_label.model", lower case).
+    ``prepare(entries)``, if given, is called once per page with that model's entries before
+    they are described (to read related rows in one query and keep them on the entries)."""
     DESCRIBERS[model_label] = describer
+    if prepare is not None:
+        PREPARERS[model_label] = prepare
     return describer
 
 
@@ -143,11 +150,28 @@ def _generic(entry) -> list[str]:
     return change_phrases(entry, changes, thing) or [f"saved {thing} (nothing changed)"]
 
 
+def _key(entry) -> str:
+    return f"{entry.content_type.app_label}.{entry.content_type.model}"
+
+
+def sentences(entries) -> list[str]:
+    """The sentences of many entries: each describer's ``prepare`` reads what its entries
+    need in one go (no query per row)."""
+    entries = list(entries)
+    by_key: dict[str, list] = {}
+    for entry in entries:
+        by_key.setdefault(_key(entry), []).append(entry)
+    for key, group in by_key.items():
+        prepare = PREPARERS.get(key)
+        if prepare is not None:
+            prepare(group)
+    return [sentence(entry) for entry in entries]
+
+
 def sentence(entry) -> str:
     """What the audit row says, as one sentence."""
-    key = f"{entry.content_type.app_label}.{entry.content_type.model}"
     phrases = None
-    describer = DESCRIBERS.get(key)
+    describer = DESCRIBERS.get(_key(entry))
     if describer is not None:
         phrases = describer(entry)
     if not phrases:

@@ -104,7 +104,7 @@ def history(obj: models.Model):
     """The audit trail of one object, newest first."""
     ct = ContentType.objects.get_for_model(obj, for_concrete_model=False)
     return AuditEntry.objects.filter(content_type=ct, object_id=str(obj.pk)).select_related(
-        "user"
+        "user", "content_type"
     )
 
 

@@ -52,10 +52,9 @@ def describe_version(entry) -> list[str] | None:
     fields = {k.removeprefix("target."): v for k, v in changes.items()
               if k.startswith("target.")}
     if fields:
-        match = TARGET_MESSAGE.match(entry.message or "")
-        row = Target.objects.filter(pk=int(match[1])).values(
-            "metric", "service", "ticket_type", "priority").first() if match else None
-        data = row or {}
+        if not hasattr(entry, "_target"):
+            prepare_versions([entry])
+        data = dict(entry._target or {})
         for key in ("metric", "service", "ticket_type", "priority"):  # its old scope
             if key in fields:
                 data[key] = fields[key][0]
@@ -75,6 +74,22 @@ def describe_version(entry) -> list[str] | None:
     return None
 
 
+def _target_id(entry) -> int | None:
+    match = TARGET_MESSAGE.match(entry.message or "")
+    return int(match[1]) if match else None
+
+
+def prepare_versions(entries) -> None:
+    """Read the targets the entries name in one query; each entry keeps its own
+    (``entry._target``: its scope fields, or None when it is gone)."""
+    ids = {_target_id(e) for e in entries} - {None}
+    rows = {row["pk"]: row for row in Target.objects.filter(pk__in=ids).values(
+        "pk", "metric", "service", "ticket_type", "priority")} if ids else {}
+    for entry in entries:
+        row = rows.get(_target_id(entry))
+        entry._target = {k: v for k, v in row.items() if k != "pk"} if row else None
+
+
 def describe_agreement(entry) -> list[str] | None:
     changes = entry.changes if isinstance(entry.changes, dict) else {}
     matrix = changes.get("priority_matrix")
@@ -85,5 +100,5 @@ def describe_agreement(entry) -> list[str] | None:
 
 
 def register() -> None:
-    sentences.register("agreements.agreementversion", describe_version)
+    sentences.register("agreements.agreementversion", describe_version, prepare_versions)
     sentences.register("agreements.agreement", describe_agreement)

@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from accord.accounts.sentences import sentence
+from accord.accounts.sentences import sentences
 from accord.accounts.services import history
 from accord.lib.errors import DomainError, Forbidden
 
@@ -75,14 +75,14 @@ def _shown(value) -> str:
 def audit_rows(entries) -> list[dict]:
     """Audit entries made readable: a sentence (accounts' renderer, the same on every page)
     and, for the details toggle, each raw change as (field, old, new)."""
-    rows = []
-    for entry in entries:
+    rows, entries = [], list(entries)
+    for entry, text in zip(entries, sentences(entries), strict=True):
         changes = entry.changes if isinstance(entry.changes, dict) else {}
         pairs = []
         for field, value in changes.items():
             old, new = value if isinstance(value, list) and len(value) == 2 else (None, value)
             pairs.append((field, _shown(old), _shown(new)))
-        rows.append({"entry": entry, "changes": pairs, "sentence": sentence(entry)})
+        rows.append({"entry": entry, "changes": pairs, "sentence": text})
     return rows
 
 

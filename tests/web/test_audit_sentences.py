@@ -56,3 +56,14 @@ def test_the_dashboard_and_service_pages_use_the_same_sentences(client, slm, web
                "customers buy."
     assert expected in client.get(f"/services/{web_shop.pk}/").content.decode()
     assert expected in client.get("/").content.decode()
+
+
+def test_a_long_history_reads_without_a_query_per_row(client, slm, globex_sla,
+                                                      django_assert_max_num_queries):
+    target = globex_sla.latest_version().targets.get()
+    for hours in range(2, 22):  # twenty edits of one target
+        versions.update_target(target, by=slm, now=timezone.now(), duration_seconds=hours * HOUR)
+    login(client, slm)
+    with django_assert_max_num_queries(25):  # 17 now; a query per row would be 37+
+        page = client.get(f"/agreements/{globex_sla.pk}/")
+    assert "sam changed the P1 resolution target from 20 h to 21 h." in page.content.decode()

@@ -150,6 +150,22 @@ def version_edit(request, pk: int, number: int):
                   status=_status(form) if version.frozen_at is None else 409)
 
 
+@login_required
+@require_POST
+def version_delete(request, pk: int, number: int):
+    agreement = _agreement(request, pk)
+    if not _allowed(request):
+        return forbidden(request, REFUSED)
+    version = _draft(agreement, number)
+    try:
+        versions.delete_draft_version(version, by=request.user, now=timezone.now())
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(_detail(agreement, number))
+    messages.success(request, f"Draft v{number} discarded.")
+    return redirect(_detail(agreement))
+
+
 def _target_page(request, agreement, version, form, target=None, status=None):
     return render(request, "agreements/target_form.html", {
         "form": form, "agreement": agreement, "version": version, "target": target,

@@ -17,6 +17,8 @@ urlpatterns = [
     path("agreements/<int:pk>/versions/new", authoring.version_new, name="version_new"),
     path("agreements/<int:pk>/versions/<int:number>/edit", authoring.version_edit,
          name="version_edit"),
+    path("agreements/<int:pk>/versions/<int:number>/delete", authoring.version_delete,
+         name="version_delete"),
     path("agreements/<int:pk>/versions/<int:number>/targets/new", authoring.target_new,
          name="target_new"),
     path("agreements/<int:pk>/versions/<int:number>/targets/<int:target_id>/edit",

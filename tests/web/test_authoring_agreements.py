@@ -246,3 +246,16 @@ def test_the_detail_page_leads_to_the_draft_or_to_a_new_one(client, slm, acme_sl
     assert "Open draft v2" in client.get(f"/agreements/{acme_sla.pk}/").content.decode()
     sign(globex_sla.latest_version(), slm)
     assert "New draft version" in client.get(f"/agreements/{globex_sla.pk}/").content.decode()
+
+
+def test_a_draft_version_is_discarded_but_the_first_one_is_kept(client, slm, acme_sla,
+                                                                globex_sla):
+    login(client, slm)
+    assert "Discard draft v2" in client.get(
+        f"/agreements/{acme_sla.pk}/versions/2/edit").content.decode()
+    client.post(f"/agreements/{acme_sla.pk}/versions/2/delete")
+    assert list(acme_sla.versions.values_list("number", flat=True)) == [1]
+
+    response = client.post(f"/agreements/{globex_sla.pk}/versions/1/delete", follow=True)
+    assert "keeps its first version" in response.content.decode()
+    assert globex_sla.versions.count() == 1

@@ -52,3 +52,18 @@ class ClockState(models.TextChoices):
 
 # States in which a clock still moves (a breached clock without stopped_at is still open).
 OPEN_CLOCK_STATES = (ClockState.RUNNING, ClockState.PAUSED, ClockState.BREACHED)
+
+
+class RecomputeScope(models.TextChoices):
+    """What a recompute job rebuilds."""
+
+    ALL = "all", "Every ticket"
+    AGREEMENT = "agreement", "One agreement's tickets"
+    CALENDAR = "calendar", "Tickets measured in one calendar"
+
+
+class JobState(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"

@@ -44,7 +44,10 @@ class ClockState(models.TextChoices):
     MET = "met", "Met"
     BREACHED = "breached", "Breached"
     CANCELLED = "cancelled", "Cancelled"
+    ENDED = "ended", "Ended"
 
 
 # States in which a clock still moves (a breached clock without stopped_at is still open).
+# ENDED is final: the clock's agreement has no version in force any more (expired or
+# terminated), and the clock was closed at that instant (``stopped_at``).
 OPEN_CLOCK_STATES = (ClockState.RUNNING, ClockState.PAUSED, ClockState.BREACHED)

@@ -1,0 +1,83 @@
+"""Clocks under an ended agreement: closed at the instant the agreement ended, as ``ended``
+(issue 15, trap 4). Succeeded versions do not end anything."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from accord.agreements import services, versions
+from accord.catalogue.models import Customer, Service
+from accord.measurement.choices import ClockState
+from accord.measurement.models import Clock
+from accord.measurement.recompute import recompute
+from accord.measurement.services import ingest_events
+from tests.conftest import NOW
+from tests.measurement.clock_world import HOUR, JAN_1, event, sign, target
+
+pytestmark = pytest.mark.django_db
+
+MARCH_5 = datetime(2025, 3, 5, tzinfo=UTC)
+
+
+@pytest.fixture
+def globex(db, slm):
+    Customer.objects.create(name="Globex")
+    mail = Service.objects.create(name="Mail", status="live")
+    sla = services.create_agreement(
+        by=slm, now=NOW, name="Globex Mail", kind="sla", structure="service_based",
+        services=[mail], effective_from=JAN_1, effective_to=MARCH_5)
+    target(sla, slm, priority="P1", seconds=4 * HOUR)
+    sign(sla.latest_version(), slm)
+    return sla
+
+
+def created(at, ticket="G1"):
+    return event(1, at, "created", ticket, status="New", priority="P1", service="Mail",
+                 customer="Globex")
+
+
+def test_a_clock_open_when_its_agreement_expired_ends_at_that_instant(globex):
+    ingest_events([created("2025-03-04T12:00")], now=NOW)
+
+    clock = Clock.objects.get()
+    # Closed at the end of the version, not running on at NOW with 2012-style breaches.
+    assert clock.state == ClockState.ENDED
+    assert clock.stopped_at == MARCH_5
+    assert clock.elapsed_seconds == 12 * HOUR
+    assert clock.breached_at == datetime(2025, 3, 4, 16, tzinfo=UTC)  # the fact stays
+    assert clock.next_event_at is None  # nothing left to escalate
+    assert not clock.is_open
+
+
+def test_a_clock_stopped_before_the_end_keeps_its_outcome(globex):
+    ingest_events([created("2025-03-04T12:00"),
+                   event(2, "2025-03-04T13:00", "resolved", "G1", status="Resolved")], now=NOW)
+
+    clock = Clock.objects.get()
+    assert (clock.state, clock.stopped_at) == (ClockState.MET,
+                                               datetime(2025, 3, 4, 13, tzinfo=UTC))
+
+
+def test_a_newer_version_does_not_end_the_clocks_of_the_older(globex, slm):
+    draft = versions.new_draft_version(globex, by=slm, now=NOW, effective_from=MARCH_5,
+                                       effective_to=None)
+    sign(draft, slm)
+    ingest_events([created("2025-03-04T12:00")], now=NOW)
+
+    clock = Clock.objects.get()
+    assert clock.state == ClockState.BREACHED and clock.stopped_at is None
+
+
+def test_recompute_of_a_terminated_agreement_ends_its_clocks(globex, slm):
+    ingest_events([created("2025-03-04T12:00", "G2")], now=datetime(2025, 3, 4, 13, tzinfo=UTC))
+    assert Clock.objects.get().state == ClockState.RUNNING
+    services.transition(globex, "active", by=slm, now=datetime(2025, 3, 4, 13, tzinfo=UTC))
+    terminated = datetime(2025, 3, 4, 14, tzinfo=UTC)
+    services.transition(globex, "terminated", by=slm, now=terminated, reason="merger")
+
+    recompute(NOW)
+
+    clock = Clock.objects.get()
+    # Kept (the history stays reportable), closed at the termination instant.
+    assert (clock.state, clock.stopped_at, clock.elapsed_seconds) == (
+        ClockState.ENDED, terminated, 2 * HOUR)

@@ -91,8 +91,8 @@ def agreements_covering(at, *, customer=None, service=None, team=None,
     """Agreements with a signed version in force at ``at`` that cover a ticket: SLAs of its
     customer (or of all customers) for its service (or for all services), OLAs of its team,
     UCs of its supplier. Agreements that have ended since (expired, or terminated after
-    ``at``) still cover it: its clocks are closed when they ended. Of a multi-level chain only the innermost level is listed: its
-    effective targets include the outer levels'."""
+    ``at``) still cover it: its clocks are closed when they ended. Of a multi-level chain
+    only the innermost level is listed: its effective targets include the outer levels'."""
     require_now(at)
     any_service = Q(services__isnull=True)
     wanted = (

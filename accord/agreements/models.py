@@ -78,6 +78,12 @@ class Agreement(models.Model):
     )
     monthly_charge = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     currency = models.CharField(max_length=3, blank=True)
+    auto_lifecycle = models.BooleanField(
+        default=True, help_text="The worker activates the agreement when a signed version "
+        "takes effect and expires it when the last one ends.")
+    auto_review = models.BooleanField(
+        default=True, help_text="The worker moves the agreement to under review when its "
+        "review falls due.")
     last_reviewed_at = models.DateTimeField(null=True, blank=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField()

@@ -54,6 +54,8 @@ class AgreementIn(In):
     owner: int | None = None
     monthly_charge: Decimal | None = None
     currency: str = ""
+    auto_lifecycle: bool = True
+    auto_review: bool = True
     # The first (draft) version.
     text: str = ""
     effective_from: AwareDatetime | None = None
@@ -76,6 +78,8 @@ class AgreementPatch(In):
     owner: int | None = None
     monthly_charge: Decimal | None = None
     currency: str | None = None
+    auto_lifecycle: bool | None = None
+    auto_review: bool | None = None
 
 
 class AgreementOut(Schema):
@@ -96,6 +100,8 @@ class AgreementOut(Schema):
     underpins: list[int]
     monthly_charge: Decimal | None
     currency: str
+    auto_lifecycle: bool
+    auto_review: bool
     latest_version: int | None
     version_in_force: int | None
     review_due: datetime | None

@@ -19,6 +19,9 @@ from django.conf import settings
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
+from accord.agreements.lifecycle import apply_due_transitions
+from accord.measurement.recompute import refresh_stale
+
 from . import services
 
 log = logging.getLogger("accord.worker")
@@ -37,6 +40,20 @@ def register_step(fn: Step) -> Step:
     if fn not in FIRING_STEPS:
         FIRING_STEPS.append(fn)
     return fn
+
+
+def apply_lifecycle(now: datetime, worker_id: str) -> bool:
+    """Agreements whose activation, expiry or review has fallen due move on their own."""
+    return bool(apply_due_transitions(now))
+
+
+def refresh_clocks(now: datetime, worker_id: str) -> bool:
+    """One batch of tickets whose stored clocks are stale (an agreement ended under them)."""
+    return refresh_stale(now) > 0
+
+
+register_step(apply_lifecycle)
+register_step(refresh_clocks)
 
 
 def fire_clocks(now: datetime, worker_id: str) -> bool:

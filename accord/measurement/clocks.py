@@ -258,15 +258,14 @@ def rows_of(owners, items, now) -> list[tuple]:
 
     The clocks of an agreement that ended before ``now`` are computed as of its end, and
     those still open then are closed at that instant as ``ended``."""
-    cutoffs: dict = {}
+    cutoffs: dict = {}  # the instant computed to (None: now) -> indices
     for index, (_, _, end) in enumerate(owners):
-        cutoffs.setdefault(end if end is not None and end < now else now, []).append(index)
+        cutoffs.setdefault(end if end is not None and end <= now else None, []).append(index)
     rows = []
-    for cutoff, indices in cutoffs.items():
+    for ended, indices in cutoffs.items():
         batch = items if len(indices) == len(items) else [items[i] for i in indices]
-        for index, clocks in zip(indices, compute_rows(batch, cutoff), strict=True):
-            pk, by_id, end = owners[index]
-            ended = end if cutoff is not now else None
+        for index, clocks in zip(indices, compute_rows(batch, ended or now), strict=True):
+            pk, by_id, _ = owners[index]
             rows.extend(clock_row(pk, by_id[c[0]], c, now, ended) for c in clocks)
     return rows
 

@@ -18,8 +18,10 @@ from datetime import datetime
 from django.db import connection, connections, transaction
 
 from accord.agreements.models import AgreementVersion
+from accord.agreements.queries import coverage_ends
 
 from .applicability import Applicability
+from .choices import ClockState
 from .clock_models import Clock
 from .clocks import CHUNK, compute_chunk, recompute_tickets, store_rows
 from .models import Ticket
@@ -226,4 +228,35 @@ def calendar_changed(calendar, now: datetime) -> int:
         calendar_version=calendar.version).values_list("ticket_id", flat=True)))
     if ids:
         recompute_tickets(ids, now)
+    return len(ids)
+
+
+REFRESH_BATCH = 500  # tickets per unit of the worker's refresh
+
+
+def stale_tickets(now: datetime, limit: int = REFRESH_BATCH) -> list[int]:
+    """Tickets whose stored clocks are wrong at ``now`` without a recompute: those with a
+    clock still open under an agreement that has ended (it must be closed as ended)."""
+    ended = coverage_ends(now)
+    if not ended:
+        return []
+    return list(Clock.objects.filter(agreement_id__in=list(ended), stopped_at__isnull=True)
+                .exclude(state=ClockState.CANCELLED).order_by("ticket_id")
+                .values_list("ticket_id", flat=True).distinct()[:limit])
+
+
+def refresh_stale(now: datetime, limit: int = REFRESH_BATCH) -> int:
+    """The worker's refresh unit: recompute up to ``limit`` ``stale_tickets`` as of ``now``
+    in one transaction, each ticket locked (one skipped when another worker holds it).
+    Returns how many were recomputed."""
+    ids = stale_tickets(now, limit)
+    if not ids:
+        return 0
+    with transaction.atomic():
+        locked = Ticket.objects.filter(pk__in=ids).order_by("pk")
+        if connection.features.has_select_for_update_skip_locked:
+            locked = locked.select_for_update(skip_locked=True)
+        ids = list(locked.values_list("pk", flat=True))
+        if ids:
+            recompute_tickets(ids, now)
     return len(ids)

@@ -81,3 +81,45 @@ def test_recompute_of_a_terminated_agreement_ends_its_clocks(globex, slm):
     # Kept (the history stays reportable), closed at the termination instant.
     assert (clock.state, clock.stopped_at, clock.elapsed_seconds) == (
         ClockState.ENDED, terminated, 2 * HOUR)
+
+
+def test_the_worker_ends_the_clocks_of_an_agreement_terminated_through_the_api(globex, slm):
+    from accord.escalation.worker import FIRING_STEPS, refresh_clocks
+
+    ingest_events([created("2025-03-04T12:00")], now=datetime(2025, 3, 4, 13, tzinfo=UTC))
+    terminated = datetime(2025, 3, 4, 14, tzinfo=UTC)
+    services.transition(globex, "terminated", by=slm, now=terminated, reason="merger")
+    assert Clock.objects.get().state == ClockState.RUNNING  # agreements know no clocks
+
+    assert refresh_clocks in FIRING_STEPS
+    assert refresh_clocks(NOW, "w1") is True
+    assert refresh_clocks(NOW, "w1") is False  # once
+
+    clock = Clock.objects.get()
+    assert (clock.state, clock.stopped_at, clock.next_event_at) == (
+        ClockState.ENDED, terminated, None)
+
+
+def test_the_worker_expires_an_agreement_and_ends_its_clocks_when_its_period_ends(db, slm):
+    from accord.escalation.worker import apply_lifecycle, refresh_clocks
+
+    Customer.objects.create(name="Globex")
+    mail = Service.objects.create(name="Mail", status="live")
+    march_9 = datetime(2025, 3, 9, tzinfo=UTC)
+    sla = services.create_agreement(
+        by=slm, now=NOW, name="Globex Mail", kind="sla", structure="service_based",
+        services=[mail], effective_from=JAN_1, effective_to=march_9)
+    target(sla, slm, priority="P1", seconds=4 * HOUR)
+    sign(sla.latest_version(), slm)
+    assert apply_lifecycle(NOW, "w1")  # activated
+    ingest_events([created("2025-03-08T23:00")], now=datetime(2025, 3, 8, 23, 30, tzinfo=UTC))
+    assert Clock.objects.get().state == ClockState.RUNNING
+
+    later = datetime(2025, 3, 9, 0, 10, tzinfo=UTC)  # the worker's next pass
+    assert apply_lifecycle(later, "w1") and refresh_clocks(later, "w1")
+
+    sla.refresh_from_db()
+    assert (sla.status, sla.status_changed_at) == ("expired", march_9)
+    clock = Clock.objects.get()
+    assert (clock.state, clock.stopped_at, clock.elapsed_seconds) == (
+        ClockState.ENDED, march_9, HOUR)

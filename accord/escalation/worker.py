@@ -20,7 +20,7 @@ from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from accord.agreements.lifecycle import apply_due_transitions
-from accord.measurement.recompute import refresh_stale
+from accord.measurement.recompute import next_recheck_at, refresh_stale
 
 from . import services
 
@@ -48,7 +48,8 @@ def apply_lifecycle(now: datetime, worker_id: str) -> bool:
 
 
 def refresh_clocks(now: datetime, worker_id: str) -> bool:
-    """One batch of tickets whose stored clocks are stale (an agreement ended under them)."""
+    """One batch of tickets whose stored clocks are stale: an event stamped ahead has come,
+    or an agreement ended under them."""
     return refresh_stale(now) > 0
 
 
@@ -96,10 +97,10 @@ def run_steps(worker_id: str, stop: threading.Event | None = None) -> bool:
 
 
 def idle_seconds(interval: float, now: datetime) -> float:
-    """How long to sleep: ``interval``, or less when a notification or a clock's next
-    event falls due sooner."""
+    """How long to sleep: ``interval``, or less when a notification, a clock's next event
+    or a ticket's recheck falls due sooner."""
     wait = interval
-    for due in (services.next_due_at(), services.next_clock_event_at()):
+    for due in (services.next_due_at(), services.next_clock_event_at(), next_recheck_at()):
         if due is not None:
             wait = min(wait, (due - now).total_seconds())
     return max(0.0, wait)

@@ -16,6 +16,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from datetime import datetime
 
 from django.db import connection, connections, transaction
+from django.db.models import Min
 
 from accord.agreements.models import AgreementVersion
 from accord.agreements.queries import coverage_ends
@@ -24,7 +25,7 @@ from .applicability import Applicability
 from .choices import ClockState
 from .clock_models import Clock
 from .clocks import CHUNK, compute_chunk, recompute_tickets, store_rows
-from .models import Ticket
+from .models import Ticket, TicketEvent
 from .services._bulk import gc_paused
 
 
@@ -235,14 +236,24 @@ REFRESH_BATCH = 500  # tickets per unit of the worker's refresh
 
 
 def stale_tickets(now: datetime, limit: int = REFRESH_BATCH) -> list[int]:
-    """Tickets whose stored clocks are wrong at ``now`` without a recompute: those with a
-    clock still open under an agreement that has ended (it must be closed as ended)."""
+    """Tickets whose stored clocks are wrong at ``now`` without a recompute: those with an
+    event stamped ahead of their last computation that has come (``Ticket.recheck_at``), and
+    those with a clock still open under an agreement that has ended (to be closed as
+    ended)."""
+    ids = list(Ticket.objects.filter(recheck_at__lte=now).order_by("recheck_at")
+               .values_list("pk", flat=True)[:limit])
     ended = coverage_ends(now)
-    if not ended:
-        return []
-    return list(Clock.objects.filter(agreement_id__in=list(ended), stopped_at__isnull=True)
-                .exclude(state=ClockState.CANCELLED).order_by("ticket_id")
-                .values_list("ticket_id", flat=True).distinct()[:limit])
+    if ended and len(ids) < limit:
+        ids += Clock.objects.filter(agreement_id__in=list(ended), stopped_at__isnull=True).exclude(
+            state=ClockState.CANCELLED).exclude(ticket_id__in=ids).order_by(
+            "ticket_id").values_list("ticket_id", flat=True).distinct()[:limit - len(ids)]
+    return ids
+
+
+def next_recheck_at() -> datetime | None:
+    """The earliest planned recheck of a ticket (for the worker's sleep)."""
+    return (Ticket.objects.filter(recheck_at__isnull=False).order_by("recheck_at")
+            .values_list("recheck_at", flat=True).first())
 
 
 def refresh_stale(now: datetime, limit: int = REFRESH_BATCH) -> int:
@@ -259,4 +270,15 @@ def refresh_stale(now: datetime, limit: int = REFRESH_BATCH) -> int:
         ids = list(locked.values_list("pk", flat=True))
         if ids:
             recompute_tickets(ids, now)
+            _replan_rechecks(ids, now)
     return len(ids)
+
+
+def _replan_rechecks(ids, now: datetime) -> None:
+    """After recomputing ``ids`` as of ``now``: the next event still ahead, or none."""
+    ahead = dict(TicketEvent.objects.filter(ticket_id__in=ids, timestamp__gt=now).values(
+        "ticket_id").annotate(first=Min("timestamp")).values_list("ticket_id", "first"))
+    Ticket.objects.filter(pk__in=ids, recheck_at__isnull=False).exclude(
+        pk__in=list(ahead)).update(recheck_at=None)
+    for pk, at in ahead.items():
+        Ticket.objects.filter(pk=pk).update(recheck_at=at)

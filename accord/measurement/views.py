@@ -16,6 +16,7 @@ from accord.catalogue.views import filtered, page_of
 
 from .choices import ClockState, EventKind, TicketStage
 from .clock_queries import AT_RISK_PERCENT, clocks_visible_to, explain, filter_clocks
+from .live import as_of
 from .models import Clock
 from .queries import filter_tickets, tickets_visible_to
 
@@ -142,12 +143,13 @@ def ticket_detail(request, pk: int):
     events = ticket.events.all()
     if request.user.is_portal:
         events = events.filter(public=True) | events.filter(kind__in=MILESTONES)
-    clocks = (clocks_visible_to(request.user).filter(ticket=ticket)
-              .select_related("version", "calendar").order_by("kind", "agreement__name",
-                                                               "metric", "cycle"))
+    now = timezone.now()
+    clocks = as_of(clocks_visible_to(request.user).filter(ticket=ticket)
+                   .select_related("version", "calendar").order_by("kind", "agreement__name",
+                                                                    "metric", "cycle"), now)
     return render(request, "measurement/ticket_detail.html", {
         "ticket": ticket, "events": events.order_by("timestamp", "id"),
-        "clocks": [clock_row(c) for c in clocks], "now": timezone.now(),
+        "clocks": [clock_row(c) for c in clocks], "now": now, "as_of": now,
         "summary": (ticket.payload or {}).get("summary", ""),
     })
 
@@ -165,8 +167,10 @@ def clock_list(request):
     else:
         clocks = clocks.filter(stopped_at__isnull=True).exclude(state=ClockState.CANCELLED)
         clocks = clocks.order_by(F("due_at").asc(nulls_last=True), "-percent", "id")
+    now = timezone.now()
     context = page_of(request, clocks)
-    context["rows"] = [clock_row(c) for c in context["page"]]
+    context["rows"] = [clock_row(c) for c in as_of(context["page"], now)]
     return render(request, "measurement/clock_list.html", {
-        "form": form, "now": timezone.now(), "at_risk_percent": AT_RISK_PERCENT, **context,
+        "form": form, "now": now, "as_of": now, "at_risk_percent": AT_RISK_PERCENT,
+        **context,
     })

@@ -13,6 +13,7 @@ from django.utils import timezone
 from accord.agreements import queries as agreement_queries
 from accord.catalogue.models import Customer, Service
 from accord.catalogue.views import filtered, page_of
+from accord.lib.durations import business_duration, wall_duration
 
 from .choices import ClockState, EventKind, TicketStage
 from .clock_queries import AT_RISK_PERCENT, clocks_visible_to, explain, filter_clocks
@@ -27,18 +28,8 @@ MILESTONES = (EventKind.CREATED, EventKind.RESPONDED, EventKind.RESOLVED, EventK
 
 
 def human(seconds) -> str:
-    """A duration as people say it: "45 min", "3 h 20 min", "2 d 4 h"."""
-    if seconds is None:
-        return "—"
-    seconds = int(abs(seconds))
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes = rest // 60
-    if days:
-        return f"{days} d {hours} h" if hours else f"{days} d"
-    if hours:
-        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
-    return f"{minutes} min" if minutes else f"{seconds} s"
+    """Business time as it reads on every page (``accord.lib.durations``)."""
+    return business_duration(seconds)
 
 
 def _any(choices):
@@ -119,7 +110,7 @@ def timeline(clock: Clock) -> dict:
     span = max((end - start).total_seconds(), 1)
     segments = [{
         "state": s["state"], "holder": s.get("holder", ""), "start": a, "end": b,
-        "wall": human((b - a).total_seconds()), "business": human(s.get("seconds", 0)),
+        "wall": wall_duration((b - a).total_seconds()), "business": human(s.get("seconds", 0)),
         "share": round(100 * (b - a).total_seconds() / span, 3),
     } for a, b, s in parts]
     return {"segments": segments, "start": start, "end": end}

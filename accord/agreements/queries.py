@@ -113,6 +113,29 @@ def agreements_covering(at, *, customer=None, service=None, team=None,
     return [a for a in found if a.pk not in outer]
 
 
+def overlapping_slas(agreement: Agreement) -> list[Agreement]:
+    """Other SLAs (not ended) whose scope overlaps this SLA's -- a customer in common (or
+    either covers all customers) and a service in common (or either covers all services)
+    -- and that are not linked to it as levels (neither is the other's parent, grandparent
+    ...). Tickets in the overlap get a clock of each: two separate promises."""
+    if agreement.kind != AgreementKind.SLA:
+        return []
+    others = Agreement.objects.filter(kind=AgreementKind.SLA).exclude(
+        pk=agreement.pk).exclude(status__in=TERMINAL)
+    if agreement.customer_id is not None:
+        others = others.filter(Q(customer_id=agreement.customer_id) | Q(customer__isnull=True))
+    services = list(agreement.services.values_list("pk", flat=True))
+    if services:
+        others = others.filter(Q(services__in=services) | Q(services__isnull=True))
+    linked = {a.pk for a in agreement.ancestors()}
+    found = []
+    for other in others.distinct().select_related("customer", "parent").order_by("pk"):
+        if other.pk in linked or agreement.pk in {a.pk for a in other.ancestors()}:
+            continue
+        found.append(other)
+    return found
+
+
 def next_review_due(agreement: Agreement, at):
     """When the agreement is next due for review, judged at ``at``.
 

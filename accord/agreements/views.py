@@ -200,6 +200,7 @@ def detail_context(request, agreement, *, number=None, **extra) -> dict:
         # The provider's audit trail (staff names, internal reasons) is for staff only.
         "history": None if user.is_portal else audit_rows(queries.history(agreement)[:100]),
         "link_services": not user.is_portal,
+        "overlaps": [] if user.is_portal else queries.overlapping_slas(agreement),
         **extra,
     }
 

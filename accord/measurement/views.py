@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from accord.agreements import queries as agreement_queries
+from accord.agreements.choices import AgreementKind
 from accord.catalogue.models import Customer, Service
 from accord.catalogue.views import filtered, page_of
 from accord.lib.durations import business_duration, wall_duration
@@ -128,6 +129,27 @@ def clock_row(clock: Clock) -> dict:
     }
 
 
+def promise(agreement) -> str:
+    """Which promise an agreement is, in a few words: "SLA to Acme (customer)"."""
+    party = agreement.counterparty
+    if agreement.kind == AgreementKind.SLA:
+        return f"SLA to {party} (customer)" if party else "SLA to all customers (corporate)"
+    if agreement.kind == AgreementKind.OLA:
+        return f"OLA with {party} (internal team)"
+    return f"UC with {party} (supplier)"
+
+
+def by_agreement(rows: list[dict]) -> list[dict]:
+    """Clock rows grouped by their agreement, in order: one group per promise."""
+    groups: dict[int, dict] = {}
+    for row in rows:
+        agreement = row["clock"].agreement
+        group = groups.setdefault(agreement.pk, {
+            "agreement": agreement, "promise": promise(agreement), "rows": []})
+        group["rows"].append(row)
+    return list(groups.values())
+
+
 @login_required
 def ticket_detail(request, pk: int):
     ticket = get_object_or_404(tickets_visible_to(request.user), pk=pk)
@@ -138,9 +160,12 @@ def ticket_detail(request, pk: int):
     clocks = as_of(clocks_visible_to(request.user).filter(ticket=ticket)
                    .select_related("version", "calendar").order_by("kind", "agreement__name",
                                                                     "metric", "cycle"), now)
+    rows = [clock_row(c) for c in clocks]
+    groups = by_agreement(rows)
     return render(request, "measurement/ticket_detail.html", {
         "ticket": ticket, "events": events.order_by("timestamp", "id"),
-        "clocks": [clock_row(c) for c in clocks], "now": now, "as_of": now,
+        "clocks": rows, "groups": groups, "now": now, "as_of": now,
+        "sla_count": sum(g["agreement"].kind == AgreementKind.SLA for g in groups),
         "summary": (ticket.payload or {}).get("summary", ""),
     })
 

@@ -100,7 +100,8 @@ class AgreementAdmin(ServiceAdmin):
     readonly_fields = ("status", "status_changed_at", "last_reviewed_at", "created_at")
     fields = ("name", "kind", "structure", "status", "description", "customer", "team",
               "supplier", "parent", "services", "underpins", "calendar", "owner",
-              "monthly_charge", "currency", *readonly_fields[1:])
+              "monthly_charge", "currency", "auto_lifecycle", "auto_review",
+              *readonly_fields[1:])
 
     def perform(self, request, pk, form):
         data = form.cleaned_data

@@ -46,6 +46,11 @@ class ClockOut(Schema):
     as_of: datetime = Field(..., description="The instant these figures hold at: the "
                             "request's, for an open clock brought up to it on read.")
 
+    @staticmethod
+    def resolve_as_of(obj):
+        """Set by ``live.as_of``; a clock read without it holds as of its last write."""
+        return getattr(obj, "as_of", obj.computed_at)
+
 
 class ClockTimeline(ClockOut):
     segments: list

@@ -90,11 +90,17 @@ def ticket_list(request):
     if form.is_bound and form.is_valid():
         values = {k: v for k, v in form.cleaned_data.items() if v not in ("", None, False)}
     visible = clocks_visible_to(request.user).select_related(None).only(
-        "id", "ticket_id", "state", "metric", "percent", "stopped_at")
+        "id", "ticket_id", "state", "metric", "percent", "stopped_at", "due_at")
     rows = _tickets_of(request, values).prefetch_related(
         Prefetch("clocks", queryset=visible.order_by("metric", "cycle"), to_attr="shown"))
+    now = timezone.now()
+    context = page_of(request, rows)
+    for ticket in context["page"]:
+        for clock in ticket.shown:  # as of now: a running clock past its due instant
+            if clock.state == ClockState.RUNNING and clock.due_at and clock.due_at <= now:
+                clock.state = ClockState.BREACHED
     return render(request, "measurement/ticket_list.html", {
-        "form": form, **page_of(request, rows), "now": timezone.now(),
+        "form": form, **context, "now": now, "as_of": now,
     })
 
 

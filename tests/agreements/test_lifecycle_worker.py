@@ -94,3 +94,15 @@ def test_a_setting_must_be_a_boolean(draft_sla, slm):
     with pytest.raises(Exception) as err:
         services.update_agreement(draft_sla, by=slm, now=NOW, auto_review="sometimes")
     assert err.value.field == "auto_review"
+
+
+def test_a_version_signed_ahead_activates_at_its_effective_from(draft_sla, slm):
+    april = datetime(2025, 4, 1, tzinfo=UTC)
+    sla = _dated(draft_sla, slm, effective_from=april, review_due=None)
+
+    assert apply_due_transitions(NOW) == []  # not yet in effect
+    apply_due_transitions(datetime(2025, 4, 2, 8, tzinfo=UTC))
+
+    sla.refresh_from_db()
+    assert (sla.status, sla.status_changed_at) == ("active", april)
+    assert _moves(sla) == [(["agreed", "active"], april, "system")]

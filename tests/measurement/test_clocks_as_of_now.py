@@ -77,3 +77,13 @@ def test_the_dashboard_counts_clocks_at_risk_as_of_now(stale, client, reader, mo
     at(monkeypatch, 19, 10)
     response = client.get("/")
     assert (response.context["at_risk"], response.context["open_breached"]) == (0, 1)
+
+
+def test_the_ticket_list_shows_a_clock_past_due_as_breached(stale, client, reader, monkeypatch):
+    client.force_login(reader)
+    at(monkeypatch, 19, 10)
+
+    page = client.get("/tickets/").content.decode()
+
+    assert "resolution breached" in page and "resolution running" not in page
+    assert ">19:10</time>" in page

@@ -1,6 +1,7 @@
 """Running clocks shown as of the request (issue 15, trap 3): pages and the API bring open
 clocks up to ``now`` with the engine and say so; the stored rows are not rewritten."""
 
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -87,3 +88,35 @@ def test_the_ticket_list_shows_a_clock_past_due_as_breached(stale, client, reade
 
     assert "resolution breached" in page and "resolution running" not in page
     assert ">19:10</time>" in page
+
+
+@pytest.mark.parametrize("later", [
+    datetime(2025, 3, 3, 16, 59, tzinfo=UTC),  # still running, warnings crossed meanwhile
+    datetime(2025, 3, 4, 8, 0, tzinfo=UTC),  # overnight: the office is closed
+    datetime(2025, 3, 4, 10, 30, tzinfo=UTC),  # past the target the next morning
+    datetime(2025, 3, 8, 12, 0, tzinfo=UTC),  # over a weekend
+])
+def test_brought_up_to_now_on_read_equals_a_recompute_at_now(world, admin_user, later):
+    from accord.catalogue import calendars
+    from accord.measurement.applicability import Applicability
+    from accord.measurement.clocks import CLOCK_COLUMNS, compute_chunk
+    from accord.measurement.live import as_of
+
+    office = calendars.create_calendar(by=admin_user, name="Office", tz="Europe/Paris",
+                                       hours={d: [["09:00", "17:00"]] for d in
+                                              ("mon", "tue", "wed", "thu", "fri")})
+    world["acme"].calendar = office
+    world["acme"].save()
+    ingest_events([opened("2025-03-03T09:00")], now=datetime(2025, 3, 3, 10, tzinfo=UTC))
+    stored = Clock.objects.select_related("target", "calendar", "ticket").get(kind="sla")
+
+    shown = as_of([stored], later)[0]
+
+    _, rows = compute_chunk([stored.ticket_id], later, {}, Applicability())
+    fresh = dict(zip(CLOCK_COLUMNS, next(r for r in rows if r[1] == stored.target_id),
+                     strict=True))
+    assert (shown.state, shown.elapsed_seconds, shown.breached_at) == (
+        fresh["state"], fresh["elapsed_seconds"], fresh["breached_at"])
+    assert shown.percent == pytest.approx(fresh["percent"])
+    assert shown.warnings == json.loads(fresh["warnings"])
+    assert shown.segments == json.loads(fresh["segments"])

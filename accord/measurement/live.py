@@ -61,14 +61,12 @@ def as_of(clocks, now: datetime, cache: dict | None = None) -> list[Clock]:
             calendar = calendar_of(clock, cache)
             groups.setdefault(id(calendar), (calendar, []))[1].append(clock)
     for calendar, group in groups.values():
-        running = [c for c in group if accruing(c)]
-        if running:
-            extra = calendar.elapsed_many([c.computed_at for c in running], [now] * len(running))
-            for clock, seconds in zip(running, np.asarray(extra).tolist(), strict=True):
+        extra = calendar.elapsed_many([c.computed_at for c in group], [now] * len(group))
+        for clock, seconds in zip(group, np.asarray(extra).tolist(), strict=True):
+            if accruing(clock):
                 _run_on(clock, calendar, float(seconds), now)
-        for clock in group:
-            if not accruing(clock):
-                _wait_on(clock, calendar, now)
+            else:
+                _wait_on(clock, calendar, float(seconds), now)
     return clocks
 
 
@@ -92,22 +90,25 @@ def _run_on(clock: Clock, calendar, seconds: float, now: datetime) -> None:
     _extend_timeline(clock, now, seconds)
 
 
-def _wait_on(clock: Clock, calendar, now: datetime) -> None:
-    """A paused (or breached and paused) clock at ``now``: its timeline reaches ``now`` and,
-    not yet breached, it would be due ``target - elapsed`` business time after ``now``."""
+def _wait_on(clock: Clock, calendar, seconds: float, now: datetime) -> None:
+    """A paused (or breached and paused) clock ``seconds`` of business time later: paused
+    that much longer, and, not yet breached, due ``target - elapsed`` after ``now``."""
+    clock.paused_seconds += seconds
     left = clock.target_seconds - clock.elapsed_seconds
     if clock.state == ClockState.PAUSED and left > 0:
         clock.due_at = calendar.due(now, left)
-    _extend_timeline(clock, now, 0.0)
+    _extend_timeline(clock, now, seconds, counted=False)
 
 
-def _extend_timeline(clock: Clock, now: datetime, seconds: float) -> None:
+def _extend_timeline(clock: Clock, now: datetime, seconds: float, counted=True) -> None:
+    """The last segment ends at ``now``, ``seconds`` longer; counted time is attributed to
+    its holder."""
     segments = [dict(s) for s in clock.segments or ()]
     if segments:
         last = segments[-1]
         last["end"] = now.isoformat()
         last["seconds"] = last.get("seconds", 0) + seconds
-        if seconds:
+        if seconds and counted:
             holder = last.get("holder") or "unassigned"
             attribution = dict(clock.attribution or {})
             attribution[holder] = attribution.get(holder, 0) + seconds

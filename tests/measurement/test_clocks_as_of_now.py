@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accord.measurement.models import Clock, Ticket
 from accord.measurement.services import ingest_events
-from tests.measurement.clock_world import HOUR, opened, world_fixture  # noqa: F401
+from tests.measurement.clock_world import HOUR, event, opened, world_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -119,4 +119,24 @@ def test_brought_up_to_now_on_read_equals_a_recompute_at_now(world, admin_user, 
         fresh["state"], fresh["elapsed_seconds"], fresh["breached_at"])
     assert shown.percent == pytest.approx(fresh["percent"])
     assert shown.warnings == json.loads(fresh["warnings"])
+    assert shown.segments == json.loads(fresh["segments"])
+
+
+def test_a_paused_clock_read_later_is_due_as_if_it_resumed_now(world):
+    from accord.measurement.applicability import Applicability
+    from accord.measurement.clocks import CLOCK_COLUMNS, compute_chunk
+    from accord.measurement.live import as_of
+
+    ingest_events([opened("2025-03-03T09:00"),
+                   event(2, "2025-03-03T10:00", "status_changed", status="Waiting for customer")],
+                  now=datetime(2025, 3, 3, 10, 30, tzinfo=UTC))
+    stored = Clock.objects.select_related("target", "calendar", "ticket").get(kind="sla")
+    later = datetime(2025, 3, 3, 15, tzinfo=UTC)
+
+    shown = as_of([stored], later)[0]
+
+    _, rows = compute_chunk([stored.ticket_id], later, {}, Applicability())
+    fresh = dict(zip(CLOCK_COLUMNS, rows[0], strict=True))
+    assert (shown.state, shown.elapsed_seconds, shown.paused_seconds, shown.due_at) == (
+        "paused", HOUR, fresh["paused_seconds"], fresh["due_at"])
     assert shown.segments == json.loads(fresh["segments"])

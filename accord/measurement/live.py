@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from accord.agreements.calendars import explain_calendar
+from accord.agreements.queries import coverage_ends
 from accord.catalogue.calendars import business_calendar
 
 from .choices import ClockState
@@ -51,7 +52,8 @@ def calendar_of(clock: Clock, cache: dict):
 
 def as_of(clocks, now: datetime, cache: dict | None = None) -> list[Clock]:
     """``clocks`` (an iterable of stored ``Clock`` objects) brought up to ``now``, in place;
-    returns them as a list."""
+    returns them as a list. A clock whose agreement has ended meanwhile is brought up to
+    that instant and shown ended, as the worker will store it."""
     clocks = list(clocks)
     cache = {} if cache is None else cache
     groups: dict[int, tuple] = {}  # per calendar: (calendar, its open clocks)
@@ -60,13 +62,18 @@ def as_of(clocks, now: datetime, cache: dict | None = None) -> list[Clock]:
         if clock.is_open and now > clock.computed_at:
             calendar = calendar_of(clock, cache)
             groups.setdefault(id(calendar), (calendar, []))[1].append(clock)
+    ends = coverage_ends(now) if groups else {}
     for calendar, group in groups.values():
-        extra = calendar.elapsed_many([c.computed_at for c in group], [now] * len(group))
-        for clock, seconds in zip(group, np.asarray(extra).tolist(), strict=True):
+        until = [max(ends.get(c.agreement_id, now), c.computed_at) for c in group]
+        extra = calendar.elapsed_many([c.computed_at for c in group], until)
+        for clock, seconds, end in zip(group, np.asarray(extra).tolist(), until, strict=True):
             if accruing(clock):
-                _run_on(clock, calendar, float(seconds), now)
+                _run_on(clock, calendar, float(seconds), end)
             else:
-                _wait_on(clock, calendar, float(seconds), now)
+                _wait_on(clock, calendar, float(seconds), end)
+            if clock.agreement_id in ends:
+                clock.state, clock.next_event_at = ClockState.ENDED, None
+                clock.stopped_at = ends[clock.agreement_id]
     return clocks
 
 

@@ -123,3 +123,15 @@ def test_the_worker_expires_an_agreement_and_ends_its_clocks_when_its_period_end
     clock = Clock.objects.get()
     assert (clock.state, clock.stopped_at, clock.elapsed_seconds) == (
         ClockState.ENDED, march_9, HOUR)
+
+
+def test_a_clock_read_after_its_agreement_ended_shows_ended_before_the_worker_runs(globex):
+    from accord.measurement.live import as_of
+
+    ingest_events([created("2025-03-04T12:00")], now=datetime(2025, 3, 4, 13, tzinfo=UTC))
+
+    clock = as_of(Clock.objects.select_related("target", "ticket", "calendar"), NOW)[0]
+
+    assert (clock.state, clock.stopped_at, clock.elapsed_seconds) == (
+        ClockState.ENDED, MARCH_5, 12 * HOUR)
+    assert Clock.objects.get().state == ClockState.RUNNING  # the row waits for the worker

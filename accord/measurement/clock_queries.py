@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from accord.accounts.choices import Role
+from accord.agreements.queries import coverage_ends
 from accord.clock.clock_types import fmt_instant
 from accord.lib.errors import InvalidInput
 
@@ -60,9 +61,13 @@ def filter_clocks(clocks, *, state=None, breached=None, at_risk=None, threshold=
 def open_counts(clocks, now: datetime, threshold: float = AT_RISK_PERCENT) -> dict:
     """Open clocks among ``clocks`` as of ``now`` (not as of their last write): ``open``,
     ``breached`` (breached, or running past their due instant) and ``at_risk`` (running,
-    not yet due, at or above ``threshold`` percent now). Counted in the database; only
-    running clocks below the threshold when stored are brought up to ``now`` by the engine."""
+    not yet due, at or above ``threshold`` percent now); clocks of agreements that have
+    ended are not open. Counted in the database; only running clocks below the threshold
+    when stored are brought up to ``now`` by the engine."""
     open_clocks = clocks.filter(stopped_at__isnull=True).exclude(state=ClockState.CANCELLED)
+    ended = coverage_ends(now)
+    if ended:  # closed as ended by the worker's next pass, if not yet
+        open_clocks = open_clocks.exclude(agreement_id__in=list(ended))
     running = open_clocks.filter(state=ClockState.RUNNING)
     overdue = running.filter(due_at__lte=now)
     not_due = running.exclude(due_at__lte=now)

@@ -135,3 +135,12 @@ def test_a_clock_read_after_its_agreement_ended_shows_ended_before_the_worker_ru
     assert (clock.state, clock.stopped_at, clock.elapsed_seconds) == (
         ClockState.ENDED, MARCH_5, 12 * HOUR)
     assert Clock.objects.get().state == ClockState.RUNNING  # the row waits for the worker
+
+
+def test_the_dashboard_does_not_count_clocks_of_ended_agreements_as_open(globex, client, reader):
+    ingest_events([created("2025-03-04T12:00")], now=datetime(2025, 3, 4, 13, tzinfo=UTC))
+    client.force_login(reader)
+
+    response = client.get("/")  # now: long after 5 March, before any worker pass
+
+    assert (response.context["open_clocks"], response.context["open_breached"]) == (0, 0)

@@ -317,6 +317,13 @@ def store_rows(ticket_pks, rows, *, new: bool = False) -> None:
         raise RuntimeError("clocks were stored by another writer meanwhile: recompute again")
 
 
+def _with_end(transitions: str, ended) -> str:
+    """The transitions JSON text with the closing note of an ended clock."""
+    note = (f'{{"at":"{ended.isoformat()}","action":"ended","event_id":null,'
+            '"reason":"its agreement has no signed version in force any more"}')
+    return f"{transitions[:-1]},{note}]" if transitions != "[]" else f"[{note}]"
+
+
 def clock_row(ticket_pk: int, applied: Applied, clock: tuple, now, ended=None) -> tuple:
     """An engine clock (a ``compute_rows`` tuple) as a CLOCK_COLUMNS tuple. ``ended``: the
     instant the clock's agreement ended (the clock was computed as of then); a clock still
@@ -325,6 +332,7 @@ def clock_row(ticket_pk: int, applied: Applied, clock: tuple, now, ended=None) -
      warnings, next_at, transitions, segments, attribution) = clock
     if ended is not None and stopped is None and state != ClockState.CANCELLED:
         state, stopped, next_at = ClockState.ENDED, ended, None
+        transitions = _with_end(transitions, ended)
     return (ticket_pk, applied.target_id, applied.agreement_id, applied.version_id,
             applied.kind, applied.metric, applied.holder, cycle, state, started, stopped,
             elapsed, paused, target, due, breached, percent, JSONText(warnings), next_at,

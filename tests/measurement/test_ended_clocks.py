@@ -8,6 +8,7 @@ import pytest
 from accord.agreements import services, versions
 from accord.catalogue.models import Customer, Service
 from accord.measurement.choices import ClockState
+from accord.measurement.clock_queries import explain
 from accord.measurement.models import Clock
 from accord.measurement.recompute import recompute
 from accord.measurement.services import ingest_events
@@ -47,6 +48,8 @@ def test_a_clock_open_when_its_agreement_expired_ends_at_that_instant(globex):
     assert clock.breached_at == datetime(2025, 3, 4, 16, tzinfo=UTC)  # the fact stays
     assert clock.next_event_at is None  # nothing left to escalate
     assert not clock.is_open
+    assert explain(clock)[-1] == ("2025-03-05T00:00Z ended (its agreement has no signed "
+                                  "version in force any more)")
 
 
 def test_a_clock_stopped_before_the_end_keeps_its_outcome(globex):

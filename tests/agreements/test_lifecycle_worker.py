@@ -106,3 +106,12 @@ def test_a_version_signed_ahead_activates_at_its_effective_from(draft_sla, slm):
     sla.refresh_from_db()
     assert (sla.status, sla.status_changed_at) == ("active", april)
     assert _moves(sla) == [(["agreed", "active"], april, "system")]
+
+
+def test_the_settings_are_part_of_the_agreement_api(draft_sla, slm, api):
+    response = api(slm).patch(f"agreements/{draft_sla.pk}", {"auto_review": False})
+
+    assert response.status_code == 200, response.data
+    assert (response.data["auto_lifecycle"], response.data["auto_review"]) == (True, False)
+    bad = api(slm).patch(f"agreements/{draft_sla.pk}", {"auto_lifecycle": "sometimes"})
+    assert bad.status_code == 422 and "auto_lifecycle" in str(bad.data)

@@ -11,9 +11,12 @@ An agreement agreed after its period ended (history signed today) goes active an
 expired at once.
 """
 
+import logging
 from datetime import datetime
 
 from django.db import connection, transaction
+
+from accord.lib.errors import DomainError
 
 from .choices import AgreementStatus
 from .models import Agreement
@@ -21,6 +24,7 @@ from .queries import next_review_due
 from .services import transition
 from .validation import require_now
 
+log = logging.getLogger("accord.worker")
 S = AgreementStatus
 MOVING = (S.AGREED, S.ACTIVE, S.UNDER_REVIEW)
 REASONS = {S.ACTIVE: "a signed version took effect", S.EXPIRED: "its last version ended",
@@ -77,11 +81,16 @@ def apply_due_transitions(now: datetime, *, by=None) -> list[tuple[Agreement, st
                 break
             to, at, guard = move
             frm = agreement.status
-            with transaction.atomic():
-                if not _claim(agreement, frm):
-                    break
-                done = transition(agreement, to, by=by, now=at, reason=REASONS[to],
-                                  expected=frm, guard_at=guard, due=True)
+            try:
+                with transaction.atomic():
+                    if not _claim(agreement, frm):
+                        break
+                    done = transition(agreement, to, by=by, now=at, reason=REASONS[to],
+                                      expected=frm, guard_at=guard, due=True)
+            except DomainError as exc:  # one odd agreement must not stop the others
+                log.warning("%s: %s → %s is due but refused: %s", agreement.reference, frm,
+                            to, exc)
+                break
             if done is None:
                 break
             moved.append((agreement, frm, to))

@@ -9,11 +9,12 @@ of the change as ``now``). Agreement versions are immutable once signed; a newly
 version is picked up with ``accord recompute --agreement``.
 """
 
+import logging
 import multiprocessing
 import queue
 import threading
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import connection, connections, transaction
 from django.db.models import Min
@@ -232,20 +233,29 @@ def calendar_changed(calendar, now: datetime) -> int:
     return len(ids)
 
 
+log = logging.getLogger("accord.worker")
 REFRESH_BATCH = 500  # tickets per unit of the worker's refresh
+
+
+RETRY_AFTER = timedelta(minutes=10)  # a ticket whose recompute failed is left alone so long
+_failed: dict[int, datetime] = {}  # ticket pk -> when this worker process may try it again
 
 
 def stale_tickets(now: datetime, limit: int = REFRESH_BATCH) -> list[int]:
     """Tickets whose stored clocks are wrong at ``now`` without a recompute: those with an
     event stamped ahead of their last computation that has come (``Ticket.recheck_at``), and
     those with a clock still open under an agreement that has ended (to be closed as
-    ended)."""
-    ids = list(Ticket.objects.filter(recheck_at__lte=now).order_by("recheck_at")
-               .values_list("pk", flat=True)[:limit])
+    ended). Tickets whose recompute failed lately are left out for RETRY_AFTER."""
+    for pk, until in list(_failed.items()):
+        if until <= now:
+            del _failed[pk]
+    skip = list(_failed)
+    ids = list(Ticket.objects.filter(recheck_at__lte=now).exclude(pk__in=skip)
+               .order_by("recheck_at").values_list("pk", flat=True)[:limit])
     ended = coverage_ends(now)
     if ended and len(ids) < limit:
         ids += Clock.objects.filter(agreement_id__in=list(ended), stopped_at__isnull=True).exclude(
-            state=ClockState.CANCELLED).exclude(ticket_id__in=ids).order_by(
+            state=ClockState.CANCELLED).exclude(ticket_id__in=ids + skip).order_by(
             "ticket_id").values_list("ticket_id", flat=True).distinct()[:limit - len(ids)]
     return ids
 
@@ -263,6 +273,25 @@ def refresh_stale(now: datetime, limit: int = REFRESH_BATCH) -> int:
     ids = stale_tickets(now, limit)
     if not ids:
         return 0
+    try:
+        return _refresh(ids, now)
+    except Exception:
+        if len(ids) == 1:
+            _failed[ids[0]] = now + RETRY_AFTER
+            raise
+    # One bad ticket must not hold up the batch: one at a time, the failing ones set aside.
+    done = 0
+    for pk in ids:
+        try:
+            done += _refresh([pk], now)
+        except Exception:
+            log.exception("ticket %s: recomputing its clocks failed; trying again in %s",
+                          pk, RETRY_AFTER)
+            _failed[pk] = now + RETRY_AFTER
+    return done
+
+
+def _refresh(ids, now: datetime) -> int:
     with transaction.atomic():
         locked = Ticket.objects.filter(pk__in=ids).order_by("pk")
         if connection.features.has_select_for_update_skip_locked:

@@ -9,7 +9,7 @@ from accord.agreements import services, versions
 from accord.catalogue.models import Customer, Service
 from accord.measurement.choices import ClockState
 from accord.measurement.clock_queries import explain
-from accord.measurement.models import Clock
+from accord.measurement.models import Clock, Ticket
 from accord.measurement.recompute import recompute
 from accord.measurement.services import ingest_events
 from tests.conftest import NOW
@@ -147,3 +147,26 @@ def test_the_dashboard_does_not_count_clocks_of_ended_agreements_as_open(globex,
     response = client.get("/")  # now: long after 5 March, before any worker pass
 
     assert (response.context["open_clocks"], response.context["open_breached"]) == (0, 0)
+
+
+def test_one_ticket_that_fails_to_recompute_does_not_hold_up_the_others(globex, slm,
+                                                                        monkeypatch):
+    from accord.measurement import recompute as module
+
+    ingest_events([created("2025-03-04T12:00", "G1"), created("2025-03-04T12:00", "G2")],
+                  now=datetime(2025, 3, 4, 13, tzinfo=UTC))
+    bad = Ticket.objects.get(ticket_id="G1").pk
+    real = module.recompute_tickets
+
+    def failing(ids, now, **kw):
+        if bad in ids:
+            raise ValueError("a bad event")
+        return real(ids, now, **kw)
+
+    monkeypatch.setattr(module, "recompute_tickets", failing)
+    monkeypatch.setattr(module, "_failed", {})
+
+    assert module.refresh_stale(NOW) == 1
+    assert Clock.objects.get(ticket__ticket_id="G2").state == ClockState.ENDED
+    assert module.stale_tickets(NOW) == []  # set aside for a while
+    assert module.stale_tickets(NOW + module.RETRY_AFTER) == [bad]

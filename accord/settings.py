@@ -138,6 +138,9 @@ NINJA_PAGINATION_MAX_LIMIT = 1000
 # Accord's own knobs.
 ACCORD_WORKER_INTERVAL = envint("ACCORD_WORKER_INTERVAL", 5)
 ACCORD_EMBEDDED_WORKER = envbool("ACCORD_EMBEDDED_WORKER", EMBEDDED)
+# Events stamped up to this many seconds ahead of the server's clock are accepted (their
+# clocks are recomputed when that instant comes); further ahead they are refused.
+ACCORD_EVENT_MAX_SKEW = envint("ACCORD_EVENT_MAX_SKEW", 300)
 # Notification delivery: attempts before a dead letter, exponential backoff base and cap
 # (seconds), how long a worker's claim lasts (must exceed the longest channel timeout), batch.
 ACCORD_DELIVERY_MAX_ATTEMPTS = envint("ACCORD_DELIVERY_MAX_ATTEMPTS", 10)

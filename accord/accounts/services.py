@@ -80,8 +80,10 @@ def record_change(
     after: dict | None = None,
     changes: dict | None = None,
     message: str = "",
+    at: dt.datetime | None = None,
 ) -> AuditEntry:
-    """Write one audit row for ``obj``. Pass before/after snapshots or ready ``changes``."""
+    """Write one audit row for ``obj``. Pass before/after snapshots or ready ``changes``;
+    ``at`` is the instant it happened (default: now)."""
     if changes is None:
         if after is None and action != AuditAction.DELETE:
             after = snapshot(obj)
@@ -97,6 +99,7 @@ def record_change(
         object_repr=str(obj)[:200],
         changes=_jsonable(changes),
         message=message,
+        **({"at": at} if at is not None else {}),
     )
 
 

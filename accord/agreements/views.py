@@ -21,6 +21,7 @@ from accord.accounts.auth import require
 from accord.catalogue import queries as catalogue_queries
 from accord.catalogue.models import Calendar, Customer, Service
 from accord.catalogue.views import audit_rows, filtered, forbidden, page_of
+from accord.lib.durations import business_duration
 from accord.lib.errors import DomainError, Forbidden
 
 from . import queries, services, versions
@@ -48,13 +49,8 @@ CALENDAR_SOURCES = {
 
 
 def duration(seconds) -> str:
-    """Business time as hours and minutes: 14400 -> "4 h", 5400 -> "1 h 30 min"."""
-    if seconds is None:
-        return "—"
-    hours, rest = divmod(int(seconds), 3600)
-    minutes = rest // 60
-    parts = [f"{hours} h" if hours else "", f"{minutes} min" if minutes else ""]
-    return " ".join(p for p in parts if p) or f"{int(seconds)} s"
+    """Business time as it reads on every page: 14400 -> "4 h", 5400 -> "1 h 30 min"."""
+    return business_duration(seconds)
 
 
 def percent(value) -> str:
@@ -208,6 +204,7 @@ def detail_context(request, agreement, *, number=None, **extra) -> dict:
         "link_services": not user.is_portal,
         "may_author": may_author(user, agreement),
         "matrix": queries.priority_matrix(agreement),
+        "overlaps": [] if user.is_portal else queries.overlapping_slas(agreement),
         **extra,
     }
 

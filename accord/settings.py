@@ -41,6 +41,9 @@ INSTALLED_APPS = [
     "accord.measurement",
     "accord.escalation",
     "accord.web",
+    # django-ninja's own static files: the API docs page serves Swagger UI from Accord, not a CDN
+    # (after accord.web, whose templates/ninja/swagger.html adds a language and landmarks).
+    "ninja",
 ]
 
 MIDDLEWARE = [

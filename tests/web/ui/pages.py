@@ -108,7 +108,7 @@ def crawl(page, base_url: str, start: list[str], visit, *, depth: int = DEPTH,
             if shape(landed) in seen:
                 continue
             seen[shape(landed)] = landed
-        page.wait_for_load_state("load")
+        page.wait_for_load_state("networkidle")  # parts drawn by script (htmx, Swagger UI)
         visit(page, url)
         if level < depth:
             queue.extend((link, level + 1) for link in links(page, base_url))

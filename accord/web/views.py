@@ -119,10 +119,11 @@ def _recent_changes(limit: int = RECENT) -> list[dict]:
 
 def _clock_cards(user, now) -> dict:
     """Counts for the clock cards: open, at risk (running, >= 75 % used), breached since the
-    start of this month (UTC), and dead letters in the outbox (staff only)."""
+    start of this month (in the viewer's zone), and dead letters in the outbox (staff only)."""
     clocks = clocks_visible_to(user)
     open_clocks = clocks.filter(stopped_at__isnull=True).exclude(state=ClockState.CANCELLED)
-    month = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    # This month in the viewer's zone (the one the page shows dates in).
+    month = timezone.localtime(now).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     return {
         "open_clocks": open_clocks.count(),
         "open_breached": open_clocks.filter(state=ClockState.BREACHED).count(),

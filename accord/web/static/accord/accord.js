@@ -1,8 +1,19 @@
-// Accord's page script: the phone menu, and keyboard access to tables that scroll sideways.
-// Pages work without it (the menu then stays open).
+// Accord's page script: the browser's time zone, the phone menu, and keyboard access to tables
+// that scroll sideways. Pages work without it (dates in UTC, the menu always open).
 (function () {
   "use strict";
-  document.documentElement.classList.replace("no-js", "js");
+  var root = document.documentElement;
+  root.classList.replace("no-js", "js");
+
+  // The browser's zone goes to the server once, in a cookie; pages then show dates in it
+  // (accord/web/middleware.py) unless the user chose a zone on "Your settings".
+  try {
+    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    var known = document.cookie.split("; ").indexOf("accord_tz=" + zone) !== -1;
+    if (zone && !known) {  // set on the sign-in page, so the first page after it uses it
+      document.cookie = "accord_tz=" + zone + "; path=/; max-age=31536000; SameSite=Lax";
+    }
+  } catch (e) { /* no Intl or no cookies: dates stay in UTC */ }
 
   // A table wider than a phone scrolls inside itself (accord.css); a keyboard user must be able
   // to focus it to scroll it (WCAG 2.1.1), so it joins the tab order while it overflows.

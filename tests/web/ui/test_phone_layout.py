@@ -2,7 +2,6 @@
 inside themselves), the navigation folds behind a Menu button, and axe still passes."""
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from accord.web import demo
@@ -23,10 +22,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 PHONE = {"width": 390, "height": 844}
 WIDTH = "document.scrollingElement.scrollWidth"
 
-
-@pytest.fixture
-def ecoshop(db):
-    demo.load(timezone.now())
 
 
 def check_every_page_on_a_phone(browser, live_server, username, start):
@@ -49,7 +44,8 @@ def check_every_page_on_a_phone(browser, live_server, username, start):
 
 
 def test_every_page_fits_a_phone_for_a_service_level_manager(browser, live_server, ecoshop):
-    check_every_page_on_a_phone(browser, live_server, "sarah", EXPLICIT + plain_routes())
+    check_every_page_on_a_phone(browser, live_server, "sarah",
+                     EXPLICIT + plain_routes() + [ecoshop["compare"]])
 
 
 def test_every_page_fits_a_phone_for_a_customer_portal_user(browser, live_server, ecoshop):

@@ -3,7 +3,8 @@ violation, in a real browser, for each kind of user (pages found as described in
 
 import pytest
 
-from accord.catalogue.models import Calendar
+from accord.agreements.models import Agreement
+from accord.catalogue.models import Calendar, Service
 from accord.web import demo
 
 from .pages import (
@@ -97,3 +98,26 @@ def test_the_check_catches_what_it_is_for(browser):
     finally:
         page.context.close()
     assert {"color-contrast", "link-in-text-block", "html-has-lang"} <= found
+
+
+def test_a_form_showing_its_errors_and_a_refused_transition_pass(browser, live_server, ecoshop):
+    service = Service.objects.order_by("pk").first()
+    agreement = Agreement.objects.filter(status="active").order_by("pk").first()
+    page = new_page(browser)
+    try:
+        sign_in(page, live_server.url, "sarah", demo.DEMO_PASSWORD)
+        page.goto(f"{live_server.url}/services/{service.pk}/edit")
+        page.evaluate("document.querySelectorAll('form').forEach(f => f.noValidate = true)")
+        page.fill("#id_name", "")
+        page.click("form.form button[type=submit]")
+        page.wait_for_selector(".has-error")
+        form_errors = axe_violations(page)
+
+        page.goto(f"{live_server.url}/agreements/{agreement.pk}/")
+        page.get_by_role("button", name="Terminate").click()  # no reason: refused in place
+        page.wait_for_selector("#agreement-header [role=alert]")
+        refused = axe_violations(page)
+    finally:
+        page.context.close()
+    assert not form_errors, describe("service edit with errors", form_errors)
+    assert not refused, describe("agreement transition refused", refused)

@@ -2,7 +2,7 @@
 
 from django.db import DataError
 from django.http import Http404
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from accord.accounts.api import router as accounts_router
@@ -24,6 +24,8 @@ api = NinjaAPI(
     auth=API_AUTH,
     urls_namespace="api",
     parser=StrictParser(),
+    # No deep-link anchors inside Swagger UI's operation buttons (nested controls fail WCAG).
+    docs=Swagger(settings={"deepLinking": False}),
 )
 
 

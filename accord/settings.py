@@ -43,6 +43,9 @@ INSTALLED_APPS = [
     "accord.escalation",
     "accord.reporting",
     "accord.web",
+    # django-ninja's own static files: the API docs page serves Swagger UI from Accord, not a CDN
+    # (after accord.web, whose templates/ninja/swagger.html adds a language and landmarks).
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -52,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accord.web.middleware.ViewerTimeZoneMiddleware",  # dates in the viewer's zone (issue 15)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -74,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accord.web.context_processors.navigation",
+                "accord.web.context_processors.viewer_time_zone",
             ],
         },
     },

@@ -2,7 +2,9 @@
 
 import datetime as dt
 import decimal
+import functools
 import uuid
+import zoneinfo
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -109,6 +111,32 @@ def history(obj: models.Model):
     return AuditEntry.objects.filter(content_type=ct, object_id=str(obj.pk)).select_related(
         "user", "content_type"
     )
+
+
+def is_time_zone(name: str) -> bool:
+    """Whether ``name`` is an IANA time zone this machine knows (e.g. ``Europe/Paris``)."""
+    return name in _zones()
+
+
+@functools.cache
+def _zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+@transaction.atomic
+def set_time_zone(user: User, time_zone: str, *, by: User | None) -> User:
+    """The zone the user's pages show dates in; ``""`` means the browser's zone, else UTC."""
+    time_zone = (time_zone or "").strip()
+    if time_zone and not is_time_zone(time_zone):
+        raise InvalidInput(f"time_zone {time_zone!r} is not an IANA time zone such as "
+                           "'Europe/Paris'", field="time_zone")
+    if user.time_zone != time_zone:
+        before = {"time_zone": user.time_zone}
+        user.time_zone = time_zone
+        user.save(update_fields=["time_zone"])
+        record_change(by, user, AuditAction.UPDATE, before=before,
+                      after={"time_zone": time_zone})
+    return user
 
 
 @transaction.atomic

@@ -306,11 +306,14 @@ def _label(name: str) -> str:
 
 
 def _instant(value) -> str:
-    """An ISO instant from a version's content as "2025-01-01 09:00 UTC"."""
+    """An ISO instant from a version's content in the viewer's zone: "2025-01-01 10:00
+    Europe/Paris" (the zone the request activated, see accord.web.middleware)."""
     if not value:
         return "—"
     try:
-        return datetime.fromisoformat(value).astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        zone = timezone.get_current_timezone()
+        local = datetime.fromisoformat(value).astimezone(UTC).astimezone(zone)
+        return f"{local:%Y-%m-%d %H:%M} {timezone.get_current_timezone_name()}"
     except (TypeError, ValueError):
         return str(value)
 

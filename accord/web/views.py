@@ -119,11 +119,11 @@ def _recent_changes(limit: int = RECENT) -> list[dict]:
 
 def _clock_cards(user, now) -> dict:
     """Counts for the clock cards, as of ``now``: open, at risk (running, >= 75 % used now),
-    breached since the start of this month (UTC), and dead letters in the outbox (staff
-    only)."""
+    breached since the start of this month (in the viewer's zone), and dead letters in the
+    outbox (staff only)."""
     clocks = clocks_visible_to(user)
     counts = open_counts(clocks, now)
-    month = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    month = timezone.localtime(now).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     return {
         "open_clocks": counts["open"],
         "open_breached": counts["breached"],

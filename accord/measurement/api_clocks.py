@@ -12,6 +12,7 @@ from accord.lib.errors import InvalidInput
 
 from . import clock_queries, queries
 from .availability import month_bounds
+from .schemas import request_portal_view
 
 router = Router(tags=["clocks"])
 
@@ -41,6 +42,11 @@ class ClockOut(Schema):
     next_event_at: datetime | None
     attribution: dict
     computed_at: datetime
+
+    @staticmethod
+    def resolve_attribution(obj, context):
+        request = context["request"]
+        return queries.attribution_as_seen_by(request_portal_view(request), obj.attribution or {})
 
 
 class ClockTimeline(ClockOut):

@@ -6,6 +6,8 @@ from pydantic import Field
 
 from accord.clock.events import KINDS
 
+from . import queries
+
 
 class EventIn(Schema):
     """One event in the normalized ticket event format (documentation of POST /events: the
@@ -72,21 +74,29 @@ class TicketOut(Schema):
     event_count: int
     payload: dict
 
+    # Portal users see the ticket as queries.PortalView scopes it (one place for API and pages).
     @staticmethod
     def resolve_service(obj):
         return obj.service.name if obj.service_id else None
 
     @staticmethod
-    def resolve_customer(obj):
-        return obj.customer.name if obj.customer_id else None
+    def resolve_customer(obj, context):
+        seen = _seen(obj, context)
+        return seen.customer.name if seen.customer is not None else None
 
     @staticmethod
-    def resolve_team(obj):
-        return obj.team.name if obj.team_id else None
+    def resolve_team(obj, context):
+        seen = _seen(obj, context)
+        return seen.team.name if seen.team is not None else None
 
     @staticmethod
-    def resolve_supplier(obj):
-        return obj.supplier.name if obj.supplier_id else None
+    def resolve_supplier(obj, context):
+        seen = _seen(obj, context)
+        return seen.supplier.name if seen.supplier is not None else None
+
+    @staticmethod
+    def resolve_payload(obj, context):
+        return _seen(obj, context).payload
 
 
 class TicketEventOut(Schema):
@@ -113,9 +123,22 @@ class TicketDetail(TicketOut):
     events: list[TicketEventOut]
 
     @staticmethod
-    def resolve_events(obj):
-        """In canonical order: the order the ticket's state was folded in."""
-        return sorted(obj.events.all(), key=lambda e: e.sort_key)
+    def resolve_events(obj, context):
+        """In canonical order: the order the ticket's state was folded in; for a portal user
+        only the events and fields they may see."""
+        request = context["request"]
+        return queries.events_as_seen_by(request.user, obj, request_portal_view(request))
+
+
+def request_portal_view(request):
+    if not hasattr(request, "_accord_portal_view"):
+        request._accord_portal_view = queries.portal_view(request.user)
+    return request._accord_portal_view
+
+
+def _seen(ticket, context):
+    request = context["request"]
+    return queries.ticket_as_seen_by(request.user, ticket, request_portal_view(request))
 
 
 class OutageIn(Schema):

@@ -14,15 +14,19 @@ from accord.agreements import queries as agreement_queries
 from accord.catalogue.models import Customer, Service
 from accord.catalogue.views import filtered, page_of
 
-from .choices import ClockState, EventKind, TicketStage
+from .choices import ClockState, TicketStage
 from .clock_queries import AT_RISK_PERCENT, clocks_visible_to, explain, filter_clocks
 from .models import Clock
-from .queries import filter_tickets, tickets_visible_to
+from .queries import (
+    attribution_as_seen_by,
+    events_as_seen_by,
+    filter_tickets,
+    portal_view,
+    ticket_as_seen_by,
+    tickets_visible_to,
+)
 
 PRIORITIES = [("P1", "P1"), ("P2", "P2"), ("P3", "P3"), ("P4", "P4")]
-# Events a portal user sees: the ticket's milestones and anything marked public.
-MILESTONES = (EventKind.CREATED, EventKind.RESPONDED, EventKind.RESOLVED, EventKind.CLOSED,
-              EventKind.REOPENED)
 
 
 def human(seconds) -> str:
@@ -124,14 +128,16 @@ def timeline(clock: Clock) -> dict:
     return {"segments": segments, "start": start, "end": end}
 
 
-def clock_row(clock: Clock) -> dict:
+def clock_row(clock: Clock, view=None) -> dict:
+    """One clock for the page; ``view`` (queries.portal_view) scopes it for a portal user."""
     warnings = sorted(((float(p), _instant(at)) for p, at in (clock.warnings or {}).items()))
+    held = attribution_as_seen_by(view, clock.attribution or {})
     return {
         "clock": clock, "elapsed": human(clock.elapsed_seconds),
         "target": human(clock.target_seconds), "paused": human(clock.paused_seconds),
         "bar": min(100.0, clock.percent), "warnings": [(f"{p:g} %", at) for p, at in warnings],
         "timeline": timeline(clock), "explain": explain(clock),
-        "attribution": [(holder, human(s)) for holder, s in (clock.attribution or {}).items()],
+        "attribution": [(holder, human(s)) for holder, s in held.items()],
         "at_risk": clock.state == ClockState.RUNNING and clock.percent >= AT_RISK_PERCENT,
     }
 
@@ -139,15 +145,15 @@ def clock_row(clock: Clock) -> dict:
 @login_required
 def ticket_detail(request, pk: int):
     ticket = get_object_or_404(tickets_visible_to(request.user), pk=pk)
-    events = ticket.events.all()
-    if request.user.is_portal:
-        events = events.filter(public=True) | events.filter(kind__in=MILESTONES)
+    view = portal_view(request.user)
+    events = events_as_seen_by(request.user, ticket, view)
+    ticket = ticket_as_seen_by(request.user, ticket, view)
     clocks = (clocks_visible_to(request.user).filter(ticket=ticket)
               .select_related("version", "calendar").order_by("kind", "agreement__name",
                                                                "metric", "cycle"))
     return render(request, "measurement/ticket_detail.html", {
-        "ticket": ticket, "events": events.order_by("timestamp", "id"),
-        "clocks": [clock_row(c) for c in clocks], "now": timezone.now(),
+        "ticket": ticket, "events": events,
+        "clocks": [clock_row(c, view) for c in clocks], "now": timezone.now(),
         "summary": (ticket.payload or {}).get("summary", ""),
     })
 
@@ -166,7 +172,8 @@ def clock_list(request):
         clocks = clocks.filter(stopped_at__isnull=True).exclude(state=ClockState.CANCELLED)
         clocks = clocks.order_by(F("due_at").asc(nulls_last=True), "-percent", "id")
     context = page_of(request, clocks)
-    context["rows"] = [clock_row(c) for c in context["page"]]
+    view = portal_view(request.user)
+    context["rows"] = [clock_row(c, view) for c in context["page"]]
     return render(request, "measurement/clock_list.html", {
         "form": form, "now": timezone.now(), "at_risk_percent": AT_RISK_PERCENT, **context,
     })

@@ -8,6 +8,9 @@ from django.utils import timezone
 from ninja import Schema
 from pydantic import AwareDatetime, ConfigDict, Field
 
+from accord.lib.schemas import Id, Int
+from accord.lib.schemas import In as BodyIn
+
 from . import queries
 from .choices import (
     AgreementKind,
@@ -28,7 +31,7 @@ PeriodName = Literal[tuple(Period.values)]  # type: ignore[valid-type]
 ReopenName = Literal[tuple(ReopenPolicy.values)]  # type: ignore[valid-type]
 
 
-class In(Schema):
+class In(BodyIn):
     model_config = ConfigDict(extra="forbid")
 
 
@@ -44,14 +47,14 @@ class AgreementIn(In):
     kind: KindName
     structure: StructureName = ""
     description: str = ""
-    customer: int | None = None
-    team: int | None = None
-    supplier: int | None = None
-    parent: int | None = None
-    services: list[int] = []
-    underpins: list[int] = []
-    calendar: int | None = None
-    owner: int | None = None
+    customer: Id | None = None
+    team: Id | None = None
+    supplier: Id | None = None
+    parent: Id | None = None
+    services: list[Id] = []
+    underpins: list[Id] = []
+    calendar: Id | None = None
+    owner: Id | None = None
     monthly_charge: Decimal | None = None
     currency: str = ""
     # The first (draft) version.
@@ -66,14 +69,14 @@ class AgreementPatch(In):
     kind: KindName | None = None
     structure: StructureName | None = None
     description: str | None = None
-    customer: int | None = None
-    team: int | None = None
-    supplier: int | None = None
-    parent: int | None = None
-    services: list[int] | None = None
-    underpins: list[int] | None = None
-    calendar: int | None = None
-    owner: int | None = None
+    customer: Id | None = None
+    team: Id | None = None
+    supplier: Id | None = None
+    parent: Id | None = None
+    services: list[Id] | None = None
+    underpins: list[Id] | None = None
+    calendar: Id | None = None
+    owner: Id | None = None
     monthly_charge: Decimal | None = None
     currency: str | None = None
 
@@ -176,11 +179,11 @@ class VersionSummaryOut(Schema):
 class TargetIn(In):
     metric: MetricName
     name: str = ""
-    service: int | None = None
+    service: Id | None = None
     ticket_type: str = ""
     priority: str = ""
-    calendar: int | None = None
-    duration_seconds: int | None = None
+    calendar: Id | None = None
+    duration_seconds: Int | None = None
     percentage: Decimal | None = None
     objective_percent: Decimal | None = None
     period: PeriodName = "month"
@@ -194,17 +197,17 @@ class TargetIn(In):
     credit_amount: Decimal | None = None
     credit_currency: str = ""
     credit_percent: Decimal | None = None
-    position: int | None = None
+    position: Int | None = None
 
 
 class TargetPatch(In):
     metric: MetricName | None = None
     name: str | None = None
-    service: int | None = None
+    service: Id | None = None
     ticket_type: str | None = None
     priority: str | None = None
-    calendar: int | None = None
-    duration_seconds: int | None = None
+    calendar: Id | None = None
+    duration_seconds: Int | None = None
     percentage: Decimal | None = None
     objective_percent: Decimal | None = None
     period: PeriodName | None = None
@@ -218,7 +221,7 @@ class TargetPatch(In):
     credit_amount: Decimal | None = None
     credit_currency: str | None = None
     credit_percent: Decimal | None = None
-    position: int | None = None
+    position: Int | None = None
 
 
 class TargetOut(Schema):
@@ -299,8 +302,8 @@ class EffectiveTargetOut(Schema):
 
 class SlrIn(In):
     title: str
-    customer: int
-    service: int | None = None
+    customer: Id
+    service: Id | None = None
     text: str = ""
     requested_by: str = ""
     requested_targets: list[dict] = []
@@ -308,8 +311,8 @@ class SlrIn(In):
 
 class SlrPatch(In):
     title: str | None = None
-    customer: int | None = None
-    service: int | None = None
+    customer: Id | None = None
+    service: Id | None = None
     text: str | None = None
     requested_by: str | None = None
     requested_targets: list[dict] | None = None
@@ -358,7 +361,7 @@ class EvaluateIn(In):
 
 
 class ConvertIn(In):
-    agreement: int | None = Field(None, description="Empty: create a new customer-based SLA.")
+    agreement: Id | None = Field(None, description="Empty: create a new customer-based SLA.")
     name: str = ""
 
 
@@ -378,7 +381,7 @@ class CellOut(Schema):
 
 
 class PriorityMatrixIn(In):
-    agreement: int | None = None
+    agreement: Id | None = None
     cells: list[CellIn]
 
 

@@ -5,11 +5,12 @@ from ninja import Schema
 from pydantic import Field
 
 from accord.clock.events import KINDS
+from accord.lib.schemas import Id, In
 
 from . import queries
 
 
-class EventIn(Schema):
+class EventIn(In):
     """One event in the normalized ticket event format (documentation of POST /events: the
     endpoint validates each item on its own and reports per item)."""
 
@@ -141,9 +142,9 @@ def _seen(ticket, context):
     return queries.ticket_as_seen_by(request.user, ticket, request_portal_view(request))
 
 
-class OutageIn(Schema):
-    service: int | None = Field(None, description="Service id; give this or component.")
-    component: int | None = Field(None, description="Component id; give this or service.")
+class OutageIn(In):
+    service: Id | None = Field(None, description="Service id; give this or component.")
+    component: Id | None = Field(None, description="Component id; give this or service.")
     start: datetime
     end: datetime | None = Field(None, description="Empty while the outage goes on.")
     impact: float = Field(1.0, description="1 = down, a fraction = degraded.")
@@ -153,9 +154,9 @@ class OutageIn(Schema):
     external_id: str = ""
 
 
-class OutagePatch(Schema):
-    service: int | None = None
-    component: int | None = None
+class OutagePatch(In):
+    service: Id | None = None
+    component: Id | None = None
     start: datetime | None = None
     end: datetime | None = None
     impact: float | None = None
@@ -188,8 +189,8 @@ class OutageOut(Schema):
         return obj.component.name if obj.component_id else None
 
 
-class MaintenanceIn(Schema):
-    service: int
+class MaintenanceIn(In):
+    service: Id
     start: datetime
     end: datetime
     description: str = ""
@@ -197,8 +198,8 @@ class MaintenanceIn(Schema):
     external_id: str = ""
 
 
-class MaintenancePatch(Schema):
-    service: int | None = None
+class MaintenancePatch(In):
+    service: Id | None = None
     start: datetime | None = None
     end: datetime | None = None
     description: str | None = None

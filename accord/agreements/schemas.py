@@ -148,8 +148,10 @@ class ApprovalOut(Schema):
     id: int
     party: str
     signatory: str
+    signatory_user: int | None = Field(None, validation_alias="signatory_user_id")
     recorded_by: str | None
     on_behalf: bool
+    evidence: str
     comment: str
     at: datetime
     valid: bool
@@ -276,7 +278,12 @@ class VersionOut(VersionSummaryOut):
 class ApproveIn(In):
     party: Literal[tuple(Party.values)]  # type: ignore[valid-type]
     comment: str = ""
-    signatory: str = Field("", description="The signatory's name (required on behalf).")
+    on_behalf_of_contact: Id | None = Field(
+        None, description="Recording the counterparty's signature on its behalf: the id of "
+        "the contact (user) of the customer, team or supplier who signed; for a corporate "
+        "SLA, a staff user other than the provider's signatory.")
+    evidence: str = Field("", max_length=2000, description="Required on behalf: where the "
+                          "signed copy is.")
 
 
 class OverriddenOut(Schema):

@@ -53,6 +53,12 @@ def _users():
             username, role=role, password=DEMO_PASSWORD, first_name=first, last_name=last,
             email=f"{username}@ecoshop.example",
         )
+    # Signatories who sign on paper and never sign in (no usable password).
+    for username, first, last in [("ceo", "Charles", "Board"), ("devlead", "Devi", "Lead"),
+                                  ("opslead", "Otto", "Lead")]:
+        users[username] = accounts.create_user(
+            username, role="reader", first_name=first, last_name=last,
+            email=f"{username}@ecoshop.example")
     users["admin"].is_superuser = True
     users["admin"].save(update_fields=["is_superuser"])
     return users
@@ -85,9 +91,11 @@ def _catalogue(by: User, users: dict) -> dict:
         by=by, name="Wholesale Partners", tz="Europe/Berlin",
         contact_email="partners@ecoshop.example", description="B2B resellers across the EU.",
     )
-    for key, name in [("desk", "Service Desk"), ("dev", "Development"), ("ops", "Operations")]:
+    for key, name, lead in [("desk", "Service Desk", None), ("dev", "Development", "devlead"),
+                            ("ops", "Operations", "opslead")]:
         c[key] = catalogue.create_team(
-            by=by, name=name, email=f"{key}@ecoshop.example", calendar=c["uk"]
+            by=by, name=name, email=f"{key}@ecoshop.example", calendar=c["uk"],
+            members=[users[lead]] if lead else [],
         )
     c["host"] = catalogue.create_supplier(
         by=by, name="CloudHost Ltd", contact_email="support@cloudhost.example",
@@ -133,14 +141,19 @@ def _catalogue(by: User, users: dict) -> dict:
     return c
 
 
-def _sign(agreement: Agreement, *, slm: User, counterparty: User | None, signatory: str, now):
+def _sign(agreement: Agreement, *, slm: User, counterparty: User | None = None,
+          on_behalf_of: User | None = None, now):
+    """The provider signs; the counterparty's contact signs in person, or (``on_behalf_of``)
+    signed on paper and the SLM records it with where the copy is."""
     version = agreement.versions.order_by("-number").first()
     versions.approve(version, party="provider", by=slm, now=now, comment="Agreed at the review.")
     if counterparty is not None:
         versions.approve(version, party="counterparty", by=counterparty, now=now)
     else:
-        versions.approve(version, party="counterparty", by=slm, now=now, signatory=signatory,
-                         comment="Signed copy on file.")
+        versions.approve(version, party="counterparty", by=slm, now=now,
+                         on_behalf_of_contact=on_behalf_of,
+                         evidence=f"Signed paper copy in the contracts file, "
+                                  f"{agreement.reference}.")
     agreement.refresh_from_db()
     return version
 
@@ -180,7 +193,7 @@ def _agreements(by: User, users: dict, c: dict, now: datetime) -> None:
         response={"P1": 30 * 60, "P2": 2 * HOUR, "P3": 8 * HOUR, "P4": 16 * HOUR},
         resolution={"P1": 4 * HOUR, "P2": 12 * HOUR, "P3": 30 * HOUR, "P4": 50 * HOUR},
     )
-    _sign(corporate, slm=slm, counterparty=None, signatory="Board of EcoShop", now=year_ago)
+    _sign(corporate, slm=slm, on_behalf_of=users["ceo"], now=year_ago)
     agreements.transition(corporate, "active", by=slm, now=year_ago, reason="In force.")
     v2 = versions.new_draft_version(
         corporate, by=slm, now=two_months_ago, effective_from=two_months_ago,
@@ -188,8 +201,7 @@ def _agreements(by: User, users: dict, c: dict, now: datetime) -> None:
     )
     p2 = v2.targets.get(metric="resolution", priority="P2")
     versions.update_target(p2, by=slm, now=two_months_ago, duration_seconds=8 * HOUR)
-    _sign(corporate, slm=slm, counterparty=None, signatory="Board of EcoShop",
-          now=two_months_ago)
+    _sign(corporate, slm=slm, on_behalf_of=users["ceo"], now=two_months_ago)
 
     # Customer level for Retail UK: faster P1 resolution, signed by its contact on the portal.
     retail = agreements.create_agreement(
@@ -204,7 +216,7 @@ def _agreements(by: User, users: dict, c: dict, now: datetime) -> None:
         priority="P1", duration_seconds=2 * HOUR, objective_percent=95, calendar=c["24x7"],
         credit_percent=5, pause_condition=PENDING_CUSTOMER,
     )
-    _sign(retail, slm=slm, counterparty=users["dana"], signatory="", now=two_months_ago)
+    _sign(retail, slm=slm, counterparty=users["dana"], now=two_months_ago)
     agreements.transition(retail, "active", by=slm, now=two_months_ago, reason="In force.")
 
     # Service level: the web shop's availability for Retail UK.
@@ -218,13 +230,13 @@ def _agreements(by: User, users: dict, c: dict, now: datetime) -> None:
         web.versions.get(number=1), by=slm, now=two_months_ago, metric="availability",
         service=c["web"], percentage=99.9, calendar=c["24x7"], credit_percent=10,
     )
-    _sign(web, slm=slm, counterparty=users["dana"], signatory="", now=two_months_ago)
+    _sign(web, slm=slm, counterparty=users["dana"], now=two_months_ago)
     agreements.transition(web, "active", by=slm, now=two_months_ago, reason="In force.")
 
     # OLAs with the internal teams, a UC with the hosting supplier.
-    for team, name, resolution in [
-        (c["dev"], "OLA Development", {"P1": 2 * HOUR, "P2": 6 * HOUR}),
-        (c["ops"], "OLA Operations", {"P1": HOUR, "P2": 4 * HOUR}),
+    for team, lead, name, resolution in [
+        (c["dev"], users["devlead"], "OLA Development", {"P1": 2 * HOUR, "P2": 6 * HOUR}),
+        (c["ops"], users["opslead"], "OLA Operations", {"P1": HOUR, "P2": 4 * HOUR}),
     ]:
         ola = agreements.create_agreement(
             by=by, now=year_ago, name=name, kind="ola", team=team, owner=slm,
@@ -233,7 +245,7 @@ def _agreements(by: User, users: dict, c: dict, now: datetime) -> None:
         )
         _ticket_targets(ola.versions.get(number=1), by=slm, now=year_ago,
                         response={"P1": 15 * 60}, resolution=resolution)
-        _sign(ola, slm=slm, counterparty=None, signatory=f"{team.name} lead", now=year_ago)
+        _sign(ola, slm=slm, on_behalf_of=lead, now=year_ago)
         agreements.transition(ola, "active", by=slm, now=year_ago, reason="In force.")
 
     uc = agreements.create_agreement(
@@ -252,7 +264,7 @@ def _agreements(by: User, users: dict, c: dict, now: datetime) -> None:
         versions.add_target(version, by=slm, now=year_ago, metric="resolution",
                             priority=priority, duration_seconds=hours * HOUR,
                             calendar=c["24x7"], objective_percent=95)
-    _sign(uc, slm=slm, counterparty=users["hugo"], signatory="", now=year_ago)
+    _sign(uc, slm=slm, counterparty=users["hugo"], now=year_ago)
     agreements.transition(uc, "active", by=slm, now=year_ago, reason="In force.")
 
     # Still being negotiated: the wholesale partners want faster P2 responses.

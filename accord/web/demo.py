@@ -4,12 +4,14 @@ Everything is created through the apps' services, so the demo is audited and val
 other change. ``load(now)`` is idempotent: it does nothing when the demo is already there.
 """
 
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
 
 from accord.accounts import services as accounts
+from accord.accounts.checks import DEMO_PASSWORD
 from accord.accounts.models import User
 from accord.agreements import services as agreements
 from accord.agreements import versions
@@ -19,7 +21,7 @@ from accord.catalogue import services as catalogue
 
 from . import demo_history
 
-DEMO_PASSWORD = "accord-demo"
+LOGINS = ["admin", "sarah", "omar", "anna", "rita", "dana", "hugo"]
 HOUR = 3600
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
 # Resolution clocks stop while the desk waits for the customer (the engine's default: never).
@@ -29,15 +31,19 @@ PENDING_CUSTOMER = {"field": "status", "in": [demo_history.PENDING_STATUS]}
 @dataclass
 class DemoLogin:
     username: str
-    password: str
+    password: str | None  # None: unchanged since it was printed
     role: str
+
+
+def _new_password(random_passwords: bool) -> str:
+    return secrets.token_urlsafe(12) if random_passwords else DEMO_PASSWORD
 
 
 def _hours(start: str, end: str, days=WEEKDAYS) -> dict:
     return {day: [[start, end]] for day in days}
 
 
-def _users():
+def _users(passwords: dict):
     people = [
         ("admin", "Ada", "Admin", "administrator"),
         ("sarah", "Sarah", "Levels", "service_level_manager"),
@@ -50,8 +56,8 @@ def _users():
     users = {}
     for username, first, last, role in people:
         users[username] = accounts.create_user(
-            username, role=role, password=DEMO_PASSWORD, first_name=first, last_name=last,
-            email=f"{username}@ecoshop.example",
+            username, role=role, password=passwords[username], first_name=first,
+            last_name=last, email=f"{username}@ecoshop.example",
         )
     # Signatories who sign on paper and never sign in (no usable password).
     for username, first, last in [("ceo", "Charles", "Board"), ("devlead", "Devi", "Lead"),
@@ -288,17 +294,28 @@ def is_loaded() -> bool:
 
 
 @transaction.atomic
-def load(now: datetime) -> list[DemoLogin]:
-    """Create the demo provider unless it is there; returns the logins to print."""
+def load(now: datetime, *, random_passwords: bool = False) -> list[DemoLogin]:
+    """Create the demo provider unless it is there; returns the logins to print.
+
+    ``random_passwords`` (production): each login gets a random password, returned this once;
+    an account already there that still has the demo password gets a new random one."""
+    passwords = {name: _new_password(random_passwords) for name in LOGINS}
     if not is_loaded():
-        users = _users()
+        users = _users(passwords)
         by = users["admin"]
         c = _catalogue(by, users)
         _agreements(by, users, c, now)
         demo_history.load(now, c, by)
+    elif random_passwords:
+        for user in User.objects.filter(username__in=LOGINS):
+            if user.check_password(DEMO_PASSWORD):
+                accounts.set_password(user, passwords[user.username], by=None,
+                                      reason="demo password replaced by a random one")
+            else:
+                passwords[user.username] = None
+    else:
+        passwords = {name: DEMO_PASSWORD for name in LOGINS}
     return [
-        DemoLogin(u.username, DEMO_PASSWORD, u.get_role_display())
-        for u in User.objects.filter(
-            username__in=["admin", "sarah", "omar", "anna", "rita", "dana", "hugo"]
-        ).order_by("id")
+        DemoLogin(u.username, passwords[u.username], u.get_role_display())
+        for u in User.objects.filter(username__in=LOGINS).order_by("id")
     ]

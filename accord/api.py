@@ -2,7 +2,6 @@
 
 from django.db import DataError
 from django.http import Http404
-from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
 from accord.accounts.api import router as accounts_router
@@ -11,9 +10,10 @@ from accord.agreements.api import router as agreements_router
 from accord.catalogue.api import router as catalogue_router
 from accord.escalation.api import router as escalation_router
 from accord.lib.errors import DomainError
+from accord.lib.openapi import AccordAPI  # documents the 4xx answers on every operation
 from accord.measurement.api import router as measurement_router
 
-api = NinjaAPI(
+api = AccordAPI(
     title="Accord API",
     version="1",
     description="Service Level Management: catalogue, agreements, clocks, escalation.",

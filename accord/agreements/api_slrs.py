@@ -6,6 +6,7 @@ from ninja import Router, Status
 from ninja.pagination import paginate
 
 from accord.accounts.auth import require
+from accord.lib.errors import InvalidInput
 
 from . import queries, services, slrs
 from .api_common import resolve_ids
@@ -112,7 +113,9 @@ def put_priority_matrix(request, payload: PriorityMatrixIn):
     require(request, "view")
     found = None
     if payload.agreement is not None:
-        found = get_object_or_404(queries.visible_to(request.user), pk=payload.agreement)
+        found = queries.visible_to(request.user).filter(pk=payload.agreement).first()
+        if found is None:  # an id in the body: bad input naming the field, like every body id
+            raise InvalidInput(f"no agreement {payload.agreement}", field="agreement")
     by = require(request, "change_agreement" if found else "change_policy")
     services.set_priority_matrix(found, [c.dict() for c in payload.cells], by=by)
     return _matrix_out(found)

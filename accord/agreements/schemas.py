@@ -8,7 +8,7 @@ from django.utils import timezone
 from ninja import Schema
 from pydantic import AwareDatetime, ConfigDict, Field
 
-from accord.lib.schemas import Id, Int
+from accord.lib.schemas import Id, Int, Number
 from accord.lib.schemas import In as BodyIn
 
 from . import queries
@@ -189,7 +189,7 @@ class TargetIn(In):
     percentage: Decimal | None = None
     objective_percent: Decimal | None = None
     period: PeriodName = "month"
-    warning_thresholds: list[int | float] | None = None
+    warning_thresholds: list[Int | Number] | None = None
     start_condition: dict | None = None
     pause_condition: dict | None = None
     stop_condition: dict | None = None
@@ -213,7 +213,7 @@ class TargetPatch(In):
     percentage: Decimal | None = None
     objective_percent: Decimal | None = None
     period: PeriodName | None = None
-    warning_thresholds: list[int | float] | None = None
+    warning_thresholds: list[Int | Number] | None = None
     start_condition: dict | None = None
     pause_condition: dict | None = None
     stop_condition: dict | None = None

@@ -5,7 +5,7 @@ from ninja import Schema
 from pydantic import Field
 
 from accord.clock.events import KINDS
-from accord.lib.schemas import Id, In
+from accord.lib.schemas import Id, In, Number
 
 from . import queries
 
@@ -147,7 +147,7 @@ class OutageIn(In):
     component: Id | None = Field(None, description="Component id; give this or service.")
     start: datetime
     end: datetime | None = Field(None, description="Empty while the outage goes on.")
-    impact: float = Field(1.0, description="1 = down, a fraction = degraded.")
+    impact: Number = Field(1.0, description="1 = down, a fraction = degraded.")
     planned: bool = False
     description: str = ""
     source: str = ""
@@ -159,7 +159,7 @@ class OutagePatch(In):
     component: Id | None = None
     start: datetime | None = None
     end: datetime | None = None
-    impact: float | None = None
+    impact: Number | None = None
     planned: bool | None = None
     description: str | None = None
     source: str | None = None

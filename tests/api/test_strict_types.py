@@ -18,7 +18,7 @@ def _locs(response):
     return [tuple(d["loc"]) for d in response.data["detail"]]
 
 
-@pytest.mark.parametrize("value", [True, False, "1", 1.0, 0, 2**64])
+@pytest.mark.parametrize("value", [True, False, "1", 1.5, 0, 2**64, [1], {"id": 1}])
 def test_an_id_that_is_not_a_positive_json_integer_is_refused_naming_the_field(
         slm, api, shop, value):
     response = api(slm).patch(f"services/{shop.pk}", {"owner": value})
@@ -71,7 +71,16 @@ def test_a_nested_item_that_is_not_an_object_is_refused_naming_it(admin_user, ap
     assert _locs(response)[0][-2:] == ("steps", 0)
 
 
-def test_a_good_id_still_works(slm, api, shop):
-    response = api(slm).patch(f"services/{shop.pk}", {"owner": slm.pk})
+@pytest.mark.parametrize("as_sent", [int, float])  # JSON Schema: 3.0 is the integer 3
+def test_a_good_id_still_works(slm, api, shop, as_sent):
+    response = api(slm).patch(f"services/{shop.pk}", {"owner": as_sent(slm.pk)})
 
     assert response.status_code == 200 and response.data["owner"] == slm.pk
+
+
+def test_a_boolean_is_not_a_fraction(slm, api, shop):
+    response = api(slm).post("outages", {"service": shop.pk, "start": "2025-03-03T09:00:00Z",
+                                         "impact": True})
+
+    assert response.status_code == 422
+    assert _locs(response)[0][-1] == "impact"

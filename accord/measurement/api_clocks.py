@@ -55,6 +55,10 @@ class ClockTimeline(ClockOut):
     explain: list[str]
 
     @staticmethod
+    def resolve_segments(obj, context):
+        return queries.segments_as_seen_by(request_portal_view(context["request"]), obj.segments)
+
+    @staticmethod
     def resolve_explain(obj):
         return clock_queries.explain(obj)
 

@@ -72,8 +72,18 @@ class PortalView:
         return {k: v for k, v in (shares or {}).items() if k in self.suppliers}
 
 
+    def segments(self, segments: list) -> list:
+        """A clock's running and paused segments, naming only the user's own party."""
+        return [{**s, "holder": s["holder"] if s.get("holder") in self.suppliers else ""}
+                if s.get("holder") else s for s in segments or []]
+
+
 def attribution_as_seen_by(view: PortalView | None, shares: dict) -> dict:
     return shares if view is None else view.attribution(shares)
+
+
+def segments_as_seen_by(view: PortalView | None, segments: list) -> list:
+    return segments if view is None else view.segments(segments)
 
 
 def _public_payload(payload) -> dict:

@@ -22,6 +22,7 @@ from .queries import (
     events_as_seen_by,
     filter_tickets,
     portal_view,
+    segments_as_seen_by,
     ticket_as_seen_by,
     tickets_visible_to,
 )
@@ -113,9 +114,10 @@ def _instant(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
-def timeline(clock: Clock) -> dict:
+def timeline(clock: Clock, view=None) -> dict:
     """The clock's running and paused segments as shares of its span, for a bar."""
-    parts = [(_instant(s["start"]), _instant(s["end"]), s) for s in clock.segments]
+    parts = [(_instant(s["start"]), _instant(s["end"]), s)
+             for s in segments_as_seen_by(view, clock.segments)]
     if not parts:
         return {"segments": [], "start": clock.started_at, "end": clock.stopped_at}
     start, end = parts[0][0], parts[-1][1]
@@ -136,7 +138,7 @@ def clock_row(clock: Clock, view=None) -> dict:
         "clock": clock, "elapsed": human(clock.elapsed_seconds),
         "target": human(clock.target_seconds), "paused": human(clock.paused_seconds),
         "bar": min(100.0, clock.percent), "warnings": [(f"{p:g} %", at) for p, at in warnings],
-        "timeline": timeline(clock), "explain": explain(clock),
+        "timeline": timeline(clock, view), "explain": explain(clock),
         "attribution": [(holder, human(s)) for holder, s in held.items()],
         "at_risk": clock.state == ClockState.RUNNING and clock.percent >= AT_RISK_PERCENT,
     }

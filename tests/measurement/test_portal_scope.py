@@ -103,3 +103,15 @@ def test_the_ticket_page_shows_what_the_api_shows(world, client, customer_user):
     for secret in ("bob.internal", "Raised with", "Development", "CloudHost", "PayFast",
                    "internal resolution", "Globex"):
         assert secret not in html, secret
+
+
+def test_clock_holders_other_than_the_users_own_party_are_not_named():
+    from accord.measurement.queries import PortalView
+
+    view = PortalView(customers=frozenset({"Acme"}), suppliers=frozenset({"CloudHost Ltd"}))
+    segments = [{"state": "running", "holder": "Development"},
+                {"state": "running", "holder": "CloudHost Ltd"}, {"state": "paused"}]
+
+    assert [s.get("holder") for s in view.segments(segments)] == ["", "CloudHost Ltd", None]
+    assert view.attribution({"Development": 60.0, "CloudHost Ltd": 30.0}) == {
+        "CloudHost Ltd": 30.0}

@@ -26,3 +26,10 @@ def test_a_multipart_upload_without_a_boundary_is_a_422_naming_the_file(admin_us
 
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"][-1] == "file"
+
+
+def test_an_unknown_agreement_in_the_priority_matrix_query_names_the_field(reader, api):
+    response = api(reader).get("priority-matrix?agreement=999999")
+
+    assert response.status_code == 422
+    assert response.data["detail"][0]["loc"][-1] == "agreement"

@@ -5,6 +5,9 @@ from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 
+from .choices import AuditAction
+from .services import record_change, snapshot
+
 
 class _AdministratorsOnly:
     """Only administrators (``manage_users``) see sign-in records; they may delete an attempt
@@ -25,6 +28,18 @@ class _AdministratorsOnly:
 
     def has_delete_permission(self, request, obj=None):
         return self.has_module_permission(request)
+
+    # Clearing a lockout is a change like any other: audited.
+    def delete_model(self, request, obj):
+        record_change(request.user, obj, AuditAction.DELETE, before=snapshot(obj),
+                      message="sign-in record cleared via admin")
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            record_change(request.user, obj, AuditAction.DELETE, before=snapshot(obj),
+                          message="sign-in record cleared via admin")
+        super().delete_queryset(request, queryset)
 
 
 for model, base in ((AccessAttempt, AccessAttemptAdmin), (AccessLog, AccessLogAdmin),

@@ -94,3 +94,6 @@ def test_administrators_see_and_clear_lockouts_in_the_admin(client, reader, admi
                                                "_selected_action": [attempt.pk]})
     client.logout()
     assert sign_in(client, "rita", "pw", address="10.0.0.2").status_code == 302
+    from accord.accounts.models import AuditEntry
+    assert AuditEntry.objects.filter(action="delete", actor="ada",
+                                     content_type__model="accessattempt").exists()

@@ -1,0 +1,40 @@
+"""REST endpoints of the design tools.
+
+``POST /agreements/{id}/versions/{version}/simulate`` with ``{"from": date, "to": date}``:
+the what-if replay (``simulate.simulate``). Needs the permission to change agreements (it
+is a design tool; it writes nothing but its audit entry). Bad dates are 422 naming
+``from``/``to``; an unknown agreement or version is 404.
+"""
+
+from datetime import date
+
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Field, Router, Schema
+
+from accord.accounts.auth import require
+from accord.agreements import queries
+from accord.agreements.models import AgreementVersion
+
+from .simulate import simulate
+
+router = Router(tags=["planning"])
+
+
+class SimulateIn(Schema):
+    from_: date = Field(..., alias="from", description="first day, in the reporting zone")
+    to: date = Field(..., description="last day (inclusive), in the reporting zone")
+
+
+@router.post("/agreements/{agreement_id}/versions/{number}/simulate")
+def simulate_version(request, agreement_id: int, number: int, payload: SimulateIn):
+    """How this version would have done over the stored events of [from, to], month by
+    month, beside the stored figures of the version in force (``baseline``)."""
+    require(request, "view")
+    agreement = get_object_or_404(queries.visible_to(request.user), pk=agreement_id)
+    version = get_object_or_404(AgreementVersion.objects.select_related("agreement"),
+                                agreement=agreement, number=number)
+    by = require(request, "change_agreement")
+    return JsonResponse(simulate(version, payload.from_, payload.to, now=timezone.now(),
+                                 by=by))

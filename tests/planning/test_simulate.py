@@ -126,3 +126,35 @@ def test_the_cli_writes_json_and_csv(history_world, tmp_path):
                  "--from", "2025-02-01", "--to", "2025-02-28", stdout=printed)
     data = json.loads(printed.getvalue())
     assert data["agreement"] == sla.reference and len(data["months"]) == 1
+
+
+def test_the_draft_page_replays_and_draws_a_chart_per_target(history_world, slm, client):
+    sla = history_world["sla"]
+    draft = versions.new_draft_version(sla, by=slm, now=NOW)
+    versions.update_target(draft.targets.get(priority="P1"), by=slm, now=NOW,
+                           duration_seconds=HOUR)
+    client.force_login(slm)
+    detail = client.get(f"/agreements/{sla.pk}/?version={draft.number}")
+    url = f"/agreements/{sla.pk}/versions/{draft.number}/simulate"
+    assert url in detail.content.decode()
+    form = client.get(url)
+    assert form.status_code == 200 and 'name="from"' in form.content.decode()
+
+    page = client.post(url, {"from": "2025-02-01", "to": "2025-03-31"})
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert html.count("<svg") == 2  # one chart per target (P1, P2)
+    assert 'class="simulated"' in html and 'class="baseline"' in html
+    assert "2025-03" in html
+    bad = client.post(url, {"from": "2025-02-01", "to": "nonsense"})
+    assert bad.status_code == 422 and "to:" in bad.content.decode()
+
+
+def test_twelve_months_before_the_current_one():
+    from datetime import date
+
+    from accord.planning.views import last_twelve_months
+
+    assert last_twelve_months(date(2026, 1, 15)) == (date(2025, 1, 1), date(2025, 12, 31))
+    assert last_twelve_months(date(2025, 7, 1)) == (date(2024, 7, 1), date(2025, 6, 30))

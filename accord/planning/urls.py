@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "planning"
+
+urlpatterns = [
+    path("agreements/<int:pk>/versions/<int:number>/simulate", views.simulate_page,
+         name="simulate"),
+]

@@ -1,0 +1,67 @@
+"""Pages of the design tools: the what-if replay of an agreement version ("how would this
+have done over the last 12 months?") with a table and an SVG chart per target."""
+
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from accord.accounts.auth import require
+from accord.agreements import queries
+from accord.agreements.models import AgreementVersion
+from accord.catalogue.views import forbidden
+from accord.lib.errors import DomainError, Forbidden
+
+from .charts import comparison_svg
+from .simulate import comparison, simulate
+
+
+def last_twelve_months(today: date) -> tuple[date, date]:
+    """The 12 whole months before the current one."""
+    last = today.replace(day=1) - timedelta(days=1)
+    first = date(last.year - 1 + (last.month // 12), last.month % 12 + 1, 1)
+    return first, last
+
+
+def _version(request, pk: int, number: int) -> AgreementVersion:
+    agreement = get_object_or_404(queries.visible_to(request.user), pk=pk)
+    return get_object_or_404(AgreementVersion.objects.select_related("agreement"),
+                             agreement=agreement, number=number)
+
+
+@login_required
+def simulate_page(request, pk: int, number: int):
+    """GET: the form (default: the last 12 whole months in the reporting zone); POST: the
+    replay, month by month beside the version in force."""
+    version = _version(request, pk, number)
+    agreement = version.agreement
+    now = timezone.now()
+    today = now.astimezone(ZoneInfo(agreement.reporting_zone)).date()
+    first, last = last_twelve_months(today)
+    context = {"agreement": agreement, "version": version, "first": first, "last": last,
+               "result": None, "error": None}
+    if request.method == "POST":
+        try:
+            by = require(request, "change_agreement")
+            first = request.POST.get("from") or first
+            last = request.POST.get("to") or last
+            context.update(first=first, last=last)
+            result = simulate(version, first, last, now=now, by=by)
+        except Forbidden as exc:
+            return forbidden(request, exc.message)
+        except DomainError as exc:
+            context["error"] = f"{exc.field}: {exc.message}" if exc.field else exc.message
+            return render(request, "planning/simulate.html", context, status=422)
+        sim_label = f"v{version.number} replayed"
+        base_label = (f"v{result['baseline']['version']} stored"
+                      if result["baseline"]["version"] else "stored clocks")
+        rows = comparison(result)
+        for entry in rows:
+            entry["chart"] = comparison_svg(entry, sim_label, base_label)
+            entry["breached"] = sum(m["breached"] for m in entry["months"])
+            entry["baseline_breached"] = sum(m["baseline_breached"] or 0
+                                             for m in entry["months"])
+        context.update(result=result, rows=rows, sim_label=sim_label, base_label=base_label)
+    return render(request, "planning/simulate.html", context)

@@ -17,7 +17,7 @@ from accord.accounts.auth import require
 from accord.agreements import queries
 from accord.agreements.models import AgreementVersion
 
-from .simulate import simulate
+from .simulate import simulate, simulate_slr
 
 router = Router(tags=["planning"])
 
@@ -38,3 +38,22 @@ def simulate_version(request, agreement_id: int, number: int, payload: SimulateI
     by = require(request, "change_agreement")
     return JsonResponse(simulate(version, payload.from_, payload.to, now=timezone.now(),
                                  by=by))
+
+
+class SlrSimulateIn(SimulateIn):
+    agreement: int | None = Field(None, description="the SLA to replay against (id); default: "
+                                  "the customer's SLA in force")
+
+
+@router.post("/slrs/{slr_id}/simulate")
+def simulate_slr_targets(request, slr_id: int, payload: SlrSimulateIn):
+    """The SLR's requested targets as a hypothetical version of the customer's SLA, replayed
+    over [from, to]: which would we have met? Same JSON, ``version`` null."""
+    require(request, "view")
+    slr = get_object_or_404(queries.slrs_visible_to(request.user), pk=slr_id)
+    by = require(request, "change_agreement")
+    chosen = None
+    if payload.agreement is not None:
+        chosen = get_object_or_404(queries.visible_to(request.user), pk=payload.agreement)
+    return JsonResponse(simulate_slr(slr, payload.from_, payload.to, now=timezone.now(),
+                                     by=by, agreement=chosen))

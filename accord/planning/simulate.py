@@ -142,3 +142,70 @@ def comparison(result: dict) -> list[dict]:
 def _key(row: dict) -> tuple:
     key = row["key"]
     return (key["metric"], key["service"], key["type"], key["priority"])
+
+
+class _Discard(Exception):
+    """Raised to roll back the hypothetical version once it has been replayed."""
+
+
+def slr_agreement(slr, now: datetime, agreement=None):
+    """The SLA an SLR's hypothetical version goes into: ``agreement`` if given (an SLA of the
+    SLR's customer or of all customers), else the customer's SLA in force now for the SLR's
+    service (one of all customers if the customer has none)."""
+    from accord.agreements.choices import AgreementKind
+    from accord.agreements.queries import agreements_covering
+
+    if agreement is not None:
+        if agreement.kind != AgreementKind.SLA or agreement.customer_id not in (
+                None, slr.customer_id):
+            raise InvalidInput(f"{agreement.reference} is not an SLA with {slr.customer}",
+                               "agreement")
+        return agreement
+    found = [a for a in agreements_covering(now, customer=slr.customer, service=slr.service)
+             if a.kind == AgreementKind.SLA]
+    found.sort(key=lambda a: (a.customer_id != slr.customer_id, a.pk))
+    if not found:
+        raise InvalidInput(f"no SLA of {slr.customer} is in force to replay against: name one",
+                           "agreement")
+    return found[0]
+
+
+def simulate_slr(slr, first, last, *, now: datetime, by=None, agreement=None) -> dict:
+    """"Which of these targets would we have met for this customer?": the SLR's requested
+    targets as a hypothetical version of the customer's SLA (its draft's place), replayed over
+    [first, last] beside the version in force. The hypothetical version is built inside a
+    savepoint that is rolled back: nothing is kept but one audit entry on the SLR."""
+    from django.db import transaction
+
+    from accord.agreements import versions
+    from accord.agreements.models import Target
+
+    now = require_now(now)
+    first, last = parse_day(first, "from"), parse_day(last, "to")
+    agreement = slr_agreement(slr, now, agreement)
+    months_between(first, last, agreement.reporting_zone)  # the range's errors first
+    if not slr.requested_targets:
+        raise InvalidInput(f"{slr} has no requested targets", "requested_targets")
+    result = None
+    try:
+        with transaction.atomic():
+            draft = agreement.draft_version() or versions.new_draft_version(
+                agreement, by=by, now=now)
+            Target.objects.filter(version=draft).delete()
+            for i, item in enumerate(slr.requested_targets):
+                terms = {k: v for k, v in item.items() if k != "note"}
+                try:
+                    versions.add_target(draft, by=by, now=now, service=slr.service, **terms)
+                except InvalidInput as exc:
+                    raise InvalidInput(f"requested_targets[{i}]: {exc.message}",
+                                       f"requested_targets[{i}].{exc.field}") from None
+            draft.refresh_from_db()
+            result = simulate(draft, first, last, now=now, by=by, audit=False)
+            raise _Discard
+    except _Discard:
+        pass
+    result.update(version=None, status="hypothetical", slr=slr.pk, slr_title=slr.title)
+    record_change(by, slr, AuditAction.SIMULATE, changes={},
+                  message=f"requested targets replayed as {agreement.reference} over "
+                          f"{first} – {last}")
+    return result

@@ -15,7 +15,7 @@ from accord.catalogue.views import forbidden
 from accord.lib.errors import DomainError, Forbidden
 
 from .charts import comparison_svg
-from .simulate import comparison, simulate
+from .simulate import comparison, simulate, simulate_slr
 
 
 def last_twelve_months(today: date) -> tuple[date, date]:
@@ -54,14 +54,44 @@ def simulate_page(request, pk: int, number: int):
         except DomainError as exc:
             context["error"] = f"{exc.field}: {exc.message}" if exc.field else exc.message
             return render(request, "planning/simulate.html", context, status=422)
-        sim_label = f"v{version.number} replayed"
-        base_label = (f"v{result['baseline']['version']} stored"
-                      if result["baseline"]["version"] else "stored clocks")
-        rows = comparison(result)
-        for entry in rows:
-            entry["chart"] = comparison_svg(entry, sim_label, base_label)
-            entry["breached"] = sum(m["breached"] for m in entry["months"])
-            entry["baseline_breached"] = sum(m["baseline_breached"] or 0
-                                             for m in entry["months"])
-        context.update(result=result, rows=rows, sim_label=sim_label, base_label=base_label)
+        context.update(_shown(result, f"v{version.number} replayed"))
+    return render(request, "planning/simulate.html", context)
+
+
+def _shown(result: dict, sim_label: str) -> dict:
+    """The table rows and charts of a replay's result."""
+    base_label = (f"v{result['baseline']['version']} stored"
+                  if result["baseline"]["version"] else "stored clocks")
+    rows = comparison(result)
+    for entry in rows:
+        entry["chart"] = comparison_svg(entry, sim_label, base_label)
+        entry["breached"] = sum(m["breached"] for m in entry["months"])
+        entry["baseline_breached"] = sum(m["baseline_breached"] or 0 for m in entry["months"])
+    return {"result": result, "rows": rows, "sim_label": sim_label, "base_label": base_label}
+
+
+@login_required
+def slr_simulate_page(request, pk: int):
+    """"Which of these targets would we have met for this customer?": the SLR's requested
+    targets replayed as a hypothetical version of the customer's SLA."""
+    slr = get_object_or_404(queries.slrs_visible_to(request.user), pk=pk)
+    now = timezone.now()
+    tz = slr.customer.tz or "UTC"
+    first, last = last_twelve_months(now.astimezone(ZoneInfo(tz)).date())
+    context = {"slr": slr, "agreement": None, "version": None, "first": first, "last": last,
+               "result": None, "error": None}
+    if request.method == "POST":
+        try:
+            by = require(request, "change_agreement")
+            first = request.POST.get("from") or first
+            last = request.POST.get("to") or last
+            context.update(first=first, last=last)
+            result = simulate_slr(slr, first, last, now=now, by=by)
+        except Forbidden as exc:
+            return forbidden(request, exc.message)
+        except DomainError as exc:
+            context["error"] = f"{exc.field}: {exc.message}" if exc.field else exc.message
+            return render(request, "planning/simulate.html", context, status=422)
+        context.update(_shown(result, "requested targets"))
+        context["agreement_ref"] = result["agreement"]
     return render(request, "planning/simulate.html", context)

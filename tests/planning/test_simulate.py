@@ -158,3 +158,41 @@ def test_twelve_months_before_the_current_one():
 
     assert last_twelve_months(date(2026, 1, 15)) == (date(2025, 1, 1), date(2025, 12, 31))
     assert last_twelve_months(date(2025, 7, 1)) == (date(2024, 7, 1), date(2025, 6, 30))
+
+
+def test_an_slr_replays_as_a_hypothetical_version_and_leaves_nothing(history_world, slm,
+                                                                      client, api):
+    from accord.agreements import slrs
+    from accord.agreements.models import AgreementVersion, Target
+    from accord.planning.simulate import simulate_slr
+
+    sla = history_world["sla"]
+    slr = slrs.create_slr(by=slm, now=NOW, title="Faster P1", customer=history_world["acme"],
+                          service=history_world["shop"], requested_targets=[
+                              {"metric": "resolution", "priority": "P1",
+                               "duration_seconds": HOUR, "objective_percent": "90"}])
+    targets, version_count = Target.objects.count(), AgreementVersion.objects.count()
+    clocks = Clock.objects.count()
+
+    result = simulate_slr(slr, "2025-02-01", "2025-03-31", now=AFTER, by=slm)
+
+    assert (result["agreement"], result["version"], result["slr"]) == (sla.reference, None,
+                                                                        slr.pk)
+    rows = [r for m in result["months"] for r in m["targets"]]
+    assert {r["priority"] for r in rows} == {"P1"}  # the requested targets only
+    simulated = sum(r["breached"] for r in rows)
+    stored = sum(r["breached"] for m in result["baseline"]["months"] for r in m["targets"]
+                 if r["priority"] == "P1")
+    assert simulated > stored  # 1 hour instead of 4
+    assert (Target.objects.count(), AgreementVersion.objects.count()) == (targets,
+                                                                          version_count)
+    assert Clock.objects.count() == clocks
+    assert AuditEntry.objects.filter(action="simulated", object_id=str(slr.pk)).count() == 1
+
+    response = api(slm).post(f"slrs/{slr.pk}/simulate", {"from": "2025-02-01",
+                                                         "to": "2025-03-31"})
+    assert response.status_code == 200 and response.data["slr"] == slr.pk
+    client.force_login(slm)
+    assert f"/slrs/{slr.pk}/simulate" in client.get(f"/slrs/{slr.pk}/").content.decode()
+    page = client.post(f"/slrs/{slr.pk}/simulate", {"from": "2025-02-01", "to": "2025-03-31"})
+    assert page.status_code == 200 and page.content.decode().count("<svg") == 1

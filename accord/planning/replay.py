@@ -58,7 +58,8 @@ def tickets_for(agreement, start: datetime, end: datetime) -> list[int]:
     if agreement.kind == AgreementKind.SLA and agreement.customer_id:
         opened = opened.filter(customer_id=agreement.customer_id)
     ids = set(opened.values_list("pk", flat=True))
-    ids.update(Clock.objects.filter(agreement_id=agreement.pk, started_at__lt=end)
+    ids.update(Clock.objects.filter(agreement_id=agreement.pk, started_at__lt=end,
+                                    ticket__opened_at__lt=start)  # the others are in ``ids``
                .filter(Q(stopped_at__isnull=True) | Q(stopped_at__gte=start))
                .values_list("ticket_id", flat=True).distinct())
     return sorted(ids)

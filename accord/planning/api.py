@@ -11,12 +11,15 @@ from datetime import date
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
+from pydantic import AwareDatetime
 
 from accord.accounts.auth import require
 from accord.agreements import queries
 from accord.agreements.models import AgreementVersion
 
+from .impact import impact
+from .maintenance import notify_maintenance
 from .simulate import simulate, simulate_slr
 
 router = Router(tags=["planning"])
@@ -57,3 +60,41 @@ def simulate_slr_targets(request, slr_id: int, payload: SlrSimulateIn):
         chosen = get_object_or_404(queries.visible_to(request.user), pk=payload.agreement)
     return JsonResponse(simulate_slr(slr, payload.from_, payload.to, now=timezone.now(),
                                      by=by, agreement=chosen))
+
+
+class ImpactFilters(Schema):
+    component: int | None = Field(None, description="component id")
+    service: int | None = Field(None, description="service id")
+    from_: AwareDatetime | None = Field(None, alias="from", description="planned window start")
+    to: AwareDatetime | None = Field(None, description="planned window end")
+
+
+@router.get("/impact")
+def change_impact(request, filters: Query[ImpactFilters]):
+    """What an outage or planned work on a component or a service (exactly one, by id)
+    would touch: dependent services (``down``: whether it takes them down, redundancy
+    considered), their agreements with each availability target's budget left this period,
+    their customers, and whether the window [from, to] lies inside agreed maintenance."""
+    require(request, "view")
+    return JsonResponse(impact(component=filters.component, service=filters.service,
+                               start=filters.from_, end=filters.to, now=timezone.now()))
+
+
+class NotifyIn(Schema):
+    channel: int | None = Field(None, description="channel id; default: the first enabled "
+                                "email channel")
+
+
+@router.post("/maintenance-windows/{window_id}/notify")
+def notify(request, window_id: int, payload: NotifyIn):
+    """Queue a notice of the window to the contacts of the customers it affects (one
+    notification per window and contact: calling again sends nothing twice)."""
+    from accord.escalation.models import Channel
+    from accord.measurement.models import MaintenanceWindow
+
+    require(request, "view")
+    window = get_object_or_404(MaintenanceWindow, pk=window_id)
+    by = require(request, "change_agreement")
+    channel = (get_object_or_404(Channel, pk=payload.channel) if payload.channel is not None
+               else None)
+    return JsonResponse(notify_maintenance(window, by=by, now=timezone.now(), channel=channel))

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import impact_views, views
 
 app_name = "planning"
 
 urlpatterns = [
     path("agreements/<int:pk>/versions/<int:number>/simulate", views.simulate_page,
          name="simulate"),
+    path("impact/", impact_views.impact_page, name="impact"),
+    path("impact/maintenance", impact_views.save_window, name="impact_save"),
     path("slrs/<int:pk>/simulate", views.slr_simulate_page, name="slr_simulate"),
 ]

@@ -124,3 +124,29 @@ def test_planned_maintenance_notifies_each_contact_once(graph, slm):
     assert Notification.objects.count() == 2
     keys = set(Notification.objects.values_list("idempotency_key", flat=True))
     assert f"maintenance:{window.pk}:customer:{graph['acme'].pk}" in keys
+
+
+def test_the_pages_show_the_impact_and_save_a_window_with_notices(graph, slm, client):
+    Channel.objects.create(name="mail", kind="email", config={}, created_at=NOW)
+    client.force_login(slm)
+    shop = graph["shop"]
+    assert f"/impact/?service={shop.pk}" in client.get(f"/services/{shop.pk}/").content.decode()
+    assert f"/impact/?component={graph['lb'].pk}" in client.get("/components/").content.decode()
+
+    page = client.get(f"/impact/?component={graph['lb'].pk}")
+    html = page.content.decode()
+    assert page.status_code == 200 and graph["sla"].reference in html and "Platform" in html
+    before = MaintenanceWindow.objects.count()
+    planned = client.get(f"/impact/?service={shop.pk}&from=2025-03-29T01:00&to=2025-03-29T02:00")
+    assert "Save maintenance window" in planned.content.decode()
+    assert MaintenanceWindow.objects.count() == before  # shown, not saved
+
+    client.post("/impact/maintenance", {"service": shop.pk, "from": "2025-03-29T01:00",
+                                        "to": "2025-03-29T02:00", "notify": "1"})
+    window = MaintenanceWindow.objects.latest("pk")
+    assert MaintenanceWindow.objects.count() == before + 1
+    assert window.start == at("2025-03-29T01:00")
+    assert Notification.objects.filter(
+        idempotency_key__startswith=f"maintenance:{window.pk}:").count() == 2
+    bad = client.get(f"/impact/?service={shop.pk}&from=2025-03-29T03:00&to=2025-03-29T02:00")
+    assert bad.status_code == 422 and "to:" in bad.content.decode()

@@ -11,15 +11,17 @@ from datetime import date
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from pydantic import AwareDatetime
 
 from accord.accounts.auth import require
 from accord.agreements import queries
 from accord.agreements.models import AgreementVersion
 
+from .fit import fit
 from .impact import impact
 from .maintenance import notify_maintenance
+from .services import acknowledge_fit
 from .simulate import simulate, simulate_slr
 
 router = Router(tags=["planning"])
@@ -98,3 +100,31 @@ def notify(request, window_id: int, payload: NotifyIn):
     channel = (get_object_or_404(Channel, pk=payload.channel) if payload.channel is not None
                else None)
     return JsonResponse(notify_maintenance(window, by=by, now=timezone.now(), channel=channel))
+
+
+@router.get("/agreements/{agreement_id}/fit")
+def agreement_fit(request, agreement_id: int, version: int | None = None):
+    """How the OLA and UC targets underpinning this SLA fit its targets: design-time over the
+    next full fortnight, and measured from the clocks' attribution."""
+    require(request, "view")
+    agreement = get_object_or_404(queries.visible_to(request.user), pk=agreement_id)
+    chosen = (get_object_or_404(AgreementVersion, agreement=agreement, number=version)
+              if version is not None else None)
+    return JsonResponse(fit(agreement, timezone.now(), chosen))
+
+
+class AcknowledgeIn(Schema):
+    reason: str = Field(..., description="why sign although the underpinning does not fit")
+
+
+@router.post("/agreements/{agreement_id}/versions/{number}/fit/acknowledge",
+             response={201: dict})
+def acknowledge(request, agreement_id: int, number: int, payload: AcknowledgeIn):
+    """Record who signs this SLA draft knowing its OLA/UC targets do not fit, and why."""
+    require(request, "view")
+    agreement = get_object_or_404(queries.visible_to(request.user), pk=agreement_id)
+    version = get_object_or_404(AgreementVersion, agreement=agreement, number=number)
+    by = require(request, "change_agreement")
+    ack = acknowledge_fit(version, by=by, reason=payload.reason, now=timezone.now())
+    return Status(201, {"id": ack.pk, "version": number, "by": by.username, "reason": ack.reason,
+                 "misfits": ack.misfits, "at": ack.at.isoformat()})

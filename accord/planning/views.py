@@ -95,3 +95,33 @@ def slr_simulate_page(request, pk: int):
         context.update(_shown(result, "requested targets"))
         context["agreement_ref"] = result["agreement"]
     return render(request, "planning/simulate.html", context)
+
+
+@login_required
+def fit_page(request, pk: int):
+    """The OLA/UC fit of an SLA (the shown version: ``?version=N``, default in force), and
+    for a draft the acknowledgement signing needs when it does not fit."""
+    from .fit import fit
+    from .models import FitAcknowledgement
+    from .services import acknowledge_fit
+
+    agreement = get_object_or_404(queries.visible_to(request.user), pk=pk)
+    number = request.GET.get("version") or request.POST.get("version")
+    version = (get_object_or_404(AgreementVersion, agreement=agreement, number=int(number))
+               if number and str(number).isdigit() else None)
+    now = timezone.now()
+    error = None
+    if request.method == "POST" and version is not None:
+        try:
+            by = require(request, "change_agreement")
+            acknowledge_fit(version, by=by, reason=request.POST.get("reason", ""), now=now)
+        except Forbidden as exc:
+            return forbidden(request, exc.message)
+        except DomainError as exc:
+            error = f"{exc.field}: {exc.message}" if exc.field else exc.message
+    result = fit(agreement, now, version)
+    acks = (FitAcknowledgement.objects.filter(version__agreement=agreement)
+            .select_related("version", "by"))
+    return render(request, "planning/fit.html", {
+        "agreement": agreement, "version": version, "result": result, "acks": acks,
+        "error": error}, status=422 if error else 200)

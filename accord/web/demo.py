@@ -264,6 +264,8 @@ def _olas_and_uc(by, users, c, year_ago):
         by=by, now=year_ago, name="CloudHost hosting UC", kind="uc", supplier=c["host"],
         owner=slm, services=[c["web"], c["orders"]], effective_from=year_ago,
         monthly_charge=12000, currency="GBP",
+        # The SLAs it underpins: planning's fit check shows its 4 h P1 under their 2 h.
+        underpins=list(Agreement.objects.filter(kind="sla", customer=c["retail_uk"])),
         text="CloudHost hosts the platform at 99.95 %, answers P1 calls in 15 minutes and "
              "fixes P1 faults in 4 hours, P2 in 8.",
     )

@@ -50,10 +50,13 @@ def comparison_svg(entry: dict, simulated_label: str, baseline_label: str) -> st
     every = max(1, len(months) // 12 + (1 if len(months) > 12 else 0))
     for i, m in enumerate(months):
         if i % every == 0:
+            anchor = ("start" if i == 0 and len(months) > 1 else
+                      "end" if i == len(months) - 1 and len(months) > 1 else "middle")
             out.append(f'<text x="{x(i):.1f}" y="{HEIGHT - BOTTOM + 16}" font-size="11" '
-                       f'text-anchor="middle" fill="#57606a">{escape(m["month"][2:])}</text>')
-    for values, colour, dash, name in ((base, BASELINE, ' stroke-dasharray="6 4"', "baseline"),
-                                       (sim, SIMULATED, "", "simulated")):
+                       f'text-anchor="{anchor}" fill="#57606a">{escape(m["month"])}</text>')
+    # The baseline is drawn last, dashed, so it shows where the two lines coincide.
+    for values, colour, dash, name in ((sim, SIMULATED, "", "simulated"),
+                                       (base, BASELINE, ' stroke-dasharray="6 4"', "baseline")):
         segment: list[str] = []
         segments = []
         for i, v in enumerate(values):

@@ -17,12 +17,15 @@ from pydantic import AwareDatetime
 from accord.accounts.auth import require
 from accord.agreements import queries
 from accord.agreements.models import AgreementVersion
+from accord.lib.errors import InvalidInput
 
 from .fit import fit
 from .impact import impact
 from .maintenance import notify_maintenance
+from .models import AgreementTemplate
 from .services import acknowledge_fit
 from .simulate import simulate, simulate_slr
+from .templating import instantiate
 
 router = Router(tags=["planning"])
 
@@ -128,3 +131,49 @@ def acknowledge(request, agreement_id: int, number: int, payload: AcknowledgeIn)
     ack = acknowledge_fit(version, by=by, reason=payload.reason, now=timezone.now())
     return Status(201, {"id": ack.pk, "version": number, "by": by.username, "reason": ack.reason,
                  "misfits": ack.misfits, "at": ack.at.isoformat()})
+
+
+@router.get("/agreement-templates")
+def list_templates(request):
+    """The current version of each agreement template."""
+    require(request, "view")
+    out, seen = [], set()
+    for t in AgreementTemplate.objects.order_by("name", "-number"):
+        if t.name not in seen:
+            seen.add(t.name)
+            out.append({"id": t.pk, "name": t.name, "number": t.number, "kind": t.kind,
+                        "structure": t.structure, "description": t.description,
+                        "targets": t.targets, "review_cadence_months": t.review_cadence_months})
+    return out
+
+
+class InstantiateIn(Schema):
+    name: str = ""
+    customer: int | None = None
+    service: int | None = None
+    team: int | None = None
+    supplier: int | None = None
+    effective_from: AwareDatetime | None = None
+
+
+@router.post("/agreement-templates/{template_id}/instantiate", response={201: dict})
+def instantiate_template(request, template_id: int, payload: InstantiateIn):
+    """A new draft agreement from this template for a customer and service, a team or a
+    supplier (ids)."""
+    from accord.catalogue.models import Customer, Service, Supplier, Team
+
+    by = require(request, "change_agreement")
+    template = get_object_or_404(AgreementTemplate, pk=template_id)
+    parties = {}
+    for name, model in (("customer", Customer), ("service", Service), ("team", Team),
+                        ("supplier", Supplier)):
+        value = getattr(payload, name)
+        if value is not None:
+            parties[name] = model.objects.filter(pk=value).first()
+            if parties[name] is None:
+                raise InvalidInput(f"no {name} {value}", name)
+    agreement = instantiate(template, by=by, now=timezone.now(), name=payload.name,
+                            effective_from=payload.effective_from, **parties)
+    return Status(201, {"id": agreement.pk, "agreement": agreement.reference,
+                        "name": agreement.name, "version": 1, "template": template.name,
+                        "template_version": template.number})

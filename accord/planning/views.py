@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from accord.accounts.auth import require
@@ -125,3 +125,44 @@ def fit_page(request, pk: int):
     return render(request, "planning/fit.html", {
         "agreement": agreement, "version": version, "result": result, "acks": acks,
         "error": error}, status=422 if error else 200)
+
+
+@login_required
+def from_template_page(request):
+    """"New agreement from template": a template, the parties, the start; creates a draft."""
+    from datetime import datetime as dt
+
+    from accord.catalogue.models import Customer, Service, Supplier, Team
+
+    from .models import AgreementTemplate
+    from .templating import instantiate
+
+    try:
+        by = require(request, "change_agreement")
+    except Forbidden as exc:
+        return forbidden(request, exc.message)
+    latest = {}
+    for t in AgreementTemplate.objects.order_by("name", "-number"):
+        latest.setdefault(t.name, t)
+    models = {"customer": Customer, "service": Service, "team": Team, "supplier": Supplier}
+    context = {"templates": list(latest.values()), "error": None, "chosen": request.POST,
+               **{f"{k}s": m.objects.order_by("name") for k, m in models.items()}}
+    if request.method == "POST":
+        try:
+            template = get_object_or_404(AgreementTemplate, pk=request.POST.get("template"))
+            parties = {k: get_object_or_404(m, pk=request.POST[k]) for k, m in models.items()
+                       if request.POST.get(k)}
+            start = request.POST.get("effective_from")
+            start = (dt.fromisoformat(start).replace(tzinfo=ZoneInfo("UTC"))
+                     if start else None)
+            agreement = instantiate(template, by=by, now=timezone.now(),
+                                    name=request.POST.get("name", ""), effective_from=start,
+                                    **parties)
+        except ValueError:
+            context["error"] = "effective_from: not a date"
+            return render(request, "planning/from_template.html", context, status=422)
+        except DomainError as exc:
+            context["error"] = f"{exc.field}: {exc.message}" if exc.field else exc.message
+            return render(request, "planning/from_template.html", context, status=422)
+        return redirect("agreements:detail", agreement.pk)
+    return render(request, "planning/from_template.html", context)

@@ -19,6 +19,7 @@ from accord.catalogue import calendars, dependencies
 from accord.catalogue import services as catalogue
 from accord.escalation.services import fire_due
 from accord.escalation.services.setup import create_channel, create_policy
+from accord.planning import demo_templates
 
 from . import demo_history
 
@@ -339,6 +340,7 @@ def load(now: datetime) -> list[DemoLogin]:
             c = _catalogue(by, users)
             _escalation(by, now - timedelta(days=402))
         _agreements(by, users, c, now)
+        demo_templates.load(by=by, now=now, calendars=c)  # planning: three templates
         demo_history.load(now, c, by)
         while fire_due(now):  # the open clocks past a step fire it now, as the worker would
             pass

@@ -340,7 +340,8 @@ def load(now: datetime) -> list[DemoLogin]:
             c = _catalogue(by, users)
             _escalation(by, now - timedelta(days=402))
         _agreements(by, users, c, now)
-        demo_templates.load(by=by, now=now, calendars=c)  # planning: three templates
+        with audit_time(now - timedelta(days=400)):  # planning: three agreement templates
+            demo_templates.load(by=by, now=now - timedelta(days=400), calendars=c)
         demo_history.load(now, c, by)
         while fire_due(now):  # the open clocks past a step fire it now, as the worker would
             pass

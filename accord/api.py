@@ -16,6 +16,7 @@ from accord.lib.body import StrictParser, UnreadableBody
 from accord.lib.errors import DomainError
 from accord.lib.openapi import AccordAPI  # documents the 4xx answers on every operation
 from accord.measurement.api import router as measurement_router
+from accord.planning.api import router as planning_router
 from accord.reporting.api import router as reporting_router
 
 api = AccordAPI(
@@ -93,3 +94,4 @@ api.add_router("/", escalation_router)
 api.add_router("/", connectors_router)
 api.add_router("/", connector_hooks)
 api.add_router("/", reporting_router)
+api.add_router("/", planning_router)

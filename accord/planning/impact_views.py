@@ -10,7 +10,6 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from accord.accounts.auth import require
 from accord.catalogue.models import Component, Service
@@ -70,9 +69,11 @@ def impact_page(request):
 
 
 @login_required
-@require_POST
 def save_window(request):
-    """Save the planned window as agreed maintenance (the impact was shown first)."""
+    """Save the planned window as agreed maintenance (the impact was shown first). A GET
+    (a bookmark, a crawler) goes to the impact page, where the window is planned."""
+    if request.method != "POST":
+        return redirect(reverse("planning:impact"))
     try:
         service = get_object_or_404(Service, pk=_int(request.POST.get("service"), "service"))
         if not may_plan_maintenance(request.user, service):

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "accord.agreements",
     "accord.measurement",
     "accord.escalation",
+    "accord.reporting",
     "accord.web",
 ]
 

@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("accord.agreements.urls")),
     path("", include("accord.measurement.urls")),
     path("", include("accord.escalation.urls")),
+    path("", include("accord.reporting.page_urls")),  # the service report pages
 ]

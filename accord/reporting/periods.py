@@ -41,6 +41,15 @@ class PeriodLabel:
             raise InvalidInput(f"is not a valid {kind}: {text}", field=kind)
         return cls(kind, year, index)
 
+    @classmethod
+    def from_label(cls, text: str, field: str = "period") -> "PeriodLabel":
+        """A label of any kind: ``2025-03``, ``2025-Q1`` or ``2025``."""
+        for kind, pattern in _PATTERNS.items():
+            if pattern.match(str(text or "").strip()):
+                return cls.parse(kind, text)
+        raise InvalidInput("must be a month (2025-03), a quarter (2025-Q1) or a year (2025)",
+                           field=field)
+
     @property
     def label(self) -> str:
         if self.kind == MONTH:

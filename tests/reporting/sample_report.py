@@ -56,3 +56,16 @@ SAMPLE = {
 
 def sample_report() -> dict:
     return copy.deepcopy(SAMPLE)
+
+
+def sample_for(agreement, period, now=None, include_children=False) -> dict:
+    """The sample, renamed to ``agreement`` and moved to ``period`` (a PeriodLabel), in UTC."""
+    report = sample_report()
+    year, month = period.first_month()
+    end = period.shifted(1)
+    end_year, end_month = end.first_month()
+    report["agreement"] = agreement.reference
+    report["period"] = {"start": f"{year:04d}-{month:02d}-01T00:00:00+00:00",
+                        "end": f"{end_year:04d}-{end_month:02d}-01T00:00:00+00:00",
+                        "time_zone": "UTC"}
+    return report

@@ -1,0 +1,82 @@
+"""The reports page: pick an agreement and a period, read its service report, download it in
+each format. Portal users see exactly their own agreements (``visible_to``): any other id is
+a 404, as if it did not exist."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from accord.agreements import queries as agreement_queries
+from accord.agreements.models import Agreement
+from accord.lib.errors import InvalidInput
+
+from . import service_report
+from .periods import MONTH, PeriodLabel
+
+# Formats beside the documents: the compliance JSON and CSV (exports.FORMATS, when present).
+DOCUMENT_FORMATS = ("pdf", "xlsx", "html")
+
+
+def export_formats() -> dict:
+    """{format: (content type, extension, fn(report dict) -> bytes)} of the plain exports."""
+    try:
+        from .exports import FORMATS
+    except ImportError:
+        return {}
+    return {name: spec for name, spec in FORMATS.items() if name not in DOCUMENT_FORMATS}
+
+
+def _agreement(user, pk):
+    try:
+        return agreement_queries.visible_to(user).select_related(
+            "customer", "team", "supplier", "owner").get(pk=int(pk))
+    except (ValueError, TypeError, Agreement.DoesNotExist) as exc:
+        raise Http404("no such agreement") from exc
+
+
+def last_month(now) -> PeriodLabel:
+    return PeriodLabel(MONTH, now.year, now.month).shifted(-1)
+
+
+@login_required
+def reports(request):
+    now = timezone.now()
+    agreements = agreement_queries.visible_to(request.user).order_by("kind", "pk")
+    context = {"agreements": agreements, "doc": None, "error": None, "now": now,
+               "period_text": request.GET.get("period") or last_month(now).label,
+               "formats": [*DOCUMENT_FORMATS, *export_formats()]}
+    status = 200
+    if "agreement" in request.GET:
+        agreement = _agreement(request.user, request.GET["agreement"])
+        context["agreement"] = agreement
+        try:
+            period = PeriodLabel.from_label(context["period_text"])
+            context["period"] = period
+            context["doc"] = service_report.build(agreement, period, now)
+        except InvalidInput as exc:
+            context["error"], status = f"{exc.field}: {exc.message}", 422
+    return render(request, "reporting/reports_page.html", context, status=status)
+
+
+@login_required
+def download(request, pk: int, label: str, fmt: str):
+    agreement = _agreement(request.user, pk)
+    try:
+        period = PeriodLabel.from_label(label)
+    except InvalidInput as exc:
+        return HttpResponse(f"{exc.field}: {exc.message}", status=422,
+                            content_type="text/plain; charset=utf-8")
+    now = timezone.now()
+    if fmt in service_report.RENDERERS:
+        content, content_type, name = service_report.render(agreement, period, fmt, now)
+    elif fmt in export_formats():
+        content_type, extension, fn = export_formats()[fmt]
+        content = fn(service_report.compliance(agreement, period, now))
+        name = service_report.file_name(agreement, period, extension)
+    else:
+        raise Http404(f"no format {fmt}")
+    response = HttpResponse(content, content_type=content_type)
+    disposition = "inline" if fmt == "html" else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{name}"'
+    return response

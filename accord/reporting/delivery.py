@@ -27,7 +27,7 @@ from accord.escalation.models import Channel, Notification
 from accord.escalation.services.outbox import enqueue
 
 from . import service_report
-from .periods import MONTH, PeriodLabel
+from .labels import MONTH, PeriodLabel
 from .render_html import render_html
 
 log = logging.getLogger("accord.reporting")

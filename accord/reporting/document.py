@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 from . import charts
-from .periods import PeriodLabel
+from .labels import PeriodLabel
 
 # The PDF and HTML list this many breaches (the spreadsheet lists them all).
 BREACHES_SHOWN = 100

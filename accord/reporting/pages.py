@@ -12,7 +12,7 @@ from accord.agreements.models import Agreement
 from accord.lib.errors import InvalidInput
 
 from . import service_report
-from .periods import MONTH, PeriodLabel
+from .labels import MONTH, PeriodLabel
 
 # Formats beside the documents: the compliance JSON and CSV (exports.FORMATS, when present).
 DOCUMENT_FORMATS = ("pdf", "xlsx", "html")

@@ -12,7 +12,7 @@ from accord.agreements.models import Agreement
 
 from . import breaches as breach_queries
 from .document import assemble
-from .periods import PeriodLabel
+from .labels import PeriodLabel
 from .render_html import render_html_bytes
 from .render_pdf import render_pdf
 from .render_xlsx import render_xlsx

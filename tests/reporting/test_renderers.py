@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from accord.reporting.document import assemble
-from accord.reporting.periods import MONTH, PeriodLabel
+from accord.reporting.labels import MONTH, PeriodLabel
 from accord.reporting.render_html import render_html
 from accord.reporting.render_pdf import render_pdf
 from accord.reporting.render_xlsx import render_xlsx

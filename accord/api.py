@@ -12,6 +12,7 @@ from accord.catalogue.api import router as catalogue_router
 from accord.escalation.api import router as escalation_router
 from accord.lib.errors import DomainError
 from accord.measurement.api import router as measurement_router
+from accord.reporting.api import router as reporting_router
 
 api = NinjaAPI(
     title="Accord API",
@@ -64,3 +65,4 @@ api.add_router("/", catalogue_router)
 api.add_router("/", agreements_router)
 api.add_router("/", measurement_router)
 api.add_router("/", escalation_router)
+api.add_router("/", reporting_router)

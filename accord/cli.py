@@ -7,6 +7,7 @@
     accord token           create | list | revoke API tokens
     accord import          import ticket events or outages (CSV, XES, ServiceNow)
     accord recompute       rebuild stored clocks from events
+    accord report          an agreement's compliance report (--agreement, --month|--quarter|--year)
     accord check           configuration sanity
     accord <django command> (migrate, shell, ...) also works
 """
@@ -14,7 +15,8 @@
 import os
 import sys
 
-ACCORD_COMMANDS = ["demo", "serve", "worker", "createuser", "token", "import", "recompute", "check"]
+ACCORD_COMMANDS = ["demo", "serve", "worker", "createuser", "token", "import", "recompute", "check",
+                   "report"]
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -13,7 +13,16 @@ from accord.lib.errors import DomainError, InvalidInput
 from .choices import AgreementKind, AgreementStatus, Structure
 from .models import Agreement, AgreementVersion, PriorityMatrixCell
 from .queries import version_in_force
-from .validation import CURRENCY, choice, clean_version_fields, money, require_now, text
+from .validation import (
+    CURRENCY,
+    choice,
+    clean_version_fields,
+    money,
+    percent,
+    require_now,
+    text,
+    time_zone,
+)
 
 S = AgreementStatus
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -28,7 +37,7 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 # Fixed once a version has been signed: the parties and the shape of the agreement.
 STRUCTURAL = ("kind", "structure", "customer", "team", "supplier", "parent")
 EDITABLE = (*STRUCTURAL, "name", "description", "services", "underpins", "calendar", "owner",
-            "monthly_charge", "currency")
+            "monthly_charge", "currency", "credit_cap_percent", "reporting_time_zone")
 FIRST_VERSION = ("text", "effective_from", "effective_to", "review_due")
 
 
@@ -65,6 +74,8 @@ def _validate_shape(v: dict) -> None:
     currency = v["currency"] = text(v.get("currency"), "currency", 3).upper()
     if charge is not None and not CURRENCY.fullmatch(currency):
         raise InvalidInput("monthly_charge needs a three-letter currency such as EUR", "currency")
+    v["credit_cap_percent"] = percent(v.get("credit_cap_percent"), "credit_cap_percent")
+    v["reporting_time_zone"] = time_zone(v.get("reporting_time_zone"), "reporting_time_zone")
 
 
 def _validate_sla(structure, customer, parent, services) -> None:

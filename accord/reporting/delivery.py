@@ -15,7 +15,6 @@ period's start in the reporting zone (without a calendar: the first Monday-to-Fr
 
 import logging
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
@@ -27,29 +26,13 @@ from accord.escalation.models import Channel, Notification
 from accord.escalation.services.outbox import enqueue
 
 from . import service_report
-from .labels import MONTH, PeriodLabel
+from .periods import Period
 from .render_html import render_html
 
 log = logging.getLogger("accord.reporting")
 
 KEY_PREFIX = "service-report"
 IN_EFFECT = (AgreementStatus.ACTIVE, AgreementStatus.UNDER_REVIEW)
-
-
-def reporting_zone(agreement: Agreement) -> ZoneInfo:
-    """The agreement's reporting zone: explicit, else its calendar's, else its customer's,
-    else UTC (the compliance report states the same zone in ``period.time_zone``)."""
-    for zone in (getattr(agreement, "reporting_time_zone", ""),
-                 agreement.calendar.tz if agreement.calendar_id else "",
-                 agreement.customer.tz if agreement.customer_id else ""):
-        if zone:
-            return ZoneInfo(zone)
-    return ZoneInfo("UTC")
-
-
-def period_start(period: PeriodLabel, zone: ZoneInfo) -> datetime:
-    year, month = period.first_month()
-    return datetime(year, month, 1, tzinfo=zone)
 
 
 def first_business_instant(agreement: Agreement, start: datetime) -> datetime:
@@ -65,7 +48,7 @@ def first_business_instant(agreement: Agreement, start: datetime) -> datetime:
     return day
 
 
-def report_key(agreement: Agreement, period: PeriodLabel, recipient: str) -> str:
+def report_key(agreement: Agreement, period: Period, recipient: str) -> str:
     return f"{KEY_PREFIX}:{agreement.reference}:{period.label}:{recipient or 'channel'}"
 
 
@@ -82,21 +65,19 @@ def report_channel() -> Channel | None:
     return Channel.objects.filter(kind=ChannelKind.EMAIL, enabled=True).order_by("name").first()
 
 
-def due_period(agreement: Agreement, now: datetime) -> PeriodLabel | None:
+def due_period(agreement: Agreement, now: datetime) -> Period | None:
     """The month whose report is due as of ``now``: the month before the current one in
     the reporting zone, once the current month's first business day has begun."""
-    zone = reporting_zone(agreement)
-    local = now.astimezone(zone)
-    current = PeriodLabel(MONTH, local.year, local.month)
-    if now < first_business_instant(agreement, period_start(current, zone)):
+    current = Period.containing("month", now, agreement.reporting_zone)
+    if now < first_business_instant(agreement, current.start):
         return None
-    return current.shifted(-1)
+    return current.shift(-1)
 
 
-def _was_in_force(agreement: Agreement, period: PeriodLabel, zone: ZoneInfo) -> bool:
-    start, end = period_start(period, zone), period_start(period.shifted(1), zone)
-    return agreement.versions.filter(frozen_at__isnull=False, effective_from__lt=end).exclude(
-        effective_to__lte=start).exists()
+def _was_in_force(agreement: Agreement, period: Period) -> bool:
+    return agreement.versions.filter(
+        frozen_at__isnull=False, effective_from__lt=period.end_utc).exclude(
+        effective_to__lte=period.start_utc).exists()
 
 
 def _sent_periods(now: datetime) -> set[tuple[str, str]]:
@@ -114,15 +95,15 @@ RETRY_AFTER = timedelta(minutes=30)
 _failed: dict[tuple[int, str], datetime] = {}
 
 
-def send_report(agreement: Agreement, period: PeriodLabel, channel: Channel,
+def send_report(agreement: Agreement, period: Period, channel: Channel,
                 now: datetime) -> list[Notification]:
     """Write the period's report to the outbox for each recipient, in one transaction."""
     doc = service_report.build(agreement, period, now)
     html = render_html(doc)
-    summary = doc["summary"]
-    subject = (f"{agreement.reference} {agreement.name}: service report {period.title} — "
+    summary, title = doc["summary"], doc["period"]["title"]
+    subject = (f"{agreement.reference} {agreement.name}: service report {title} — "
                f"{summary['met']} objectives met, {summary['missed']} missed")
-    body = (f"The {period.title} service report of {agreement.reference} {agreement.name}.\n"
+    body = (f"The {title} service report of {agreement.reference} {agreement.name}.\n"
             f"Objectives met: {summary['met']}; missed their objective: {summary['missed']}; "
             f"no data: {summary['no_data']}; breaches: {summary['breaches']}; "
             f"credits: {summary['credits_total'] or 'none'} {summary['currency']}.\n"
@@ -135,7 +116,7 @@ def send_report(agreement: Agreement, period: PeriodLabel, channel: Channel,
                 for recipient in recipients(agreement)]
 
 
-def due_reports(now: datetime) -> list[tuple[Agreement, PeriodLabel]]:
+def due_reports(now: datetime) -> list[tuple[Agreement, Period]]:
     """Agreements in effect whose last month's report is due and not yet in the outbox."""
     sent = _sent_periods(now)
     due = []
@@ -147,7 +128,7 @@ def due_reports(now: datetime) -> list[tuple[Agreement, PeriodLabel]]:
             continue
         if _failed.get((agreement.pk, period.label), now) > now:
             continue
-        if _was_in_force(agreement, period, reporting_zone(agreement)):
+        if _was_in_force(agreement, period):
             due.append((agreement, period))
     return due
 

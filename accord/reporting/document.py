@@ -14,7 +14,26 @@ from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 from . import charts
-from .labels import PeriodLabel
+from .periods import Period
+
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
+                "September", "October", "November", "December")
+KIND_TITLE = {"month": "Monthly", "quarter": "Quarterly", "year": "Annual"}
+
+
+def period_title(period: Period) -> str:
+    """"March 2025", "Q1 2025", "2025"."""
+    if period.kind == "month":
+        return f"{_MONTH_NAMES[period.month - 1]} {period.year}"
+    if period.kind == "quarter":
+        return f"Q{(period.month - 1) // 3 + 1} {period.year}"
+    return str(period.year)
+
+
+def trailing(period: Period, n: int) -> list[Period]:
+    """The ``n`` periods ending with ``period``, oldest first."""
+    return [period.shift(i) for i in range(-(n - 1), 1)]
+
 
 # The PDF and HTML list this many breaches (the spreadsheet lists them all).
 BREACHES_SHOWN = 100
@@ -123,7 +142,7 @@ def _instant(text, zone: ZoneInfo) -> datetime | None:
     return value.astimezone(zone)
 
 
-def _trends(trend: list[tuple[PeriodLabel, dict | None]], keys: list[tuple]) -> dict:
+def _trends(trend: list[tuple[Period, dict | None]], keys: list[tuple]) -> dict:
     """{key: [charts.Point]} over the trailing periods, versions merged per key."""
     out = {key: [] for key in keys}
     for label, report in trend:
@@ -136,7 +155,28 @@ def _trends(trend: list[tuple[PeriodLabel, dict | None]], keys: list[tuple]) -> 
     return out
 
 
-def _kpi_rows(kpis: dict, trend: list[tuple[PeriodLabel, dict | None]]) -> list[dict]:
+ROLE_WORDS = {"team": "internal team (OLA)", "supplier": "supplier (UC)",
+              "unassigned": "nobody assigned"}
+
+
+def _attribution(table: list[dict]) -> list[dict]:
+    """The report's attribution of breached business time, most first, with shares."""
+    total = sum(float(a.get("business_seconds") or 0) for a in table)
+    rows = []
+    for a in table:
+        seconds = float(a.get("business_seconds") or 0)
+        role = a.get("role") if a.get("role") in ROLE_WORDS else "unassigned"
+        rows.append({
+            "party": a.get("name") or ROLE_WORDS["unassigned"], "role": role,
+            "role_words": ROLE_WORDS[role], "seconds": seconds,
+            "hours": round(seconds / 3600, 2), "words": duration_words(seconds),
+            "share": round(100 * seconds / total, 1) if total else None,
+            "breaches_mostly_held": a.get("breaches_mostly_held"),
+        })
+    return sorted(rows, key=lambda r: (-r["seconds"], r["party"]))
+
+
+def _kpi_rows(kpis: dict, trend: list[tuple[Period, dict | None]]) -> list[dict]:
     rows = []
     for key, (label, unit) in KPI_LABELS.items():
         if key not in kpis:
@@ -190,9 +230,9 @@ def _notes(report: dict, targets: list[dict], currency: str) -> list[str]:
     return notes
 
 
-def assemble(report: dict, *, period: PeriodLabel, header: dict,
-             trend: list[tuple[PeriodLabel, dict | None]], breaches: list[dict],
-             attribution: list[dict], now: datetime) -> dict:
+def assemble(report: dict, *, period: Period, header: dict,
+             trend: list[tuple[Period, dict | None]], breaches: list[dict],
+             now: datetime) -> dict:
     """The document every renderer draws. ``trend`` is the trailing 12 periods (oldest
     first, this one last) as (label, compliance report or None)."""
     zone = ZoneInfo(report["period"]["time_zone"])
@@ -224,18 +264,15 @@ def assemble(report: dict, *, period: PeriodLabel, header: dict,
         state = "no_data" if met is None else ("met" if met else "missed")
         availability.append({**row, "light": state, "light_words": LIGHT_WORDS[state],
                              "light_svg": charts.traffic_light(state, LIGHT_WORDS[state])})
-    total_held = sum(float(a["seconds"]) for a in attribution) or 0.0
-    attribution = [{**a, "hours": round(float(a["seconds"]) / 3600, 2),
-                    "words": duration_words(a["seconds"]),
-                    "share": round(100 * float(a["seconds"]) / total_held, 1)
-                    if total_held else None} for a in attribution]
+    attribution = _attribution(report.get("attribution") or [])
     kpis = _kpi_rows(report.get("kpis") or {}, trend)
     breaches_by_priority = (report.get("kpis") or {}).get("breaches_by_priority") or {}
     return {
         "report": report,
         "header": header,
         "period": {
-            "label": period.label, "title": period.title, "kind": period.kind,
+            "label": period.label, "title": period_title(period), "kind": period.kind,
+            "kind_title": KIND_TITLE[period.kind],
             "start": _instant(report["period"]["start"], zone),
             "end": _instant(report["period"]["end"], zone),
             "time_zone": report["period"]["time_zone"],

@@ -12,19 +12,15 @@ from accord.agreements.models import Agreement
 from accord.lib.errors import InvalidInput
 
 from . import service_report
-from .labels import MONTH, PeriodLabel
+from .exports import FORMATS
+from .periods import Period
 
-# Formats beside the documents: the compliance JSON and CSV (exports.FORMATS, when present).
-DOCUMENT_FORMATS = ("pdf", "xlsx", "html")
+# The documents first, then the compliance JSON and CSV (exports.FORMATS).
+DOCUMENT_FORMATS = tuple(service_report.RENDERERS)
 
 
 def export_formats() -> dict:
-    """{format: (content type, extension, fn(report dict) -> bytes)} of the plain exports."""
-    try:
-        from .exports import FORMATS
-    except ImportError:
-        return {}
-    return {name: spec for name, spec in FORMATS.items() if name not in DOCUMENT_FORMATS}
+    return {name: fmt for name, fmt in FORMATS.items() if name not in DOCUMENT_FORMATS}
 
 
 def _agreement(user, pk):
@@ -35,8 +31,8 @@ def _agreement(user, pk):
         raise Http404("no such agreement") from exc
 
 
-def last_month(now) -> PeriodLabel:
-    return PeriodLabel(MONTH, now.year, now.month).shifted(-1)
+def last_month(now) -> Period:
+    return Period.containing("month", now).shift(-1)
 
 
 @login_required
@@ -51,11 +47,11 @@ def reports(request):
         agreement = _agreement(request.user, request.GET["agreement"])
         context["agreement"] = agreement
         try:
-            period = PeriodLabel.from_label(context["period_text"])
+            period = Period.parse(context["period_text"], tz=agreement.reporting_zone)
             context["period"] = period
             context["doc"] = service_report.build(agreement, period, now)
         except InvalidInput as exc:
-            context["error"], status = f"{exc.field}: {exc.message}", 422
+            context["error"], status = exc.message, 422
     return render(request, "reporting/reports_page.html", context, status=status)
 
 
@@ -63,17 +59,18 @@ def reports(request):
 def download(request, pk: int, label: str, fmt: str):
     agreement = _agreement(request.user, pk)
     try:
-        period = PeriodLabel.from_label(label)
+        period = Period.parse(label, tz=agreement.reporting_zone)
     except InvalidInput as exc:
-        return HttpResponse(f"{exc.field}: {exc.message}", status=422,
+        return HttpResponse(exc.message, status=422,
                             content_type="text/plain; charset=utf-8")
     now = timezone.now()
     if fmt in service_report.RENDERERS:
         content, content_type, name = service_report.render(agreement, period, fmt, now)
     elif fmt in export_formats():
-        content_type, extension, fn = export_formats()[fmt]
-        content = fn(service_report.compliance(agreement, period, now))
-        name = service_report.file_name(agreement, period, extension)
+        export = export_formats()[fmt]
+        content = export.render(service_report.compliance(agreement, period, now))
+        content_type, name = export.content_type, service_report.file_name(
+            agreement, period, export.extension)
     else:
         raise Http404(f"no format {fmt}")
     response = HttpResponse(content, content_type=content_type)

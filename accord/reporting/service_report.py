@@ -11,8 +11,9 @@ from accord.agreements.choices import AgreementKind
 from accord.agreements.models import Agreement
 
 from . import breaches as breach_queries
-from .document import assemble
-from .labels import PeriodLabel
+from .compliance import agreement_chain, compliance_report
+from .document import assemble, trailing
+from .periods import Period
 from .render_html import render_html_bytes
 from .render_pdf import render_pdf
 from .render_xlsx import render_xlsx
@@ -30,13 +31,10 @@ RENDERERS = {
 }
 
 
-def compliance(agreement: Agreement, period: PeriodLabel, now: datetime, *,
+def compliance(agreement: Agreement, period: Period, now: datetime, *,
                include_children: bool = False) -> dict:
-    """The one compliance function (``compliance.compliance_report``) for a period label."""
-    from .compliance import compliance_report
-
-    return compliance_report(agreement, **{period.kind: period.label}, now=now,
-                             include_children=include_children)
+    """The one compliance function (``compliance.compliance_report``)."""
+    return compliance_report(agreement, period, now=now, include_children=include_children)
 
 
 def header_of(agreement: Agreement) -> dict:
@@ -55,43 +53,44 @@ def header_of(agreement: Agreement) -> dict:
     }
 
 
-def agreement_ids(agreement: Agreement, include_children: bool) -> list[int]:
-    """The agreement, and with ``include_children`` every agreement below it in the chain."""
-    ids, frontier = [agreement.pk], [agreement.pk]
-    while include_children and frontier:
-        frontier = list(Agreement.objects.filter(parent_id__in=frontier).exclude(
-            pk__in=ids).values_list("pk", flat=True))
-        ids += frontier
-    return ids
-
-
-def build(agreement: Agreement, period: PeriodLabel, now: datetime, *,
+def build(agreement: Agreement, period: Period, now: datetime, *,
           include_children: bool = False, report: dict | None = None) -> dict:
     """The document of ``agreement`` for ``period`` as of ``now`` (``report``: its compliance
     JSON when the caller has it already)."""
+    period = period.in_zone(agreement.reporting_zone)
     report = report or compliance(agreement, period, now, include_children=include_children)
-    trend = []
-    for label in period.trailing(TREND_PERIODS)[:-1]:
-        trend.append((label, compliance(agreement, label, now,
-                                        include_children=include_children)))
+    trend = [(earlier, compliance(agreement, earlier, now, include_children=include_children))
+             for earlier in trailing(period, TREND_PERIODS)[:-1]]
     trend.append((period, report))
-    start = datetime.fromisoformat(report["period"]["start"])
-    end = datetime.fromisoformat(report["period"]["end"])
-    ids = agreement_ids(agreement, include_children)
+    ids = [a.pk for a in agreement_chain(agreement, include_children)]
     return assemble(
         report, period=period, header=header_of(agreement), trend=trend,
-        breaches=breach_queries.breach_rows(ids, start, end, now),
-        attribution=breach_queries.attribution(ids, start, end, now),
+        breaches=breach_queries.breach_rows(ids, period.start_utc, period.end_utc, now),
         now=now,
     )
 
 
-def file_name(agreement: Agreement, period: PeriodLabel, extension: str) -> str:
+def build_from_report(report: dict) -> dict:
+    """The document of a compliance report (its agreement, period, ``as_of`` and
+    ``include_children``): what the export formats render."""
+    agreement = Agreement.objects.select_related("calendar", "customer", "team", "supplier",
+                                                 "owner").get(pk=report["agreement_id"])
+    period = Period.parse(report["period"]["label"], tz=report["period"]["time_zone"])
+    return build(agreement, period, datetime.fromisoformat(report["as_of"]),
+                 include_children=bool(report.get("include_children")), report=report)
+
+
+def render_report(report: dict, fmt: str) -> bytes:
+    """A compliance report as one of the document formats (html, pdf, xlsx)."""
+    return RENDERERS[fmt][2](build_from_report(report))
+
+
+def file_name(agreement: Agreement, period: Period, extension: str) -> str:
     """``SLA-0001-2025-03.pdf`` (``…-2025-Q1…``, ``…-2025…``), as the CLI names them."""
     return f"{agreement.reference}-{period.label}.{extension}"
 
 
-def render(agreement: Agreement, period: PeriodLabel, fmt: str, now: datetime, *,
+def render(agreement: Agreement, period: Period, fmt: str, now: datetime, *,
            include_children: bool = False) -> tuple[bytes, str, str]:
     """(content, content type, file name) of one document format."""
     content_type, extension, renderer = RENDERERS[fmt]

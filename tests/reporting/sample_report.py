@@ -50,6 +50,12 @@ SAMPLE = {
         "resolution_p50_seconds": 14400.0, "resolution_p90_seconds": 28800.0,
         "open_at_risk": 3,
     },
+    "attribution": [
+        {"holder": "supplier Acme Hosting", "role": "supplier", "name": "Acme Hosting",
+         "business_seconds": 3600.0, "breaches_mostly_held": 1},
+        {"holder": "team Network", "role": "team", "name": "Network",
+         "business_seconds": 7200.0, "breaches_mostly_held": 1},
+    ],
     "credits_total": "250.00", "credits_uncapped": "250.00", "currency": "EUR",
 }
 
@@ -57,15 +63,3 @@ SAMPLE = {
 def sample_report() -> dict:
     return copy.deepcopy(SAMPLE)
 
-
-def sample_for(agreement, period, now=None, include_children=False) -> dict:
-    """The sample, renamed to ``agreement`` and moved to ``period`` (a PeriodLabel), in UTC."""
-    report = sample_report()
-    year, month = period.first_month()
-    end = period.shifted(1)
-    end_year, end_month = end.first_month()
-    report["agreement"] = agreement.reference
-    report["period"] = {"start": f"{year:04d}-{month:02d}-01T00:00:00+00:00",
-                        "end": f"{end_year:04d}-{end_month:02d}-01T00:00:00+00:00",
-                        "time_zone": "UTC"}
-    return report

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from accord.escalation.models import Escalation
 from accord.measurement.models import Clock
 from accord.measurement.services import ingest_events
-from accord.reporting.breaches import attribution, breach_rows
+from accord.reporting.breaches import breach_rows
 from tests.conftest import NOW
 from tests.measurement.clock_world import HOUR, event, opened, world_fixture  # noqa: F401
 
@@ -43,18 +43,6 @@ def test_it_lists_a_breach_with_its_escalation_and_decision(world, slm):
         "L2", "Vendor patch applied", slm.username)
 
 
-def test_it_attributes_the_breached_time_to_teams_and_suppliers(world):
-    handed_around()
-
-    rows = attribution([world["sla"].pk], *MARCH, now=NOW)
-
-    assert [(r["party"], r["role"], r["seconds"]) for r in rows] == [
-        ("Vendor Co", "supplier", 6 * HOUR),
-        ("Second Line", "team", 3 * HOUR),
-        ("Service Desk", "team", 1 * HOUR),
-    ]
-
-
 def test_a_stale_running_clock_past_due_is_a_breach_at_its_due_instant(world):
     ingest_events([opened(at="2025-03-05T09:00", ticket="INC2")],
                   now=datetime(2025, 3, 5, 10, tzinfo=UTC))
@@ -75,4 +63,3 @@ def test_a_cancelled_or_met_clock_is_no_breach(world):
     ingest_events([opened(), event(2, "2025-03-03T10:00", "resolved", status="Resolved")],
                   now=NOW)
     assert breach_rows([world["sla"].pk], *MARCH, now=NOW) == []
-    assert attribution([world["sla"].pk], *MARCH, now=NOW) == []

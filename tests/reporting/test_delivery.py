@@ -11,10 +11,10 @@ from accord.agreements import services as agreements
 from accord.catalogue import calendars
 from accord.escalation import services as escalation
 from accord.escalation.models import Notification
+from accord.measurement.services import ingest_events
 from accord.reporting import delivery, service_report
 from tests.conftest import NOW
-from tests.measurement.clock_world import world_fixture  # noqa: F401
-from tests.reporting.sample_report import sample_for
+from tests.measurement.clock_world import event, opened, world_fixture  # noqa: F401
 
 # 1 June 2025 is a Sunday: with Berlin office hours (Mon-Fri 09:00-17:00, summer time, UTC+2)
 # the first business instant of June is Monday 2 June 09:00 local = 07:00 UTC.
@@ -23,9 +23,7 @@ JUST_BEFORE = datetime(2025, 6, 2, 6, 59, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
-def sample_compliance(monkeypatch):
-    """The hand-written compliance report, until the compliance function is merged."""
-    monkeypatch.setattr(service_report, "compliance", sample_for)
+def no_failures_remembered():
     delivery._failed.clear()
 
 
@@ -42,6 +40,10 @@ def reporting(world, slm):
     for name in ("ann", "bob"):
         user = create_user(name, role="customer", email=f"{name}@acme.example")
         world["acme"].contacts.add(user)
+    # One P1 ticket in May, resolved after 6 business hours of its 4: a breach.
+    ingest_events([opened(at="2025-05-05T09:00"),
+                   event(2, "2025-05-05T19:00", "resolved", status="Resolved")],
+                  now=datetime(2025, 5, 6, tzinfo=UTC))
     channel = escalation.create_channel(by=slm, name="Reports", kind="email", now=NOW,
                                         config={"addresses": ["slm@provider.example"]})
     return {"sla": sla, "channel": channel}
@@ -64,7 +66,8 @@ def test_it_sends_last_months_report_on_the_first_business_day(reporting):
         ("ann@acme.example", f"service-report:{sla.reference}:2025-05:ann@acme.example"),
         ("bob@acme.example", f"service-report:{sla.reference}:2025-05:bob@acme.example"),
     ]
-    assert "May 2025" in rows[0].subject and "1 missed" in rows[0].subject
+    assert rows[0].subject == (f"{sla.reference} Acme Web Shop: service report May 2025 — "
+                               "0 objectives met, 1 missed")
     assert f"{sla.reference} Acme Web Shop" in rows[0].html
 
 
@@ -120,7 +123,7 @@ def test_one_report_that_fails_to_build_does_not_stop_the_others(reporting, monk
     monkeypatch.setattr(service_report, "compliance", broken)
     assert delivery.send_due_reports(FIRST_BUSINESS, limit=10) == 0
     # It waits before the next try, then is sent once it can be built.
-    monkeypatch.setattr(service_report, "compliance", sample_for)
+    monkeypatch.undo()
     assert delivery.send_due_reports(FIRST_BUSINESS, limit=10) == 0
     assert delivery.send_due_reports(FIRST_BUSINESS + delivery.RETRY_AFTER, limit=10) == 1
 
@@ -129,3 +132,11 @@ def test_an_agreement_not_in_force_in_the_month_gets_no_report(reporting, world)
     # The OLA and UC are signed but never activated; the SLA only is reported.
     delivery.send_due_reports(FIRST_BUSINESS, limit=10)
     assert {n.payload["agreement"] for n in report_rows()} == {reporting["sla"].reference}
+
+
+def test_the_worker_runs_the_delivery_step(reporting):
+    from accord.escalation import worker
+
+    assert delivery.deliver_reports_step in worker.FIRING_STEPS
+    assert delivery.deliver_reports_step(FIRST_BUSINESS, "w1") is True
+    assert delivery.deliver_reports_step(FIRST_BUSINESS, "w1") is False  # nothing left

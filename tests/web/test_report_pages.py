@@ -7,15 +7,7 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from accord.reporting import service_report
-from tests.reporting.sample_report import sample_for
 from tests.web.conftest import login
-
-
-@pytest.fixture(autouse=True)
-def sample_compliance(monkeypatch):
-    """The hand-written compliance report, until the compliance function is merged."""
-    monkeypatch.setattr(service_report, "compliance", sample_for)
 
 
 def test_it_shows_the_report_of_the_chosen_agreement_and_period(client, slm, acme_sla):
@@ -33,7 +25,7 @@ def test_a_bad_period_is_a_422_naming_the_field(client, slm, acme_sla):
     response = login(client, slm).get(f"/reports/?agreement={acme_sla.pk}&period=2025-13")
 
     assert response.status_code == 422
-    assert "month: is not a valid month" in response.content.decode()
+    assert "period must be 2025-03, 2025-Q1 or 2025" in response.content.decode()
     assert login(client, slm).get(f"/reports/{acme_sla.pk}/March.pdf").status_code == 422
 
 
@@ -82,3 +74,15 @@ def test_an_unknown_agreement_or_format_is_a_404(client, slm, acme_sla):
     assert client.get("/reports/?agreement=999999&period=2025-03").status_code == 404
     assert client.get("/reports/?agreement=abc&period=2025-03").status_code == 404
     assert client.get(f"/reports/{acme_sla.pk}/2025-03.docx").status_code == 404
+
+
+def test_it_downloads_the_compliance_json_and_csv(client, slm, acme_sla):
+    client = login(client, slm)
+
+    data = client.get(f"/reports/{acme_sla.pk}/2025-03.json").json()
+    assert data["agreement"] == acme_sla.reference
+    assert data["period"]["label"] == "2025-03"
+    csv = client.get(f"/reports/{acme_sla.pk}/2025-03.csv")
+    assert csv["Content-Disposition"] == (
+        f'attachment; filename="{acme_sla.reference}-2025-03.csv"')
+    assert csv.content.startswith(b"report,agreement")

@@ -25,8 +25,8 @@ from accord.catalogue.models import Service
 from accord.catalogue.views import audit_rows
 from accord.escalation import queries as escalation_queries
 from accord.escalation.choices import NotificationStatus
-from accord.measurement.choices import ClockState
-from accord.measurement.clock_queries import AT_RISK_PERCENT, clocks_visible_to
+
+from .dashboard import figures as dashboard_figures
 
 RECENT = 12
 
@@ -118,19 +118,9 @@ def _recent_changes(limit: int = RECENT) -> list[dict]:
 
 
 def _clock_cards(user, now) -> dict:
-    """Counts for the clock cards: open, at risk (running, >= 75 % used), breached since the
-    start of this month (UTC), and dead letters in the outbox (staff only)."""
-    clocks = clocks_visible_to(user)
-    open_clocks = clocks.filter(stopped_at__isnull=True).exclude(state=ClockState.CANCELLED)
-    month = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    """Dead letters in the outbox (staff only); the clock figures, per SLA / OLA / UC, come
+    from ``dashboard.figures``."""
     return {
-        "open_clocks": open_clocks.count(),
-        "open_breached": open_clocks.filter(state=ClockState.BREACHED).count(),
-        "at_risk": open_clocks.filter(state=ClockState.RUNNING,
-                                      percent__gte=AT_RISK_PERCENT).count(),
-        "at_risk_percent": AT_RISK_PERCENT,
-        "breached_month": clocks.filter(breached_at__gte=month).count(),
-        "month_start": month,
         "dead_letters": None if user.is_portal else escalation_queries.notifications(
             user, NotificationStatus.DEAD).count(),
     }
@@ -155,6 +145,7 @@ def dashboard(request):
         "awaiting": _awaiting_signature(agreements),
         "recent": None if user.is_portal else _recent_changes(),
         **_clock_cards(user, now),
+        **dashboard_figures(user, agreements, now),
     })
 
 

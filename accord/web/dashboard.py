@@ -1,0 +1,170 @@
+"""The dashboard's service level figures: compliance per agreement this month with traffic
+lights, a 12-month trend of SLA clocks met, breaches by priority, clocks at risk now,
+escalations waiting for acknowledgement and agreements that have lapsed.
+
+Every figure says what it counts: SLA, OLA or UC; a **breach** is one clock over its target,
+an objective **missed** is a target whose compliance fell below its objective. All of them go
+through the reporting app's one aggregation (``reporting.compliance.period_rows`` and
+``reporting.aggregate``), scoped by ``visible_to``.
+"""
+
+from collections import Counter, defaultdict
+from datetime import UTC, datetime
+
+from django.db.models import Count, Q
+
+from accord.agreements.choices import AgreementKind, AgreementStatus
+from accord.escalation import queries as escalation_queries
+from accord.measurement.choices import ClockState
+from accord.measurement.clock_queries import AT_RISK_PERCENT, clocks_visible_to
+from accord.reporting import charts
+from accord.reporting.aggregate import BREACHED, MET, Aggregate, sql_aggregate, stored_clocks
+from accord.reporting.breaches import breached_clocks
+from accord.reporting.compliance import period_rows
+from accord.reporting.document import LIGHT_WORDS, light, period_title
+from accord.reporting.periods import Period
+from accord.reporting.queries import in_force
+
+KIND_SHORT = {AgreementKind.SLA: "SLA", AgreementKind.OLA: "OLA", AgreementKind.UC: "UC"}
+IN_EFFECT = (AgreementStatus.ACTIVE, AgreementStatus.UNDER_REVIEW)
+_SEVERITY = {"missed": 0, "edge": 1, "met": 2, "no_data": 3}
+SHOWN_AGREEMENTS = 15
+TREND_MONTHS = 12
+
+
+def _agreement_light(rows: list[dict]) -> str:
+    """The worst light among an agreement's targets and availability rows."""
+    lights = [r["light"] for r in rows]
+    known = [x for x in lights if x != "no_data"]
+    return min(known, key=_SEVERITY.get) if known else "no_data"
+
+
+def compliance_by_agreement(agreements, now: datetime) -> dict:
+    """This month's compliance of each agreement in force (in its reporting zone): one
+    aggregation per reporting zone over all its agreements."""
+    month = Period.containing("month", now)
+    live = list(in_force(agreements, month.start_utc, month.end_utc).select_related(
+        "calendar", "customer", "team", "supplier"))
+    by_zone = defaultdict(list)
+    for agreement in live:
+        by_zone[agreement.reporting_zone].append(agreement)
+    rows_of = defaultdict(list)
+    for zone, group in by_zone.items():
+        targets, availability, _ = period_rows(group, month.in_zone(zone), now)
+        for row in targets:
+            rows_of[row["agreement"]].append({**row, "light": light(row)})
+        for row in availability:
+            met = row.get("met")
+            state = "no_data" if met is None else ("met" if met else "missed")
+            rows_of[row["agreement"]].append({**row, "light": state, "breached": 0})
+    table = []
+    for agreement in live:
+        rows = [r for r in rows_of.get(agreement.reference, [])]
+        state = _agreement_light(rows)
+        counts = Counter(r["light"] for r in rows)
+        percents = [r["compliance_percent"] for r in rows
+                    if r.get("compliance_percent") is not None]
+        table.append({
+            "agreement": agreement, "kind": KIND_SHORT[agreement.kind], "light": state,
+            "light_words": LIGHT_WORDS[state],
+            "light_svg": charts.traffic_light(state, LIGHT_WORDS[state]),
+            "met": counts["met"] + counts["edge"], "missed": counts["missed"],
+            "no_data": counts["no_data"],
+            "breaches": sum(int(r.get("breached") or 0) for r in rows),
+            "lowest": min(percents) if percents else None,
+        })
+    table.sort(key=lambda r: (_SEVERITY[r["light"]], r["kind"], r["agreement"].pk))
+    totals = {kind: {"missed": 0, "met": 0, "no_data": 0} for kind in KIND_SHORT.values()}
+    for row in table:
+        for key in ("missed", "met", "no_data"):
+            totals[row["kind"]][key] += row[key]
+    return {"month": month, "month_title": period_title(month), "rows": table,
+            "shown": table[:SHOWN_AGREEMENTS], "objective_totals": totals}
+
+
+def sla_trend(agreements, now: datetime) -> dict:
+    """SLA clocks met, as a percent of SLA clocks counted (met + breached), per UTC month
+    over the last 12 months, across the visible SLAs: one GROUP BY."""
+    current = Period.containing("month", now)
+    months = [current.shift(i) for i in range(-(TREND_MONTHS - 1), 1)]
+    bounds = [m.start_utc for m in months] + [current.end_utc]
+    ids = list(agreements.filter(kind=AgreementKind.SLA).values_list("pk", flat=True))
+    # (The core's sql_aggregate cannot take an empty id list: its raw SQL has no WHERE.)
+    agg = sql_aggregate(stored_clocks(ids, bounds), bounds, now) if ids else Aggregate()
+    met, breached = Counter(), Counter()
+    for (_, _, bucket), counts in agg.counts.items():
+        met[bucket] += counts.get(MET, 0)
+        breached[bucket] += counts.get(BREACHED, 0)
+    points = [charts.Point(m.label, round(100 * met[i] / (met[i] + breached[i]), 2)
+                           if met[i] + breached[i] else None) for i, m in enumerate(months)]
+    by_priority = Counter()
+    for (bucket, kind, _, priority), n in agg.breaches.items():
+        if bucket == len(months) - 1 and kind == AgreementKind.SLA:
+            by_priority[priority or "none"] += n
+    priorities = sorted(by_priority.items())
+    return {
+        "chart": charts.trend_chart(points, None, title="SLA clocks met per month (UTC), "
+                                    "percent of SLA clocks counted", width=420, height=150),
+        "points": points,
+        "by_priority": priorities,
+        "by_priority_chart": charts.bar_chart(
+            [(p, float(n)) for p, n in priorities],
+            title=f"SLA breaches by priority, {period_title(current)} (UTC)"),
+    }
+
+
+def breaches_by_kind(agreements, now: datetime) -> dict:
+    """Breaches (clocks over target) this UTC month per agreement kind."""
+    month = Period.containing("month", now)
+    ids = list(agreements.values_list("pk", flat=True))
+    counts = dict(breached_clocks(ids, month.start_utc, month.end_utc, now).order_by()
+                  .values_list("kind").annotate(n=Count("id")))
+    return {KIND_SHORT[k]: counts.get(k, 0) for k in KIND_SHORT}
+
+
+def open_by_kind(user) -> dict:
+    """Clocks not yet stopped (running, paused, or breached and still open), per kind."""
+    counts = dict(clocks_visible_to(user).filter(stopped_at__isnull=True).exclude(
+        state=ClockState.CANCELLED).order_by().values_list("kind").annotate(n=Count("id")))
+    return {KIND_SHORT[k]: counts.get(k, 0) for k in KIND_SHORT}
+
+
+def at_risk_by_kind(user) -> dict:
+    """Running clocks at or past AT_RISK_PERCENT of their target now, per kind."""
+    counts = dict(clocks_visible_to(user).filter(
+        state=ClockState.RUNNING, percent__gte=AT_RISK_PERCENT, stopped_at__isnull=True)
+        .order_by().values_list("kind").annotate(n=Count("id")))
+    return {KIND_SHORT[k]: counts.get(k, 0) for k in KIND_SHORT}
+
+
+def awaiting_acknowledgement(user, limit: int = 8) -> dict | None:
+    """Escalations that ask for an acknowledgement nobody has given (staff only)."""
+    if user.is_portal:
+        return None
+    waiting = escalation_queries.escalations(user).filter(
+        requires_ack=True, acknowledged_at__isnull=True)
+    return {"count": waiting.count(), "rows": list(waiting.order_by("at", "pk")[:limit])}
+
+
+def lapsed_agreements(agreements, now: datetime):
+    """Agreements still active or under review with no signed version in force now: they
+    should have been renewed or expired."""
+    covered = Q(versions__frozen_at__isnull=False, versions__effective_from__lte=now) & (
+        Q(versions__effective_to__isnull=True) | Q(versions__effective_to__gt=now))
+    current = agreements.filter(covered).values("pk")
+    return agreements.filter(status__in=IN_EFFECT).exclude(pk__in=current).order_by("pk")
+
+
+def figures(user, agreements, now: datetime) -> dict:
+    now = now.astimezone(UTC)
+    compliance = compliance_by_agreement(agreements, now)
+    return {
+        "compliance": compliance,
+        "trend": sla_trend(agreements, now),
+        "breaches_by_kind": breaches_by_kind(agreements, now),
+        "at_risk_by_kind": at_risk_by_kind(user),
+        "open_by_kind": open_by_kind(user),
+        "at_risk_percent": AT_RISK_PERCENT,
+        "awaiting_ack": awaiting_acknowledgement(user),
+        "lapsed": list(lapsed_agreements(agreements, now)[:10]),
+    }

@@ -4,15 +4,19 @@ a 404, as if it did not exist."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from accord.agreements import queries as agreement_queries
 from accord.agreements.models import Agreement
+from accord.catalogue import queries as catalogue_queries
+from accord.catalogue.models import Service
 from accord.lib.errors import InvalidInput
 
 from . import service_report
+from .document import period_title
 from .exports import FORMATS
+from .overview import month_rows
 from .periods import Period
 
 # The documents first, then the compliance JSON and CSV (exports.FORMATS).
@@ -77,3 +81,23 @@ def download(request, pk: int, label: str, fmt: str):
     disposition = "inline" if fmt == "html" else "attachment"
     response["Content-Disposition"] = f'{disposition}; filename="{name}"'
     return response
+
+
+@login_required
+def service_compliance(request, pk: int):
+    """The service page's section (loaded into it by htmx): this month's compliance and
+    availability of the agreements naming the service that the user may see."""
+    service = get_object_or_404(catalogue_queries.visible_to(request.user, Service), pk=pk)
+    now = timezone.now()
+    agreements = agreement_queries.visible_to(request.user).filter(services=service)
+    month, live, targets_of, availability_of = month_rows(agreements, now)
+    rows = []
+    for agreement in live:
+        targets = [r for r in targets_of.get(agreement.reference, [])
+                   if r.get("service") in (None, service.name)]
+        availability = [r for r in availability_of.get(agreement.reference, [])
+                        if r.get("service_id") == service.pk]
+        rows.append({"agreement": agreement, "targets": targets, "availability": availability})
+    return render(request, "reporting/_service_compliance.html", {
+        "service": service, "rows": rows, "month": month,
+        "month_title": period_title(month)})

@@ -8,7 +8,7 @@ through the reporting app's one aggregation (``reporting.compliance.period_rows`
 ``reporting.aggregate``), scoped by ``visible_to``.
 """
 
-from collections import Counter, defaultdict
+from collections import Counter
 from datetime import UTC, datetime
 
 from django.db.models import Count, Q
@@ -20,10 +20,9 @@ from accord.measurement.clock_queries import AT_RISK_PERCENT, clocks_visible_to
 from accord.reporting import charts
 from accord.reporting.aggregate import BREACHED, MET, Aggregate, sql_aggregate, stored_clocks
 from accord.reporting.breaches import breached_clocks
-from accord.reporting.compliance import period_rows
-from accord.reporting.document import LIGHT_WORDS, light, period_title
+from accord.reporting.document import LIGHT_WORDS, period_title
+from accord.reporting.overview import month_rows
 from accord.reporting.periods import Period
-from accord.reporting.queries import in_force
 
 KIND_SHORT = {AgreementKind.SLA: "SLA", AgreementKind.OLA: "OLA", AgreementKind.UC: "UC"}
 IN_EFFECT = (AgreementStatus.ACTIVE, AgreementStatus.UNDER_REVIEW)
@@ -40,23 +39,10 @@ def _agreement_light(rows: list[dict]) -> str:
 
 
 def compliance_by_agreement(agreements, now: datetime) -> dict:
-    """This month's compliance of each agreement in force (in its reporting zone): one
-    aggregation per reporting zone over all its agreements."""
-    month = Period.containing("month", now)
-    live = list(in_force(agreements, month.start_utc, month.end_utc).select_related(
-        "calendar", "customer", "team", "supplier"))
-    by_zone = defaultdict(list)
-    for agreement in live:
-        by_zone[agreement.reporting_zone].append(agreement)
-    rows_of = defaultdict(list)
-    for zone, group in by_zone.items():
-        targets, availability, _ = period_rows(group, month.in_zone(zone), now)
-        for row in targets:
-            rows_of[row["agreement"]].append({**row, "light": light(row)})
-        for row in availability:
-            met = row.get("met")
-            state = "no_data" if met is None else ("met" if met else "missed")
-            rows_of[row["agreement"]].append({**row, "light": state, "breached": 0})
+    """This month's compliance of each agreement in force (in its reporting zone)."""
+    month, live, targets_of, availability_of = month_rows(agreements, now)
+    rows_of = {a.reference: targets_of.get(a.reference, []) + [
+        {**r, "breached": 0} for r in availability_of.get(a.reference, [])] for a in live}
     table = []
     for agreement in live:
         rows = [r for r in rows_of.get(agreement.reference, [])]

@@ -86,3 +86,21 @@ def test_it_downloads_the_compliance_json_and_csv(client, slm, acme_sla):
     assert csv["Content-Disposition"] == (
         f'attachment; filename="{acme_sla.reference}-2025-03.csv"')
     assert csv.content.startswith(b"report,agreement")
+
+
+def test_the_service_page_loads_its_agreements_compliance(client, reader, acme_sla,
+                                                          web_shop):
+    client = login(client, reader)
+
+    page = client.get(f"/services/{web_shop.pk}/").content.decode()
+    assert f'hx-get="/reports/services/{web_shop.pk}/"' in page
+    html = client.get(f"/reports/services/{web_shop.pk}/").content.decode()
+    assert f"{acme_sla.reference} Acme Web Shop" in html
+    assert "no data" in html  # no clock yet: neither met nor missed
+
+
+def test_a_customer_cannot_see_another_customers_service_figures(client, customer_user,
+                                                                acme_sla, globex_sla,
+                                                                payroll):
+    assert login(client, customer_user).get(f"/reports/services/{payroll.pk}/").status_code \
+        == 404

@@ -167,7 +167,7 @@ def _attribution(table: list[dict]) -> list[dict]:
         seconds = float(a.get("business_seconds") or 0)
         role = a.get("role") if a.get("role") in ROLE_WORDS else "unassigned"
         rows.append({
-            "party": a.get("name") or ROLE_WORDS["unassigned"], "role": role,
+            "party": a.get("name") or "—", "role": role,
             "role_words": ROLE_WORDS[role], "seconds": seconds,
             "hours": round(seconds / 3600, 2), "words": duration_words(seconds),
             "share": round(100 * seconds / total, 1) if total else None,
@@ -265,6 +265,7 @@ def assemble(report: dict, *, period: Period, header: dict,
         availability.append({**row, "light": state, "light_words": LIGHT_WORDS[state],
                              "light_svg": charts.traffic_light(state, LIGHT_WORDS[state])})
     attribution = _attribution(report.get("attribution") or [])
+    names = {row["target"]: row.get("name") for row in report.get("targets", [])}
     kpis = _kpi_rows(report.get("kpis") or {}, trend)
     breaches_by_priority = (report.get("kpis") or {}).get("breaches_by_priority") or {}
     return {
@@ -293,7 +294,8 @@ def assemble(report: dict, *, period: Period, header: dict,
         "trend_labels": [p.label for p, _ in trend],
         "trend_charts": trend_charts,
         "availability": availability,
-        "breaches": [{**b, "over_words": duration_words(b.get("over_seconds")),
+        "breaches": [{**b, "target_name": names.get(b.get("target"), b.get("target_name")),
+                      "over_words": duration_words(b.get("over_seconds")),
                       "breached_local": _instant(b.get("breached_at"), zone)}
                      for b in breaches],
         "breaches_total": len(breaches),

@@ -20,13 +20,16 @@ from accord.measurement.clock_queries import AT_RISK_PERCENT, clocks_visible_to
 from accord.reporting import charts
 from accord.reporting.aggregate import BREACHED, MET, Aggregate, sql_aggregate, stored_clocks
 from accord.reporting.breaches import breached_clocks
-from accord.reporting.document import LIGHT_WORDS, period_title
+from accord.reporting.document import period_title
 from accord.reporting.overview import month_rows
 from accord.reporting.periods import Period
 
 KIND_SHORT = {AgreementKind.SLA: "SLA", AgreementKind.OLA: "OLA", AgreementKind.UC: "UC"}
 IN_EFFECT = (AgreementStatus.ACTIVE, AgreementStatus.UNDER_REVIEW)
 _SEVERITY = {"missed": 0, "edge": 1, "met": 2, "no_data": 3}
+# An agreement's light, in words (a target "missed its objective"; an agreement has several).
+AGREEMENT_WORDS = {"met": "every objective met", "edge": "met, within 1 point",
+                   "missed": "an objective missed", "no_data": "no data"}
 SHOWN_AGREEMENTS = 15
 TREND_MONTHS = 12
 
@@ -52,8 +55,8 @@ def compliance_by_agreement(agreements, now: datetime) -> dict:
                     if r.get("compliance_percent") is not None]
         table.append({
             "agreement": agreement, "kind": KIND_SHORT[agreement.kind], "light": state,
-            "light_words": LIGHT_WORDS[state],
-            "light_svg": charts.traffic_light(state, LIGHT_WORDS[state]),
+            "light_words": AGREEMENT_WORDS[state],
+            "light_svg": charts.traffic_light(state, AGREEMENT_WORDS[state]),
             "met": counts["met"] + counts["edge"], "missed": counts["missed"],
             "no_data": counts["no_data"],
             "breaches": sum(int(r.get("breached") or 0) for r in rows),

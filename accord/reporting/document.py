@@ -254,7 +254,7 @@ def assemble(report: dict, *, period: Period, header: dict,
         points = trends[key]
         trend_charts.append({
             "key_words": _key_words(key), "name": name, "points": points,
-            "svg": charts.trend_chart(points, objectives[key],
+            "svg": charts.trend_chart(points, objectives[key], width=300, height=120,
                                       title=f"{name}: compliance over 12 periods"),
         })
     counts = {state: sum(1 for r in targets if r["light"] == state) for state in LIGHT_WORDS}

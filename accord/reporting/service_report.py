@@ -48,7 +48,8 @@ def header_of(agreement: Agreement) -> dict:
         "kind": agreement.kind,
         "provider": provider,
         "counterparty_role": COUNTERPARTY_ROLE.get(agreement.kind, "Counterparty"),
-        "counterparty": str(agreement.counterparty) if agreement.counterparty else "",
+        "counterparty": str(agreement.counterparty) if agreement.counterparty else (
+            "all customers" if agreement.kind == AgreementKind.SLA else ""),
         "services": list(agreement.services.order_by("name").values_list("name", flat=True)),
     }
 

@@ -5,13 +5,17 @@ header — then ``document.assemble``. Every renderer draws the result.
 ``RENDERERS`` maps each document format to (content type, file extension, renderer).
 """
 
+from collections import Counter, defaultdict
 from datetime import datetime
 
+from django.db.models import Count
+
 from accord.agreements.choices import AgreementKind
-from accord.agreements.models import Agreement
+from accord.agreements.models import Agreement, Target
 
 from . import breaches as breach_queries
-from .compliance import agreement_chain, compliance_report
+from .aggregate import BREACHED, MET, counted_clocks, stored_clocks
+from .compliance import agreement_chain, compliance_report, target_key
 from .document import assemble, trailing
 from .periods import Period
 from .render_html import render_html_bytes
@@ -19,6 +23,8 @@ from .render_pdf import render_pdf
 from .render_xlsx import render_xlsx
 
 TREND_PERIODS = 12
+# The workbook has a KPI sheet with each KPI's 12-period trend: it needs full reports.
+KPI_TREND_FORMATS = ("xlsx",)
 
 COUNTERPARTY_ROLE = {AgreementKind.SLA: "Customer", AgreementKind.OLA: "Internal team",
                      AgreementKind.UC: "Supplier"}
@@ -54,14 +60,40 @@ def header_of(agreement: Agreement) -> dict:
     }
 
 
+def counts_trend(agreement: Agreement, periods: list[Period], now: datetime, *,
+                 include_children: bool = False) -> list[tuple[Period, dict]]:
+    """Per period, its target rows as far as the trend charts need them (key, met, breached):
+    one GROUP BY over the periods' buckets with the aggregation's own definitions
+    (``aggregate.counted_clocks``), instead of one full compliance report per period."""
+    bounds = [p.start_utc for p in periods] + [periods[-1].end_utc]
+    ids = [a.pk for a in agreement_chain(agreement, include_children)]
+    counts: dict[int, dict[int, Counter]] = defaultdict(lambda: defaultdict(Counter))
+    for row in (counted_clocks(stored_clocks(ids, bounds), bounds, now)
+                .values("target_id", "bucket", "outcome").annotate(n=Count("id"))):
+        counts[row["bucket"]][row["target_id"]][row["outcome"]] += row["n"]
+    targets = Target.objects.select_related("service").in_bulk(
+        {t for per in counts.values() for t in per})
+    return [(p, {"targets": [
+        {"target": t, "key": target_key(targets[t]), "met": c[MET], "breached": c[BREACHED],
+         "excluded": 0} for t, c in counts.get(i, {}).items() if t in targets]})
+        for i, p in enumerate(periods)]
+
+
 def build(agreement: Agreement, period: Period, now: datetime, *,
-          include_children: bool = False, report: dict | None = None) -> dict:
+          include_children: bool = False, report: dict | None = None,
+          kpi_trend: bool = False) -> dict:
     """The document of ``agreement`` for ``period`` as of ``now`` (``report``: its compliance
-    JSON when the caller has it already)."""
+    JSON when the caller has it already). ``kpi_trend``: the earlier periods as full
+    compliance reports (their KPIs too, for the workbook's KPI sheet), not only the counts
+    the trend charts need."""
     period = period.in_zone(agreement.reporting_zone)
     report = report or compliance(agreement, period, now, include_children=include_children)
-    trend = [(earlier, compliance(agreement, earlier, now, include_children=include_children))
-             for earlier in trailing(period, TREND_PERIODS)[:-1]]
+    earlier = trailing(period, TREND_PERIODS)[:-1]
+    if kpi_trend:
+        trend = [(p, compliance(agreement, p, now, include_children=include_children))
+                 for p in earlier]
+    else:
+        trend = counts_trend(agreement, earlier, now, include_children=include_children)
     trend.append((period, report))
     ids = [a.pk for a in agreement_chain(agreement, include_children)]
     return assemble(
@@ -71,19 +103,20 @@ def build(agreement: Agreement, period: Period, now: datetime, *,
     )
 
 
-def build_from_report(report: dict) -> dict:
+def build_from_report(report: dict, *, kpi_trend: bool = False) -> dict:
     """The document of a compliance report (its agreement, period, ``as_of`` and
     ``include_children``): what the export formats render."""
     agreement = Agreement.objects.select_related("calendar", "customer", "team", "supplier",
                                                  "owner").get(pk=report["agreement_id"])
     period = Period.parse(report["period"]["label"], tz=report["period"]["time_zone"])
     return build(agreement, period, datetime.fromisoformat(report["as_of"]),
-                 include_children=bool(report.get("include_children")), report=report)
+                 include_children=bool(report.get("include_children")), report=report,
+                 kpi_trend=kpi_trend)
 
 
 def render_report(report: dict, fmt: str) -> bytes:
     """A compliance report as one of the document formats (html, pdf, xlsx)."""
-    return RENDERERS[fmt][2](build_from_report(report))
+    return RENDERERS[fmt][2](build_from_report(report, kpi_trend=fmt in KPI_TREND_FORMATS))
 
 
 def file_name(agreement: Agreement, period: Period, extension: str) -> str:
@@ -95,5 +128,6 @@ def render(agreement: Agreement, period: Period, fmt: str, now: datetime, *,
            include_children: bool = False) -> tuple[bytes, str, str]:
     """(content, content type, file name) of one document format."""
     content_type, extension, renderer = RENDERERS[fmt]
-    doc = build(agreement, period, now, include_children=include_children)
+    doc = build(agreement, period, now, include_children=include_children,
+                kpi_trend=fmt in KPI_TREND_FORMATS)
     return renderer(doc), content_type, file_name(agreement, period, extension)

@@ -117,3 +117,26 @@ def test_an_active_agreement_without_a_version_in_force_has_lapsed(world, slm):
     assert figures(slm, visible, NOW)["lapsed"] == []
     # In May it is still "active", but its only version ended on 1 April.
     assert figures(slm, visible, datetime(2025, 5, 2, tzinfo=UTC))["lapsed"] == [short]
+
+
+def test_the_heavy_figures_are_kept_a_minute_until_a_new_clock_arrives(world, slm, settings,
+                                                                        monkeypatch):
+    from django.core.cache import cache
+
+    from accord.web import dashboard
+
+    settings.ACCORD_DASHBOARD_CACHE = 60
+    cache.clear()
+    calls = []
+    real = dashboard.compliance_by_agreement
+    monkeypatch.setattr(dashboard, "compliance_by_agreement",
+                        lambda *a: calls.append(1) or real(*a))
+    visible = agreement_queries.visible_to(slm)
+
+    figures(slm, visible, NOW)
+    figures(slm, visible, NOW.replace(second=30))
+    assert len(calls) == 1
+    handed_around()  # new clocks: computed afresh
+    figures(slm, visible, NOW.replace(second=40))
+    assert len(calls) == 2
+    cache.clear()

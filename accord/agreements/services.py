@@ -10,8 +10,8 @@ from accord.accounts.choices import AuditAction
 from accord.accounts.services import record_change, snapshot
 from accord.lib.errors import DomainError, InvalidInput
 
-from .choices import AgreementKind, AgreementStatus, Structure
-from .models import Agreement, AgreementVersion, PriorityMatrixCell
+from .choices import AgreementKind, AgreementStatus, Structure, VersionStatus
+from .models import Agreement, AgreementVersion, PriorityMatrixCell, Target
 from .queries import version_in_force
 from .validation import (
     CURRENCY,
@@ -133,6 +133,19 @@ def create_agreement(*, by, now, services=(), underpins=(), **values) -> Agreeme
     return agreement
 
 
+def _check_credit_currency(agreement: Agreement, currency: str) -> None:
+    """Credits are paid in the agreement's currency: a draft's targets must already use it."""
+    if not currency:
+        return
+    other = (Target.objects.filter(version__agreement=agreement,
+                                   version__status=VersionStatus.DRAFT)
+             .exclude(credit_currency="").exclude(credit_currency=currency)
+             .values_list("credit_currency", flat=True).first())
+    if other:
+        raise InvalidInput(f"the draft version's targets give credits in {other}; change them "
+                           f"before the currency becomes {currency}", "currency")
+
+
 @transaction.atomic
 def update_agreement(agreement: Agreement, *, by, now, **changes) -> Agreement:
     """Edit an agreement's header. Its parties and shape are fixed once a version is signed;
@@ -165,6 +178,7 @@ def update_agreement(agreement: Agreement, *, by, now, **changes) -> Agreement:
     merged["underpins"] = list(agreement.underpins.all())
     merged.update(changes)
     _validate_shape(merged)
+    _check_credit_currency(agreement, merged["currency"])
     before = snapshot(agreement)
     for name, value in merged.items():
         if name not in ("services", "underpins"):

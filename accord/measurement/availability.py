@@ -141,10 +141,14 @@ def evaluate(target, agreement, service: Service, start: datetime, end: datetime
     result = measure(target, agreement, service, start, end)
     objective = float(target.percentage)
     empty = result.availability is None  # no agreed time: nothing promised, nothing met
+    label = start.strftime("%Y-%m")
+    # The same month stored for another zone (the reporting zone changed since): replaced.
+    AvailabilityPeriod.objects.filter(target=target, service=service, period=label).exclude(
+        period_start=start).delete()
     period, _ = AvailabilityPeriod.objects.update_or_create(
         target=target, service=service, period_start=start,
         defaults={"agreement": agreement, "period_end": end,
-                  "period": start.strftime("%Y-%m"),
+                  "period": label,
                   "agreed_seconds": result.agreed_seconds,
                   "downtime_seconds": result.downtime_seconds,
                   "availability": None if empty else result.availability,

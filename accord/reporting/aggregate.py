@@ -21,21 +21,22 @@ replay). Both return an ``Aggregate``: counts per (target, version, bucket), bre
 holder) and the number of breaches whose largest share a holder held.
 """
 
+import json
+import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import (
     Case,
-    Count,
     DateTimeField,
     F,
     FloatField,
     IntegerField,
     Q,
-    Sum,
     Value,
     When,
 )
@@ -46,6 +47,8 @@ from accord.measurement.models import Clock
 
 MET, BREACHED, ENDED, OPEN = "met", "breached", "ended", "open"
 UNASSIGNED = "unassigned"
+PERCENTILE_METRICS = ("response", "resolution")  # the KPIs' duration percentiles
+FRACTIONS = (0.5, 0.9)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +79,27 @@ class ClockRow:
                    clock.target_seconds, clock.ticket.priority, dict(clock.attribution or {}))
 
 
+def rows_from_computed(clock_tuples, priorities: dict | None = None) -> list[ClockRow]:
+    """``ClockRow``s from ``measurement.clocks`` rows (``CLOCK_COLUMNS`` tuples, what
+    ``compute_chunk``/``rows_of`` return without storing): the engine's clocks of a replay.
+    ``priorities`` maps ticket pks to the ticket's priority."""
+    from accord.measurement.clocks import CLOCK_COLUMNS
+
+    at = {name: i for i, name in enumerate(CLOCK_COLUMNS)}
+    priorities = priorities or {}
+    out = []
+    for t in clock_tuples:
+        attribution = t[at["attribution"]]
+        out.append(ClockRow(
+            t[at["target"]], t[at["version"]], t[at["agreement"]], t[at["kind"]],
+            t[at["metric"]], t[at["state"]], t[at["started_at"]], t[at["stopped_at"]],
+            t[at["due_at"]], t[at["breached_at"]], t[at["computed_at"]],
+            t[at["elapsed_seconds"]], t[at["target_seconds"]],
+            priorities.get(t[at["ticket"]], ""),
+            json.loads(attribution) if isinstance(attribution, str) else dict(attribution)))
+    return out
+
+
 @dataclass
 class Aggregate:
     """Counts per (target_id, version_id, bucket) -> {met, breached, ended, open};
@@ -87,6 +111,7 @@ class Aggregate:
     breaches: Counter = field(default_factory=Counter)
     held: dict = field(default_factory=lambda: defaultdict(float))
     top: Counter = field(default_factory=Counter)
+    percentiles: dict = field(default_factory=dict)  # metric -> (p50, p90) business seconds
 
     def normalised(self) -> tuple:
         """Comparable form (tests hold the two backends equal with it)."""
@@ -94,7 +119,8 @@ class Aggregate:
                  if any(v.values())},
                 {k: n for k, n in self.breaches.items() if n},
                 {k: round(s, 6) for k, s in self.held.items()},
-                {k: n for k, n in self.top.items() if n})
+                {k: n for k, n in self.top.items() if n},
+                {k: tuple(round(v, 6) for v in pair) for k, pair in self.percentiles.items()})
 
 
 def bucket_of(at: datetime | None, bounds: Sequence[datetime]) -> int | None:
@@ -134,6 +160,7 @@ def memory_aggregate(rows: Iterable[ClockRow], bounds: Sequence[datetime], now: 
                      ) -> Aggregate:
     """The aggregation over in-memory rows (``bounds``: bucket edges, UTC, ascending)."""
     result = Aggregate()
+    durations: dict[str, list[float]] = defaultdict(list)
     for row in rows:
         if row.state == ClockState.CANCELLED:
             continue
@@ -150,11 +177,15 @@ def memory_aggregate(rows: Iterable[ClockRow], bounds: Sequence[datetime], now: 
             continue
         outcome = known[0]
         result.counts[(row.target_id, row.version_id, bucket)][outcome] += 1
+        if outcome in (MET, BREACHED) and row.metric in PERCENTILE_METRICS:
+            durations[row.metric].append(seconds_of(row))
         if outcome == BREACHED:
             result.breaches[(bucket, row.kind, row.metric, row.priority)] += 1
             for holder, seconds in (row.attribution or {}).items():
                 result.held[(row.target_id, row.version_id, bucket, holder)] += seconds
             result.top[(bucket, top_holder(row.attribution))] += 1
+    for metric, values in durations.items():
+        result.percentiles[metric] = tuple(percentile(values, p) for p in FRACTIONS)
     return result
 
 
@@ -214,63 +245,117 @@ def seconds_of(row) -> float:
 
 
 def sql_aggregate(clocks, bounds: Sequence[datetime], now: datetime) -> Aggregate:
-    """The aggregation as GROUP BY queries over ``clocks`` (a ``Clock`` queryset, usually
-    ``stored_clocks``)."""
+    """The aggregation over ``clocks`` (a ``Clock`` queryset, usually ``stored_clocks``) in
+    the database: the candidate clocks are compiled once into SQL ("facts": when each became
+    certain, its outcome, its bucket); one GROUP BY reads the counts, the open clocks per
+    bucket and (PostgreSQL, by GROUPING SETS) the percentiles; one more the attribution."""
     result = Aggregate()
-    base = clocks.order_by().annotate(certain_at=_certain_at(now))
-    counted = counted_clocks(clocks, bounds, now)
-    for row in (counted.values("target_id", "version_id", "bucket", "outcome", "kind",
-                               "metric", "ticket__priority").annotate(n=Count("id"))):
-        key = (row["target_id"], row["version_id"], row["bucket"])
-        result.counts[key][row["outcome"]] += row["n"]
-        if row["outcome"] == BREACHED:
-            result.breaches[(row["bucket"], row["kind"], row["metric"],
-                             row["ticket__priority"] or "")] += row["n"]
-    still_open = Q(certain_at__isnull=True)
-    opens = {f"open_{i}": Sum(Case(
-        When(Q(started_at__lt=bounds[i + 1]) & (still_open | Q(certain_at__gte=bounds[i + 1])),
-             then=Value(1)), default=Value(0), output_field=IntegerField()))
-        for i in range(len(bounds) - 1)}
-    for row in (base.filter(still_open | Q(certain_at__gte=bounds[1]))
-                .values("target_id", "version_id").annotate(**opens)):
-        for i in range(len(bounds) - 1):
-            if row[f"open_{i}"]:
-                result.counts[(row["target_id"], row["version_id"], i)][OPEN] += \
-                    row[f"open_{i}"]
-    _held(counted.filter(outcome=BREACHED), result)
+    facts = (clocks.order_by()
+             .annotate(certain_at=_certain_at(now), outcome=_outcome(now),
+                       bucket=_bucket(bounds), seconds=_seconds(now), t=F("target_id"),
+                       v=F("version_id"), prio=F("ticket__priority"))
+             .values("id", "t", "v", "bucket", "outcome", "kind", "metric", "prio", "seconds",
+                     "attribution", "started_at", "certain_at"))
+    try:
+        inner, params = facts.query.sql_with_params()
+    except EmptyResultSet:  # no agreements at all
+        return result
+    edges = bounds[1:]
+    opens = ", ".join("SUM(CASE WHEN f.started_at < %s AND (f.certain_at IS NULL OR "
+                      "f.certain_at >= %s) THEN 1 ELSE 0 END)" for _ in edges)
+    open_args = [edge for edge in edges for _ in (0, 1)]
+    columns = "f.t, f.v, f.bucket, f.outcome, f.kind, f.metric, f.prio"
+    postgres = connection.vendor == "postgresql"
+    timed = "f.bucket IS NOT NULL AND f.outcome IN (%s, %s) AND f.metric IN (%s, %s)"
+    timed_args = [MET, BREACHED, *PERCENTILE_METRICS]
+    with connection.cursor() as cursor:
+        if postgres:
+            pct = ", ".join(f"percentile_cont({p}) WITHIN GROUP (ORDER BY f.seconds) "
+                            f"FILTER (WHERE {timed})" for p in FRACTIONS)
+            cursor.execute(f"SELECT {columns}, COUNT(*), {opens}, {pct}, GROUPING(f.t) "
+                           f"FROM ({inner}) f GROUP BY GROUPING SETS (({columns}), (f.metric))",
+                           [*open_args, *timed_args, *timed_args, *params])
+        else:
+            cursor.execute(f"SELECT {columns}, COUNT(*), {opens} FROM ({inner}) f "
+                           f"GROUP BY {columns}", [*open_args, *params])
+        width = 8 + len(edges)
+        for row in cursor.fetchall():
+            target_id, version_id, bucket, outcome, kind, metric, prio, n = row[:8]
+            if postgres and row[-1]:  # the (metric) grouping set: its percentiles
+                if metric in PERCENTILE_METRICS and row[width] is not None:
+                    result.percentiles[metric] = tuple(row[width:width + len(FRACTIONS)])
+                continue
+            for i, count in enumerate(row[8:width]):
+                if count:
+                    result.counts[(target_id, version_id, i)][OPEN] += count
+            if bucket is None or outcome is None:
+                continue
+            result.counts[(target_id, version_id, bucket)][outcome] += n
+            if outcome == BREACHED:
+                result.breaches[(bucket, kind, metric, prio or "")] += n
+        _held(cursor, inner, params, result)
+        if not postgres:
+            _percentiles(cursor, inner, params, result)
     return result
 
 
-def _held(breached, result: Aggregate) -> None:
-    """Breached business time per holder, and breaches per largest holder: json_each over
-    the ``attribution`` of the breached clocks, in the database."""
-    inner, params = (breached.values("id", "target_id", "version_id", "bucket", "attribution")
-                     .query.sql_with_params())
-    value = "CAST(CAST(a.value AS TEXT) AS DOUBLE PRECISION)" \
-        if connection.vendor == "postgresql" else "a.value"
-    each = ("CROSS JOIN LATERAL json_each(b.attribution) a" if connection.vendor == "postgresql"
-            else ", json_each(b.attribution) a")
-    shares = (f"SELECT b.id, b.target_id, b.version_id, b.bucket, a.key AS holder, "
-              f"{value} AS seconds FROM ({inner}) b {each}")
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT target_id, version_id, bucket, holder, SUM(seconds) "
-                       f"FROM ({shares}) s GROUP BY target_id, version_id, bucket, holder",
-                       params)
-        for target_id, version_id, bucket, holder, seconds in cursor.fetchall():
-            result.held[(target_id, version_id, bucket, holder)] += float(seconds)
-        # Each breach's largest holder (ties: the first name), counted per bucket; a breach
-        # with no business time held by anyone is unassigned.
-        cursor.execute(
-            f"SELECT bucket, holder, COUNT(*) FROM (SELECT bucket, holder, ROW_NUMBER() OVER "
-            f"(PARTITION BY id ORDER BY seconds DESC, holder) AS n FROM ({shares}) s "
-            f"WHERE seconds > 0) r WHERE n = 1 GROUP BY bucket, holder", params)
-        tops = cursor.fetchall()
-    for bucket, holder, n in tops:
-        result.top[(bucket, holder)] += n
+def _held(cursor, inner: str, params, result: Aggregate) -> None:
+    """Breached business time per holder, and breaches per largest holder (ties: the first
+    name): json_each over the ``attribution`` of the breached clocks, in the database. A
+    breach with no business time held by anyone is unassigned."""
+    postgres = connection.vendor == "postgresql"
+    value = "CAST(CAST(a.value AS TEXT) AS DOUBLE PRECISION)" if postgres else "a.value"
+    each = ("CROSS JOIN LATERAL json_each(f.attribution) a" if postgres
+            else ", json_each(f.attribution) a")
+    cursor.execute(
+        f"SELECT t, v, bucket, holder, SUM(seconds), "
+        f"SUM(CASE WHEN n = 1 AND seconds > 0 THEN 1 ELSE 0 END) FROM ("
+        f"SELECT f.id, f.t, f.v, f.bucket, a.key AS holder, {value} AS seconds, "
+        f"ROW_NUMBER() OVER (PARTITION BY f.id ORDER BY {value} DESC, a.key) AS n "
+        f"FROM ({inner}) f {each} WHERE f.outcome = %s AND f.bucket IS NOT NULL) s "
+        f"GROUP BY t, v, bucket, holder",
+        [*params, BREACHED])
+    for target_id, version_id, bucket, holder, seconds, largest in cursor.fetchall():
+        result.held[(target_id, version_id, bucket, holder)] += float(seconds)
+        if largest:
+            result.top[(bucket, holder)] += largest
     by_bucket = Counter()
     for (bucket, _), n in result.top.items():
         by_bucket[bucket] += n
-    for row in breached.values("bucket").annotate(n=Count("id")):
-        missing = row["n"] - by_bucket[row["bucket"]]
-        if missing:
-            result.top[(row["bucket"], UNASSIGNED)] += missing
+    breached_in = Counter()  # the breaches per bucket, from the counts already read
+    for (_, _, bucket), counts in result.counts.items():
+        breached_in[bucket] += counts[BREACHED]
+    for bucket, n in breached_in.items():
+        if n > by_bucket[bucket]:
+            result.top[(bucket, UNASSIGNED)] += n - by_bucket[bucket]
+
+
+def _percentiles(cursor, inner: str, params, result: Aggregate) -> None:
+    """percentile_cont (p50, p90) of the business seconds of the met and breached clocks per
+    duration metric, on SQLite: the same definition as PostgreSQL's aggregate, from the two
+    ranks around p·(n−1), read in order."""
+    where = "f.bucket IS NOT NULL AND f.outcome IN (%s, %s) AND f.metric IN (%s, %s)"
+    args = [*params, MET, BREACHED, *PERCENTILE_METRICS]
+    cursor.execute(f"SELECT f.metric, COUNT(*) FROM ({inner}) f WHERE {where} "
+                   f"GROUP BY f.metric", args)
+    for metric, n in cursor.fetchall():
+        found = []
+        for p in FRACTIONS:
+            pos = p * (n - 1)
+            lo = math.floor(pos)
+            cursor.execute(f"SELECT f.seconds FROM ({inner}) f WHERE {where} AND f.metric = %s "
+                           f"ORDER BY f.seconds LIMIT 2 OFFSET %s", [*args, metric, lo])
+            pair = [r[0] for r in cursor.fetchall()]
+            upper = pair[1] if len(pair) > 1 and pos > lo else pair[0]
+            found.append(pair[0] + (pos - lo) * (upper - pair[0]))
+        result.percentiles[metric] = tuple(found)
+
+
+def percentile(values: list[float], p: float) -> float | None:
+    """percentile_cont over a list (the same definition as the database's)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    pos = p * (len(ordered) - 1)
+    lo, hi = math.floor(pos), math.ceil(pos)
+    return ordered[lo] + (pos - lo) * (ordered[hi] - ordered[lo])

@@ -5,6 +5,7 @@ their own agreements (another's is "not found", as everywhere). Bad periods are 
 the field (``month``, ``quarter`` or ``year``); an unknown agreement is 404.
 """
 
+from django.http import JsonResponse
 from django.utils import timezone
 from ninja import Router
 
@@ -29,8 +30,9 @@ def compliance(request, agreement: str | None = None, month: str | None = None,
     user = require(request, "view")
     found = queries.find_agreement(agreement, user)
     period = period_from(month, quarter, year, tz=found.reporting_zone)
-    return compliance_report(found, period, now=timezone.now(),
-                             include_children=include_children)
+    # Returned as built (the schema documents it): the CLI's JSON is the same object.
+    return JsonResponse(compliance_report(found, period, now=timezone.now(),
+                                          include_children=include_children))
 
 
 @router.get("/reports/kpis", response=KpisOut)
@@ -43,7 +45,7 @@ def kpis(request, month: str | None = None, quarter: str | None = None,
     found = None
     tz = "UTC"
     if customer:
-        found = queries.find_customer(customer)
+        found = queries.find_customer(customer, user)
         agreements = agreements.filter(customer=found)
         tz = found.tz or "UTC"
     period = period_from(month, quarter, year, tz=tz)
@@ -54,6 +56,7 @@ def kpis(request, month: str | None = None, quarter: str | None = None,
 
         services = Service.objects.filter(agreements__in=[a.pk for a in chosen]).distinct()
     now = timezone.now()
-    return {"period": period.as_json(), "customer": found.name if found else None,
-            "agreements": [a.reference for a in chosen if a.kind == AgreementKind.SLA],
-            "kpis": kpi_block(chosen, period, now, services=services)}
+    return JsonResponse({
+        "period": period.as_json(), "customer": found.name if found else None,
+        "agreements": [a.reference for a in chosen if a.kind == AgreementKind.SLA],
+        "kpis": kpi_block(chosen, period, now, services=services)})

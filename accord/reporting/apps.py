@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 
 
 class ReportingConfig(AppConfig):
@@ -7,9 +8,23 @@ class ReportingConfig(AppConfig):
     verbose_name = "Reporting"
 
     def ready(self):
+        checks.register(metrics_allow_check)
         # The monthly service report goes out on each period's first business day.
         from accord.escalation.worker import register_step
 
         from .delivery import deliver_reports_step
 
         register_step(deliver_reports_step)
+
+
+def metrics_allow_check(app_configs=None, **kwargs):
+    """ACCORD_METRICS_ALLOW must be networks (CIDRs): a typo would lock Prometheus out."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from .metrics import allowed_networks
+
+    try:
+        allowed_networks()
+    except ImproperlyConfigured as exc:
+        return [checks.Error(str(exc), id="accord.reporting.E001")]
+    return []

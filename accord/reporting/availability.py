@@ -9,15 +9,19 @@ from accord.agreements.inheritance import effective_targets
 from accord.measurement.availability import measure
 
 
-def availability_rows(agreements, versions, period, now: datetime) -> list[dict]:
+def availability_rows(agreements, versions, period, now: datetime, effective=None
+                      ) -> list[dict]:
+    """``effective``: per version pk, its effective targets (else read here)."""
     rows = []
     by_pk = {a.pk: a for a in agreements}
     for version in versions:
         agreement = by_pk[version.agreement_id]
         lo = max(version.effective_from, period.start_utc)
         hi = min(x for x in (version.effective_to, period.end_utc, now) if x is not None)
-        for effective in effective_targets(version, lo):
-            target = effective.target
+        found = (effective[version.pk] if effective is not None
+                 else effective_targets(version, lo))
+        for item in found:
+            target = item.target
             if target.metric != Metric.AVAILABILITY or target.percentage is None:
                 continue
             services = ([target.service] if target.service_id

@@ -92,29 +92,35 @@ def _objective(target: Target) -> Decimal:
     return Decimal(target.objective_percent) if target.objective_percent is not None else HUNDRED
 
 
-def _row_targets(agreements, versions, start, end, counted_keys) -> list[tuple]:
+def in_force_targets(versions, start: datetime) -> dict[int, list]:
+    """Per version, its effective targets (inherited ones included) where the period meets
+    it: read once, shared by the clock rows and the availability rows."""
+    return {v.pk: effective_targets(v, max(v.effective_from, start)) for v in versions}
+
+
+def _row_targets(agreements, versions, start, end, counted_keys, effective=None
+                 ) -> list[tuple]:
     """(target, version) of each row: the clock targets of every version in force during the
     period (inherited ones included), plus any that clocks were counted for."""
+    effective = effective if effective is not None else in_force_targets(versions, start)
     pairs: dict[tuple, tuple] = {}
     for version in versions:
-        at = max(version.effective_from, start)
-        for effective in effective_targets(version, at):
-            if effective.target.metric in DURATION_METRICS:
-                pairs.setdefault((effective.target.pk, version.pk), (effective.target, version))
+        for found in effective[version.pk]:
+            if found.target.metric in DURATION_METRICS:
+                pairs.setdefault((found.target.pk, version.pk), (found.target, version))
     missing = {key for key in counted_keys if key not in pairs}
     if missing:
-        targets = Target.objects.in_bulk({t for t, _ in missing})
+        targets = Target.objects.select_related("service").in_bulk({t for t, _ in missing})
         versions_by_id = AgreementVersion.objects.select_related("agreement").in_bulk(
             {v for _, v in missing})
         for t, v in missing:
             if t in targets and v in versions_by_id:
                 pairs[(t, v)] = (targets[t], versions_by_id[v])
-    ids = [t.pk for t, _ in pairs.values()]
-    loaded = Target.objects.select_related("service", "version__agreement").in_bulk(ids)
-    rows = [(loaded[t.pk], v) for t, v in pairs.values()]
+    rows = list(pairs.values())
     order = {a.pk: i for i, a in enumerate(agreements)}
+    metrics = list(Metric.values)
     rows.sort(key=lambda tv: (order.get(tv[1].agreement_id, 0), tv[1].number,
-                              list(Metric.values).index(tv[0].metric), tv[0].ticket_type,
+                              metrics.index(tv[0].metric), tv[0].ticket_type,
                               tv[0].priority, tv[0].position, tv[0].pk))
     return rows
 
@@ -195,7 +201,9 @@ def compliance_report(agreement: Agreement, period: Period | str, *, now: dateti
         "name": agreement.name,
         "kind": agreement.kind,
         "versions": own_versions,
-        "period": {**period.as_json(), "label": period.label, "kind": period.kind},
+        "period": period.as_json(),
+        "period_label": period.label,
+        "period_kind": period.kind,
         "include_children": include_children,
         "targets": target_rows,
         "availability": availability,
@@ -234,14 +242,15 @@ def _figures(agreements, period, now, rows) -> tuple:
         held[(target_id, version_id)][holder] += seconds
     months = bounds[:-1]
     target_rows, dues = [], []
+    effective = in_force_targets(versions, period.start_utc)
     for target, version in _row_targets(agreements, versions, period.start_utc,
-                                        period.end_utc, by_pair.keys()):
+                                        period.end_utc, by_pair.keys(), effective):
         row, due = _row(target, version, version.agreement, by_pair.get(
             (target.pk, version.pk), {}), held.get((target.pk, version.pk), {}), period, months)
         target_rows.append(row)
         if due is not None:
             dues.append(due)
-    availability = availability_rows(agreements, versions, period, now)
+    availability = availability_rows(agreements, versions, period, now, effective)
     return target_rows, availability, agg, versions, dues
 
 

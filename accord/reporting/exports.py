@@ -117,4 +117,4 @@ def default_filename(report: dict, name: str) -> str:
     """SLA-0001-2025-03.pdf, SLA-0001-2025-Q1.pdf, SLA-0001-2025.pdf."""
     fmt = FORMATS.get(name)
     extension = fmt.extension if fmt else name
-    return f"{report['agreement']}-{report['period']['label']}.{extension}"
+    return f"{report['agreement']}-{report['period_label']}.{extension}"

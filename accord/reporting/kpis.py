@@ -6,23 +6,20 @@ period (met or breached): PostgreSQL's own aggregate, and on SQLite the same def
 (linear interpolation between the two ranks around p·(n−1)) read with two ordered rows.
 """
 
-import math
 from collections import Counter
 from datetime import datetime
 
-from django.db import connection
-from django.db.models import Aggregate as SqlAggregate
-from django.db.models import FloatField, Min, Q
+from django.db.models import Min, Q
 
-from accord.agreements.choices import AgreementKind, AgreementStatus, Metric
-from accord.agreements.models import Agreement
-from accord.agreements.queries import overdue_reviews
+from accord.agreements.choices import AgreementKind, Metric
+from accord.agreements.models import TERMINAL, Agreement
+from accord.agreements.queries import LIVE, next_review_due
 from accord.catalogue.models import Service
 from accord.measurement.choices import ClockState
 from accord.measurement.clock_queries import AT_RISK_PERCENT
 from accord.measurement.models import Clock
 
-from .aggregate import counted_clocks, outcome_of, seconds_of, stored_clocks
+from .aggregate import percentile
 
 KPI_KEYS = (
     "targets_met_percent", "objectives_missed", "breaches_by_priority", "breaches_by_metric",
@@ -33,65 +30,16 @@ KPI_KEYS = (
 PARTIES = ("internal", "supplier", "customer", "unattributed")
 
 
-class PercentileCont(SqlAggregate):
-    function = "percentile_cont"
-    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = FloatField()
-
-    def __init__(self, expression, fraction: float, **extra):
-        super().__init__(expression, fraction=float(fraction), **extra)
-
-
-def percentile(values: list[float], p: float) -> float | None:
-    """percentile_cont over a list (the same definition as the database's)."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    pos = p * (len(ordered) - 1)
-    lo, hi = math.floor(pos), math.ceil(pos)
-    return ordered[lo] + (pos - lo) * (ordered[hi] - ordered[lo])
-
-
-def sql_percentiles(counted, fractions=(0.5, 0.9)) -> list[float | None]:
-    """percentile_cont of ``seconds`` over a ``counted_clocks`` queryset, in the database."""
-    if connection.vendor == "postgresql":
-        found = counted.aggregate(**{f"p{i}": PercentileCont("seconds", f)
-                                     for i, f in enumerate(fractions)})
-        return [found[f"p{i}"] for i in range(len(fractions))]
-    n = counted.count()
-    out = []
-    for p in fractions:
-        if not n:
-            out.append(None)
-            continue
-        pos = p * (n - 1)
-        lo = math.floor(pos)
-        pair = list(counted.order_by("seconds").values_list("seconds", flat=True)[lo:lo + 2])
-        hi_value = pair[1] if len(pair) > 1 and pos > lo else pair[0]
-        out.append(pair[0] + (pos - lo) * (hi_value - pair[0]))
-    return out
-
-
 def _round(value):
     return None if value is None else round(float(value), 3)
 
 
-def duration_percentiles(agreement_ids, bounds, now, rows=None, kinds=None) -> dict:
+def duration_percentiles(agg) -> dict:
     """response_/resolution_ p50 and p90 business seconds of the clocks counted in the
-    period (``rows``: in-memory ``ClockRow``s instead of stored clocks)."""
+    period, as the aggregation computed them (``percentile_cont``)."""
     out = {}
     for metric in (Metric.RESPONSE, Metric.RESOLUTION):
-        if rows is None:
-            clocks = stored_clocks(agreement_ids, bounds).filter(metric=metric)
-            if kinds:
-                clocks = clocks.filter(kind__in=kinds)
-            p50, p90 = sql_percentiles(counted_clocks(clocks, bounds, now))
-        else:
-            values = [seconds_of(r) for r in rows if r.metric == metric
-                      and r.agreement_id in agreement_ids and (not kinds or r.kind in kinds)
-                      and (known := outcome_of(r, now)) is not None
-                      and bounds[0] <= known[1] < bounds[-1] and known[0] != "ended"]
-            p50, p90 = percentile(values, 0.5), percentile(values, 0.9)
+        p50, p90 = agg.percentiles.get(metric, (None, None))
         out[f"{metric}_p50_seconds"] = _round(p50)
         out[f"{metric}_p90_seconds"] = _round(p90)
     return out
@@ -128,18 +76,20 @@ def objectives(target_rows, availability_rows) -> tuple[float | None, int]:
 
 
 def services_with_current_sla_percent(services, at: datetime) -> float | None:
-    """Share of ``services`` covered by an active SLA with a signed version in force at
-    ``at`` (an SLA listing no services covers all of them)."""
-    total = services.count()
+    """Share of ``services`` covered by a live SLA (agreed, active or under review) with a
+    signed version in force at ``at`` (an SLA listing no services covers all of them)."""
+    ids = services.order_by().values("pk").distinct()
+    total = ids.count()
     if not total:
         return None
     current = Agreement.objects.filter(
-        kind=AgreementKind.SLA, status=AgreementStatus.ACTIVE,
+        kind=AgreementKind.SLA, status__in=LIVE,
         versions__frozen_at__isnull=False, versions__effective_from__lte=at,
     ).filter(Q(versions__effective_to__isnull=True) | Q(versions__effective_to__gt=at))
     if current.filter(services__isnull=True).exists():
         return 100.0
-    covered = services.filter(agreements__in=current).distinct().count()
+    covered = Service.objects.filter(pk__in=ids, agreements__in=current.values("pk")
+                                     ).order_by().values("pk").distinct().count()
     return round(100 * covered / total, 2)
 
 
@@ -150,6 +100,15 @@ def time_to_agree_days_median(agreements) -> float | None:
              .filter(first__isnull=False).values_list("created_at", "first")]
     value = percentile(spans, 0.5)
     return None if value is None else round(value, 2)
+
+
+def reviews_overdue(agreements, at: datetime) -> int:
+    """How many of ``agreements`` (live, with a signed version) were past their review date
+    at ``at`` (``agreements.queries.next_review_due``)."""
+    candidates = (agreements.exclude(status__in=TERMINAL)
+                  .filter(versions__frozen_at__isnull=False, versions__review_due__lt=at)
+                  .distinct().prefetch_related("versions"))
+    return sum(1 for a in candidates if (due := next_review_due(a, at)) is not None and due < at)
 
 
 def open_at_risk(agreement_ids, period, now: datetime, kinds=None) -> int | None:
@@ -166,14 +125,11 @@ def open_at_risk(agreement_ids, period, now: datetime, kinds=None) -> int | None
 
 def block(*, agreements, services, period, now, target_rows, availability_rows, agg,
           rows=None, kinds=None) -> dict:
-    from .compliance import month_bounds
-
     ids = [a.pk for a in agreements]
     met_percent, missed = objectives(target_rows, availability_rows)
     by_priority, by_metric, by_party = breaches(agg, kinds)
     at = min(period.end_utc, now)
     queryset = Agreement.objects.filter(pk__in=ids)
-    overdue = {a.pk for a in overdue_reviews(at)}
     out = {
         "targets_met_percent": met_percent,
         "objectives_missed": missed,
@@ -181,10 +137,10 @@ def block(*, agreements, services, period, now, target_rows, availability_rows, 
         "breaches_by_metric": by_metric,
         "breaches_by_party": by_party,
         "services_with_current_sla_percent": services_with_current_sla_percent(services, at),
-        "agreements_review_overdue": len(overdue & set(ids)),
+        "agreements_review_overdue": reviews_overdue(queryset, at),
         "time_to_agree_days_median": time_to_agree_days_median(queryset),
         "experience": None,
-        **duration_percentiles(ids, month_bounds(period), now, rows=rows, kinds=kinds),
+        **duration_percentiles(agg),
         "open_at_risk": open_at_risk(ids, period, now, kinds) if rows is None else None,
     }
     return {key: out[key] for key in KPI_KEYS}
@@ -194,7 +150,7 @@ def report_kpis(agreements, period, now, target_rows, availability_rows, agg, *,
                 rows=None) -> dict:
     """The KPIs of one agreement's report (its own clocks; services: its services)."""
     agreement = agreements[0]
-    services = (Service.objects.filter(agreements__in=[a.pk for a in agreements]).distinct()
+    services = (Service.objects.filter(agreements__in=[a.pk for a in agreements])
                 if agreement.services.exists() else Service.objects.all())
     return block(agreements=agreements, services=services, period=period, now=now,
                  target_rows=target_rows, availability_rows=availability_rows, agg=agg,

@@ -6,6 +6,7 @@ import re
 from django.db.models import Q
 from django.http import Http404
 
+from accord.accounts.choices import Role
 from accord.agreements import queries as agreement_queries
 from accord.agreements.choices import AgreementKind
 from accord.agreements.models import Agreement
@@ -40,13 +41,18 @@ def find_agreement(value, user=None) -> Agreement:
     return found
 
 
-def find_customer(value) -> Customer:
+def find_customer(value, user=None) -> Customer:
+    """A customer by id or name; a customer-portal user finds only their own."""
     text = str(value).strip()
+    customers = Customer.objects.all()
+    if user is not None and user.is_portal:
+        customers = customers.filter(contacts=user) if user.role == Role.CUSTOMER \
+            else customers.none()
     found = None
     if text.isdigit():
-        found = Customer.objects.filter(pk=int(text)).first()
+        found = customers.filter(pk=int(text)).first()
     if found is None:
-        found = Customer.objects.filter(name=text).first()
+        found = customers.filter(name=text).first()
     if found is None:
         raise Http404(f"no customer {text}")
     return found

@@ -5,22 +5,19 @@ header — then ``document.assemble``. Every renderer draws the result.
 ``RENDERERS`` maps each document format to (content type, file extension, renderer).
 """
 
-from collections import Counter, defaultdict
 from datetime import datetime
 
-from django.db.models import Count
-
 from accord.agreements.choices import AgreementKind
-from accord.agreements.models import Agreement, Target
+from accord.agreements.models import Agreement
 
 from . import breaches as breach_queries
-from .aggregate import BREACHED, MET, counted_clocks, stored_clocks
-from .compliance import agreement_chain, compliance_report, target_key
+from .compliance import agreement_chain, compliance_report
 from .document import assemble, trailing
 from .periods import Period
 from .render_html import render_html_bytes
 from .render_pdf import render_pdf
 from .render_xlsx import render_xlsx
+from .trend import compliance_trend
 
 TREND_PERIODS = 12
 # The workbook has a KPI sheet with each KPI's 12-period trend: it needs full reports.
@@ -60,23 +57,22 @@ def header_of(agreement: Agreement) -> dict:
     }
 
 
-def counts_trend(agreement: Agreement, periods: list[Period], now: datetime, *,
+def counts_trend(agreement: Agreement, period: Period, now: datetime, *,
                  include_children: bool = False) -> list[tuple[Period, dict]]:
-    """Per period, its target rows as far as the trend charts need them (key, met, breached):
-    one GROUP BY over the periods' buckets with the aggregation's own definitions
-    (``aggregate.counted_clocks``), instead of one full compliance report per period."""
-    bounds = [p.start_utc for p in periods] + [periods[-1].end_utc]
-    ids = [a.pk for a in agreement_chain(agreement, include_children)]
-    counts: dict[int, dict[int, Counter]] = defaultdict(lambda: defaultdict(Counter))
-    for row in (counted_clocks(stored_clocks(ids, bounds), bounds, now)
-                .values("target_id", "bucket", "outcome").annotate(n=Count("id"))):
-        counts[row["bucket"]][row["target_id"]][row["outcome"]] += row["n"]
-    targets = Target.objects.select_related("service").in_bulk(
-        {t for per in counts.values() for t in per})
-    return [(p, {"targets": [
-        {"target": t, "key": target_key(targets[t]), "met": c[MET], "breached": c[BREACHED],
-         "excluded": 0} for t, c in counts.get(i, {}).items() if t in targets]})
-        for i, p in enumerate(periods)]
+    """The 12 periods ending with ``period``, each with its target rows as far as the trend
+    charts need them (key, met, breached), from the core's ``compliance_trend`` (one
+    aggregation over all 12) instead of one full compliance report per period."""
+    trend = compliance_trend(agreement, period, now=now, count=TREND_PERIODS,
+                             include_children=include_children)
+    periods = trailing(period, TREND_PERIODS)
+    rows = [[] for _ in periods]
+    for series in trend["series"]:
+        for i, point in enumerate(series["points"]):
+            if point["met"] or point["breached"]:
+                rows[i].append({"target": series["target"], "key": series["key"],
+                                "met": point["met"], "breached": point["breached"],
+                                "excluded": point.get("excluded", 0)})
+    return [(p, {"targets": rows[i]}) for i, p in enumerate(periods)]
 
 
 def build(agreement: Agreement, period: Period, now: datetime, *,
@@ -88,12 +84,12 @@ def build(agreement: Agreement, period: Period, now: datetime, *,
     the trend charts need."""
     period = period.in_zone(agreement.reporting_zone)
     report = report or compliance(agreement, period, now, include_children=include_children)
-    earlier = trailing(period, TREND_PERIODS)[:-1]
     if kpi_trend:
         trend = [(p, compliance(agreement, p, now, include_children=include_children))
-                 for p in earlier]
+                 for p in trailing(period, TREND_PERIODS)[:-1]]
     else:
-        trend = counts_trend(agreement, earlier, now, include_children=include_children)
+        trend = counts_trend(agreement, period, now,
+                             include_children=include_children)[:-1]
     trend.append((period, report))
     ids = [a.pk for a in agreement_chain(agreement, include_children)]
     return assemble(
@@ -108,7 +104,7 @@ def build_from_report(report: dict, *, kpi_trend: bool = False) -> dict:
     ``include_children``): what the export formats render."""
     agreement = Agreement.objects.select_related("calendar", "customer", "team", "supplier",
                                                  "owner").get(pk=report["agreement_id"])
-    period = Period.parse(report["period"]["label"], tz=report["period"]["time_zone"])
+    period = Period.parse(report["period_label"], tz=report["period"]["time_zone"])
     return build(agreement, period, datetime.fromisoformat(report["as_of"]),
                  include_children=bool(report.get("include_children")), report=report,
                  kpi_trend=kpi_trend)

@@ -40,6 +40,7 @@ def add_target(agreement, slm, **values):
 def world_fixture(db, slm):
     acme = Customer.objects.create(name="Acme", tz="Asia/Tokyo")
     shop = Service.objects.create(name="Web Shop", status="live")
+    Team.objects.create(name="Service Desk")
     second = Team.objects.create(name="Second Line")
     vendor = Supplier.objects.create(name="Vendor Co")
     sla = services.create_agreement(

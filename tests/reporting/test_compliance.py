@@ -34,8 +34,8 @@ def test_it_counts_clocks_in_the_reporting_zones_month(world):
 
     assert report["period"] == {"start": "2025-03-01T00:00:00+09:00",
                                 "end": "2025-04-01T00:00:00+09:00",
-                                "time_zone": "Asia/Tokyo", "label": "2025-03",
-                                "kind": "month"}
+                                "time_zone": "Asia/Tokyo"}
+    assert (report["period_label"], report["period_kind"]) == ("2025-03", "month")
     r = row(report, p1)
     # The clock met on 1 April (JST) was still open when March ended.
     assert (r["met"], r["breached"], r["open"]) == (1, 1, 1)
@@ -220,3 +220,39 @@ def test_resolution_percentiles_are_percentile_cont(world):
     assert kpis["response_p50_seconds"] is None
     assert kpis["breaches_by_priority"] == {"P1": 1}
     assert kpis["breaches_by_metric"] == {"resolution": 1}
+
+
+def test_the_trend_has_one_point_per_period(world):
+    from accord.reporting.trend import compliance_trend
+
+    p1 = world["p1"]
+    clock(p1, "breached", at("2025-01-10T00:00"))
+    clock(p1, "met", at("2025-03-10T00:00"), stopped=at("2025-03-10T01:00"))
+
+    trend = compliance_trend(world["sla"], "2025-03", now=AFTER, count=3)
+
+    assert trend["periods"] == ["2025-01", "2025-02", "2025-03"]
+    (series,) = [s for s in trend["series"] if s["target"] == p1.pk]
+    assert [p["compliance_percent"] for p in series["points"]] == [0.0, None, 100.0]
+    assert [p["objective_met"] for p in series["points"]] == [False, None, True]
+    # The same figures as the monthly reports.
+    for point in series["points"]:
+        month = row(compliance_report(world["sla"], point["period"], now=AFTER), p1)
+        assert point["compliance_percent"] == month["compliance_percent"]
+
+
+def test_kpis_about_agreements(world, slm):
+    from accord.catalogue.models import Service
+
+    Service.objects.create(name="Payroll", status="live")  # not in this SLA: not counted
+    march = compliance_report(world["sla"], "2025-03", now=AFTER)["kpis"]
+    assert march["services_with_current_sla_percent"] == 100.0
+    assert march["agreements_review_overdue"] == 0
+    # Created and signed at NOW in these tests: no time passed between them.
+    assert march["time_to_agree_days_median"] == 0.0
+    assert march["open_at_risk"] is None  # March is over
+
+    # Its version is due for review a year after 1 January 2025.
+    later = compliance_report(world["sla"], "2026-02",
+                              now=datetime(2026, 3, 10, tzinfo=UTC))["kpis"]
+    assert later["agreements_review_overdue"] == 1

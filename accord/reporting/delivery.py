@@ -93,6 +93,9 @@ def _sent_periods(now: datetime) -> set[tuple[str, str]]:
 # one bad agreement does not hold up the others' reports or spin the worker.
 RETRY_AFTER = timedelta(minutes=30)
 _failed: dict[tuple[int, str], datetime] = {}
+# (agreement, period) found with no signed version in force: a past period stays so (its
+# versions are frozen), so each worker asks once, not on every pass.
+_not_in_force: set[tuple[int, str]] = set()
 
 
 def send_report(agreement: Agreement, period: Period, channel: Channel,
@@ -128,8 +131,12 @@ def due_reports(now: datetime) -> list[tuple[Agreement, Period]]:
             continue
         if _failed.get((agreement.pk, period.label), now) > now:
             continue
+        if (agreement.pk, period.label) in _not_in_force:
+            continue
         if _was_in_force(agreement, period):
             due.append((agreement, period))
+        else:
+            _not_in_force.add((agreement.pk, period.label))
     return due
 
 

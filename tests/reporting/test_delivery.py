@@ -25,6 +25,7 @@ JUST_BEFORE = datetime(2025, 6, 2, 6, 59, tzinfo=UTC)
 @pytest.fixture(autouse=True)
 def no_failures_remembered():
     delivery._failed.clear()
+    delivery._not_in_force.clear()
 
 
 @pytest.fixture

@@ -123,8 +123,11 @@ def breaches_by_kind(agreements, now: datetime) -> dict:
 
 def open_by_kind(user) -> dict:
     """Clocks not yet stopped (running, paused, or breached and still open), per kind."""
-    counts = dict(clocks_visible_to(user).filter(stopped_at__isnull=True).exclude(
-        state=ClockState.CANCELLED).order_by().values_list("kind").annotate(n=Count("id")))
+    # Only running, paused and (still open) breached clocks lack a stop: the state index
+    # finds them without reading every stopped clock.
+    counts = dict(clocks_visible_to(user).filter(
+        state__in=(ClockState.RUNNING, ClockState.PAUSED, ClockState.BREACHED),
+        stopped_at__isnull=True).order_by().values_list("kind").annotate(n=Count("id")))
     return {KIND_SHORT[k]: counts.get(k, 0) for k in KIND_SHORT}
 
 
@@ -154,13 +157,15 @@ def lapsed_agreements(agreements, now: datetime):
     return agreements.filter(status__in=IN_EFFECT).exclude(pk__in=current).order_by("pk")
 
 
-def _cached(agreements, now: datetime, compute):
-    """``compute()``, kept ACCORD_DASHBOARD_CACHE seconds per set of visible agreements
-    (0: never kept). A new stored clock or audited change starts afresh."""
+def _cached(user, agreements, now: datetime, compute):
+    """``compute()``, kept ACCORD_DASHBOARD_CACHE seconds per viewer scope (internal users
+    share one; each portal user has their own) and set of visible agreements (0: never
+    kept). A new stored clock or audited change starts afresh."""
     seconds = getattr(settings, "ACCORD_DASHBOARD_CACHE", 60)
     if seconds <= 0:
         return compute()
-    fingerprint = (tuple(agreements.order_by("pk").values_list("pk", flat=True)),
+    fingerprint = (("portal", user.pk) if user.is_portal else "internal",
+                   tuple(agreements.order_by("pk").values_list("pk", flat=True)),
                    Clock.objects.aggregate(m=Max("pk"))["m"],
                    AuditEntry.objects.aggregate(m=Max("pk"))["m"],
                    int(now.timestamp() // seconds))
@@ -174,14 +179,14 @@ def _cached(agreements, now: datetime, compute):
 
 def figures(user, agreements, now: datetime) -> dict:
     now = now.astimezone(UTC)
-    heavy = _cached(agreements, now, lambda: {
+    heavy = _cached(user, agreements, now, lambda: {
         "compliance": compliance_by_agreement(agreements, now),
-        "trend": sla_trend(agreements, now), "as_of": now})
-    return {
-        **heavy,
+        "trend": sla_trend(agreements, now), "as_of": now,
         "breaches_by_kind": breaches_by_kind(agreements, now),
         "at_risk_by_kind": at_risk_by_kind(user),
-        "open_by_kind": open_by_kind(user),
+        "open_by_kind": open_by_kind(user)})
+    return {
+        **heavy,
         "at_risk_percent": AT_RISK_PERCENT,
         "awaiting_ack": awaiting_acknowledgement(user),
         "lapsed": list(lapsed_agreements(agreements, now)[:10]),

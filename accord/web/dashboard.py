@@ -177,9 +177,12 @@ def _cached(user, agreements, now: datetime, compute):
     return value
 
 
-def figures(user, agreements, now: datetime) -> dict:
+def figures(user, agreements, now: datetime, also: dict | None = None) -> dict:
+    """Every figure of the dashboard's service level part; ``also``: more {name: compute}
+    to keep with them (the view's overdue reviews, one query per agreement)."""
     now = now.astimezone(UTC)
     heavy = _cached(user, agreements, now, lambda: {
+        **{name: compute() for name, compute in (also or {}).items()},
         "compliance": compliance_by_agreement(agreements, now),
         "trend": sla_trend(agreements, now), "as_of": now,
         "breaches_by_kind": breaches_by_kind(agreements, now),

@@ -141,11 +141,11 @@ def dashboard(request):
         "agreements_total": sum(s["n"] for s in by_status),
         "in_effect": sum(s["n"] for s in by_status if s["status"] in (
             AgreementStatus.ACTIVE, AgreementStatus.UNDER_REVIEW)),
-        "overdue": _overdue(agreements, now),
         "awaiting": _awaiting_signature(agreements),
         "recent": None if user.is_portal else _recent_changes(),
         **_clock_cards(user, now),
-        **dashboard_figures(user, agreements, now),
+        **dashboard_figures(user, agreements, now,
+                            also={"overdue": lambda: _overdue(agreements, now)}),
     })
 
 

@@ -80,7 +80,7 @@ def render_xlsx(doc: dict) -> bytes:
     _sheet(book, "Targets", [
         "Target", "Name", "Version", "Metric", "Service", "Type", "Priority", "Objective %",
         "Met", "Breached", "Excluded", "Open", "Ended", "Compliance %", "Compliance % raw",
-        "Objective", "Shortfall", "Credit due", "Currency",
+        "Outcome", "Shortfall", "Credit due", "Currency",
     ], [[
         r["target"], r.get("name") or "", r.get("version"), r.get("metric"),
         r.get("service") or "", (r.get("key") or {}).get("type") or "", r.get("priority") or "",
@@ -99,7 +99,7 @@ def render_xlsx(doc: dict) -> bytes:
 
     _sheet(book, "Availability", [
         "Target", "Service", "Target %", "Measured %", "Downtime (minutes)", "Outages",
-        "Objective",
+        "Outcome",
     ], [[
         a.get("target"), a.get("service"), number(a.get("target_percent")),
         number(a.get("measured_percent")), number(a.get("downtime_minutes")), a.get("outages"),

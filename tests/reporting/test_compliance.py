@@ -223,7 +223,7 @@ def test_resolution_percentiles_are_percentile_cont(world):
 
 
 def test_the_trend_has_one_point_per_period(world):
-    from accord.reporting.trend import compliance_trend
+    from accord.reporting.trend import compliance_trend, kpi_trend
 
     p1 = world["p1"]
     clock(p1, "breached", at("2025-01-10T00:00"))
@@ -239,6 +239,9 @@ def test_the_trend_has_one_point_per_period(world):
     for point in series["points"]:
         month = row(compliance_report(world["sla"], point["period"], now=AFTER), p1)
         assert point["compliance_percent"] == month["compliance_percent"]
+    kpis = kpi_trend(world["sla"], "2025-03", now=AFTER, count=3)
+    assert [(k["period"], k["kpis"]["objectives_missed"]) for k in kpis] == [
+        ("2025-01", 1), ("2025-02", 0), ("2025-03", 0)]
 
 
 def test_kpis_about_agreements(world, slm):

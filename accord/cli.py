@@ -7,6 +7,7 @@
     accord token           create | list | revoke API tokens
     accord import          import ticket events or outages (CSV, XES, ServiceNow)
     accord recompute       rebuild stored clocks from events
+    accord sync            pull a service desk connector's changes (REST API, resumable)
     accord report          an agreement's compliance report (--agreement, --month|--quarter|--year)
     accord check           configuration sanity
     accord <django command> (migrate, shell, ...) also works
@@ -16,7 +17,7 @@ import os
 import sys
 
 ACCORD_COMMANDS = ["demo", "serve", "worker", "createuser", "token", "import", "recompute", "check",
-                   "report"]
+                   "sync", "report"]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -27,7 +28,28 @@ def main(argv: list[str] | None = None) -> None:
         return
     from django.core.management import execute_from_command_line
 
+    if argv[0] in _schema().NEEDS_SCHEMA and not {"-h", "--help"} & set(argv):
+        _ensure_schema(argv[0])
     execute_from_command_line(["accord", *argv])
+
+
+def _schema():
+    import django
+
+    django.setup()
+    from accord.lib import schema
+
+    return schema
+
+
+def _ensure_schema(command: str) -> None:
+    """A fresh install has no tables: migrate first, or say what to run (no traceback)."""
+    schema = _schema()
+    try:
+        schema.ensure_schema(command, sys.stderr)
+    except schema.SchemaMissing as exc:
+        sys.stderr.write(f"{exc}\n")
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("accord.agreements.urls")),
     path("", include("accord.measurement.urls")),
     path("", include("accord.escalation.urls")),
+    path("", include("accord.connectors.urls")),
     path("", include("accord.reporting.urls")),
     path("", include("accord.reporting.page_urls")),  # the service report pages
 ]

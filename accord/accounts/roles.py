@@ -30,6 +30,7 @@ PERMISSIONS: dict[str, Role] = {
     "change_calendar": Role.ADMINISTRATOR,
     "change_policy": Role.ADMINISTRATOR,
     "manage_users": Role.ADMINISTRATOR,
+    "manage_connectors": Role.ADMINISTRATOR,  # service desk connectors hold secrets
 }
 
 

@@ -89,6 +89,12 @@ class Agreement(models.Model):
         help_text="IANA zone whose months, quarters and years reports use; empty: the "
         "calendar's zone, else the customer's, else UTC.",
     )
+    auto_lifecycle = models.BooleanField(
+        default=True, help_text="The worker activates the agreement when a signed version "
+        "takes effect and expires it when the last one ends.")
+    auto_review = models.BooleanField(
+        default=True, help_text="The worker moves the agreement to under review when its "
+        "review falls due.")
     last_reviewed_at = models.DateTimeField(null=True, blank=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField()

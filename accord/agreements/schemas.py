@@ -58,6 +58,8 @@ class AgreementIn(In):
     currency: str = ""
     credit_cap_percent: Decimal | None = None
     reporting_time_zone: str = ""
+    auto_lifecycle: bool = True
+    auto_review: bool = True
     # The first (draft) version.
     text: str = ""
     effective_from: AwareDatetime | None = None
@@ -82,6 +84,8 @@ class AgreementPatch(In):
     currency: str | None = None
     credit_cap_percent: Decimal | None = None
     reporting_time_zone: str | None = None
+    auto_lifecycle: bool | None = None
+    auto_review: bool | None = None
 
 
 class AgreementOut(Schema):
@@ -104,6 +108,8 @@ class AgreementOut(Schema):
     currency: str
     credit_cap_percent: Decimal | None
     reporting_time_zone: str
+    auto_lifecycle: bool
+    auto_review: bool
     latest_version: int | None
     version_in_force: int | None
     review_due: datetime | None

@@ -1,4 +1,5 @@
-"""Template context for every page: the navigation, shaped by the user's role."""
+"""Template context for every page: the navigation, shaped by the user's role, and the zone
+dates are shown in."""
 
 from django.urls import reverse
 
@@ -14,6 +15,7 @@ _NAV = (
     ("Notifications", "escalation:notifications", ("/notifications/", "/escalations/"), "staff"),
     ("Calendars", "catalogue:calendars", ("/calendars/",), "all"),
     ("Reviews overdue", "overdue_reviews", ("/reviews/",), "staff"),
+    ("Connectors", "connectors:list", ("/connectors/",), "manage_connectors"),
     ("Admin", "/admin/", ("/admin/",), "is_staff"),
     ("API docs", "/api/v1/docs", ("/api/",), "all"),
 )
@@ -24,6 +26,8 @@ def _shown(user, who: str) -> bool:
         return True
     if who == "is_staff":
         return user.is_staff
+    if who == "manage_connectors":  # a permission: only the roles holding it see the item
+        return user.can(who)
     return not user.is_portal
 
 
@@ -43,3 +47,10 @@ def navigation(request) -> dict:
             active = request.path.startswith(prefixes)
         items.append({"label": label, "url": url, "active": active})
     return {"nav_items": items}
+
+
+def viewer_time_zone(request) -> dict:
+    """``viewer_tz``: the zone dates are shown in (see accord.web.middleware), to say so next to
+    them; ``viewer_tz_source``: whose choice it is."""
+    return {"viewer_tz": getattr(request, "viewer_tz", "UTC"),
+            "viewer_tz_source": getattr(request, "viewer_tz_source", "the default")}

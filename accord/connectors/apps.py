@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ConnectorsConfig(AppConfig):
+    name = "accord.connectors"
+    label = "connectors"
+    verbose_name = "Connectors"

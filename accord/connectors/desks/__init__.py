@@ -1,0 +1,17 @@
+"""One module per desk kind: verify a call, name its delivery, translate its payload."""
+
+from types import SimpleNamespace
+
+from . import generic, jira, servicenow, template, zammad, zendesk
+from .mapping import Unmappable, clean_mapping, default_mapping
+
+DESKS = {
+    "generic": generic, "jira": jira, "zendesk": zendesk, "zammad": zammad,
+    "servicenow": servicenow,
+    "glpi": SimpleNamespace(verify=template.verify, delivery_key=template.delivery_key,
+                            translate=template.translate),
+    "freshservice": SimpleNamespace(verify=template.verify, delivery_key=template.delivery_key,
+                                    translate=template.translate),
+}
+
+__all__ = ["DESKS", "Unmappable", "clean_mapping", "default_mapping"]

@@ -25,6 +25,7 @@ from accord.catalogue.models import Service
 from accord.catalogue.views import audit_rows
 from accord.escalation import queries as escalation_queries
 from accord.escalation.choices import NotificationStatus
+from accord.measurement.clock_queries import clocks_visible_to, open_counts
 
 from .dashboard import figures as dashboard_figures
 
@@ -118,9 +119,15 @@ def _recent_changes(limit: int = RECENT) -> list[dict]:
 
 
 def _clock_cards(user, now) -> dict:
-    """Dead letters in the outbox (staff only); the clock figures, per SLA / OLA / UC, come
-    from ``dashboard.figures``."""
+    """Open, breached and at-risk clocks as of ``now`` (``open_counts``: brought up to now,
+    ended agreements left out) and dead letters in the outbox (staff only); the figures per
+    SLA / OLA / UC come from ``dashboard.figures``."""
+    counts = open_counts(clocks_visible_to(user), now)
     return {
+        "open_clocks": counts["open"],
+        "open_breached": counts["breached"],
+        "at_risk": counts["at_risk"],
+        "clocks_as_of": now,
         "dead_letters": None if user.is_portal else escalation_queries.notifications(
             user, NotificationStatus.DEAD).count(),
     }

@@ -146,6 +146,8 @@ NINJA_PAGINATION_MAX_LIMIT = 1000
 
 # Accord's own knobs.
 ACCORD_WORKER_INTERVAL = envint("ACCORD_WORKER_INTERVAL", 5)
+# Seconds the dashboard keeps its compliance figures and trend (0: computed on every view).
+ACCORD_DASHBOARD_CACHE = envint("ACCORD_DASHBOARD_CACHE", 60)
 ACCORD_EMBEDDED_WORKER = envbool("ACCORD_EMBEDDED_WORKER", EMBEDDED)
 # Events stamped up to this many seconds ahead of the server's clock are accepted (their
 # clocks are recomputed when that instant comes); further ahead they are refused.

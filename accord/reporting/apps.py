@@ -9,6 +9,12 @@ class ReportingConfig(AppConfig):
 
     def ready(self):
         checks.register(metrics_allow_check)
+        # The monthly service report goes out on each period's first business day.
+        from accord.escalation.worker import register_step
+
+        from .delivery import deliver_reports_step
+
+        register_step(deliver_reports_step)
 
 
 def metrics_allow_check(app_configs=None, **kwargs):

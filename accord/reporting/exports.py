@@ -80,9 +80,22 @@ def render_csv(report: dict) -> bytes:
     return out.getvalue().encode()
 
 
+def _document(name: str) -> Callable[[dict], bytes]:
+    """The monthly service report as a document (reporting.service_report), imported on use."""
+    def render(report: dict) -> bytes:
+        from .service_report import render_report
+
+        return render_report(report, name)
+    return render
+
+
 FORMATS: dict[str, Format] = {
     "json": Format("json", "application/json", "json", render_json),
     "csv": Format("csv", "text/csv; charset=utf-8", "csv", render_csv),
+    "html": Format("html", "text/html; charset=utf-8", "html", _document("html")),
+    "pdf": Format("pdf", "application/pdf", "pdf", _document("pdf")),
+    "xlsx": Format("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                   "xlsx", _document("xlsx")),
 }
 
 

@@ -11,6 +11,7 @@ _NAV = (
     ("Agreements", "agreements:list", ("/agreements/",), "all"),
     ("Tickets", "measurement:tickets", ("/tickets/",), "all"),
     ("Clocks", "measurement:clocks", ("/clocks/",), "all"),
+    ("Reports", "reports:page", ("/reports/",), "all"),
     ("Notifications", "escalation:notifications", ("/notifications/", "/escalations/"), "staff"),
     ("Calendars", "catalogue:calendars", ("/calendars/",), "all"),
     ("Reviews overdue", "overdue_reviews", ("/reviews/",), "staff"),

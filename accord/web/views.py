@@ -25,8 +25,9 @@ from accord.catalogue.models import Service
 from accord.catalogue.views import audit_rows
 from accord.escalation import queries as escalation_queries
 from accord.escalation.choices import NotificationStatus
-from accord.measurement.choices import ClockState
-from accord.measurement.clock_queries import AT_RISK_PERCENT, clocks_visible_to, open_counts
+from accord.measurement.clock_queries import clocks_visible_to, open_counts
+
+from .dashboard import figures as dashboard_figures
 
 RECENT = 12
 
@@ -118,22 +119,14 @@ def _recent_changes(limit: int = RECENT) -> list[dict]:
 
 
 def _clock_cards(user, now) -> dict:
-    """Counts for the clock cards, as of ``now``: open, at risk (running, >= 75 % used now),
-    breached since the start of this month (in the viewer's zone), and dead letters in the
-    outbox (staff only)."""
-    clocks = clocks_visible_to(user)
-    counts = open_counts(clocks, now)
-    month = timezone.localtime(now).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    """Open, breached and at-risk clocks as of ``now`` (``open_counts``: brought up to now,
+    ended agreements left out) and dead letters in the outbox (staff only); the figures per
+    SLA / OLA / UC come from ``dashboard.figures``."""
+    counts = open_counts(clocks_visible_to(user), now)
     return {
         "open_clocks": counts["open"],
         "open_breached": counts["breached"],
         "at_risk": counts["at_risk"],
-        "at_risk_percent": AT_RISK_PERCENT,
-        # stored breaches, and running clocks that ran out since their row was written
-        "breached_month": clocks.filter(breached_at__gte=month).count() + clocks.filter(
-            state=ClockState.RUNNING, stopped_at__isnull=True, due_at__gte=month,
-            due_at__lte=now).count(),
-        "month_start": month,
         "clocks_as_of": now,
         "dead_letters": None if user.is_portal else escalation_queries.notifications(
             user, NotificationStatus.DEAD).count(),
@@ -155,10 +148,11 @@ def dashboard(request):
         "agreements_total": sum(s["n"] for s in by_status),
         "in_effect": sum(s["n"] for s in by_status if s["status"] in (
             AgreementStatus.ACTIVE, AgreementStatus.UNDER_REVIEW)),
-        "overdue": _overdue(agreements, now),
         "awaiting": _awaiting_signature(agreements),
         "recent": None if user.is_portal else _recent_changes(),
         **_clock_cards(user, now),
+        **dashboard_figures(user, agreements, now,
+                            also={"overdue": lambda: _overdue(agreements, now)}),
     })
 
 

@@ -25,6 +25,12 @@ from tests.conftest import sign_on_behalf
 HOUR = 3600
 
 
+@pytest.fixture(autouse=True)
+def _dashboard_uncached(settings):
+    """Each test sees its own figures: the dashboard keeps none between views."""
+    settings.ACCORD_DASHBOARD_CACHE = 0
+
+
 def days_ago(n: int):
     return timezone.now() - timedelta(days=n)
 

@@ -38,7 +38,7 @@ PORTAL_EXPLICIT = ["/", "/agreements/", "/tickets/", "/clocks/", "/calendars/", 
 # Not pages: signing out, the health probe, files, the API itself, Django's admin (checked on
 # its own: its index only), downloads.
 SKIP = re.compile(r"^/(logout/|health|static/|media/|admin/|api/(?!v1/docs$))"
-                  r"|\.(csv|json|ics|xes|gz)$")
+                  r"|\.(csv|json|ics|xes|gz|pdf|xlsx|html)$")
 MAX_PAGES = 80
 DEPTH = 2
 

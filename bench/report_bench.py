@@ -1,0 +1,352 @@
+"""Benchmark: the reporting pages and documents on PostgreSQL with 1 M stored clocks.
+
+    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/report_out python bench/report_bench.py \
+        [--agreements 200] [--tickets 500000] [--requests 20] [--pdfs 200] [--workers 2]
+
+Synthetic world (made once, reused while its size matches): N customers, each with one SLA
+of two 24x7 targets (response 1 h, resolution 8 h, objective 95 %), and --tickets tickets
+spread over the last 365 days, each with a response and a resolution clock (2 clocks a
+ticket: 1 M clocks by default): ~90 % met, ~8 % breached, the rest still open; ticket
+priorities P1-P4. Rows are written with COPY; the database is DATABASE_URL's, migrated first.
+
+Each figure is printed beside the bare SQL aggregate it needs (one hand-written GROUP BY
+over the same clocks) and the ratio of the two:
+
+- dashboard: GET / as a service level manager, p50 and p95 over --requests requests (the
+  first, cold, reported apart); bare: met/breached per month over the 12 months;
+- one monthly report as JSON (``compliance_report``) and as PDF; bare: met/breached per
+  target of that agreement and month;
+- the KPI block across all SLAs for the month (``kpis``); bare: percentile_cont of the
+  response and resolution business seconds counted in the month;
+- all monthly PDFs (--pdfs agreements) on --workers processes.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from datetime import UTC, datetime, timedelta
+from multiprocessing import get_context
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "accord.settings")
+
+PREFIX = "Bench customer"
+
+
+def setup_django():
+    import django
+
+    django.setup()
+
+
+def world_size():
+    from accord.agreements.models import Agreement
+    from accord.measurement.models import Clock
+
+    return (Agreement.objects.filter(name__startswith="Bench SLA").count(),
+            Clock.objects.count())
+
+
+def wipe():
+    """Empty the whole database (it must be one kept for this benchmark)."""
+    from django.core.management import call_command
+
+    print("wiping the previous bench world ...", flush=True)
+    call_command("flush", interactive=False, verbosity=0)
+
+
+def make_agreements(n: int, now: datetime):
+    from accord.accounts.models import User
+    from accord.agreements import services as agreements
+    from accord.agreements import versions
+    from accord.catalogue.models import Customer, Service
+
+    slm = User.objects.create(username="bench-slm", role="service_level_manager",
+                              is_staff=True)
+    shop = Service.objects.create(name="Bench Shop", status="live")
+    start = now - timedelta(days=400)
+    made = []
+    for i in range(n):
+        customer = Customer.objects.create(name=f"{PREFIX} {i:03d}")
+        sla = agreements.create_agreement(
+            by=slm, now=start, name=f"Bench SLA {i:03d}", kind="sla",
+            structure="customer_based", customer=customer, services=[shop],
+            effective_from=start, monthly_charge="10000.00", currency="EUR")
+        version = sla.latest_version()
+        response = versions.add_target(version, by=slm, now=start, metric="response",
+                                       duration_seconds=3600, objective_percent=95,
+                                       credit_amount="100.00", credit_currency="EUR")
+        resolution = versions.add_target(version, by=slm, now=start, metric="resolution",
+                                         duration_seconds=8 * 3600, objective_percent=95)
+        versions.approve(version, party="provider", by=slm, now=start)
+        versions.approve(version, party="counterparty", by=slm, now=start, signatory="Pat")
+        sla.refresh_from_db()
+        if sla.status != "agreed":
+            agreements.transition(sla, "agreed", by=slm, now=start, reason="signed")
+        agreements.transition(sla, "active", by=slm, now=start, reason="in effect")
+        version.refresh_from_db()
+        made.append((sla, version, customer, response, resolution))
+    return slm, shop, made
+
+
+def copy_rows(table: str, columns: list[str], rows):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        raw = cursor.cursor if hasattr(cursor, "cursor") else cursor
+        with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+
+
+def make_clocks(made, shop, tickets: int, now: datetime):
+    """``tickets`` tickets over the last 365 days, two clocks each, written with COPY."""
+    from accord.measurement.models import Ticket
+
+    rng = np.random.default_rng(9)
+    n_agreements = len(made)
+    agreement_of = rng.integers(0, n_agreements, tickets)
+    opened = now - timedelta(days=365) + np.asarray(
+        rng.uniform(0, 365 * 86400, tickets), dtype="timedelta64[s]").astype(object)
+    priority = rng.choice(["P1", "P2", "P3", "P4"], tickets)
+    outcome = rng.uniform(0, 1, (tickets, 2))
+    print(f"writing {tickets:,} tickets ...", flush=True)
+    t0 = time.perf_counter()
+    ticket_cols = ["source", "ticket_id", "status", "priority", "impact", "urgency", "type",
+                   "service_id", "customer_id", "stage", "opened_at", "last_event_at",
+                   "event_count", "payload"]
+    extra = [f.column for f in Ticket._meta.concrete_fields
+             if f.column not in ticket_cols and f.column != "id"]
+
+    def ticket_rows():
+        for i in range(tickets):
+            customer = made[agreement_of[i]][2]
+            at = opened[i]
+            base = ["bench", f"B{i}", "Resolved", str(priority[i]), "", "", "incident",
+                    shop.pk, customer.pk, "resolved", at, at, 2, "{}"]
+            yield base + [None] * len(extra)
+
+    copy_rows(Ticket._meta.db_table, ticket_cols + extra, ticket_rows())
+    first_id = Ticket.objects.order_by("pk").values_list("pk", flat=True).first()
+    print(f"  {time.perf_counter() - t0:.1f} s; writing {2 * tickets:,} clocks ...",
+          flush=True)
+    t0 = time.perf_counter()
+    cols = ["ticket_id", "target_id", "agreement_id", "version_id", "kind", "metric",
+            "holder", "cycle", "state", "started_at", "stopped_at", "elapsed_seconds",
+            "paused_seconds", "target_seconds", "due_at", "breached_at", "percent",
+            "warnings", "next_event_at", "transitions", "segments", "attribution",
+            "calendar_id", "calendar_version", "computed_at"]
+
+    def clock_rows():
+        for i in range(tickets):
+            sla, version, _, response, resolution = made[agreement_of[i]]
+            start = opened[i]
+            for j, target in enumerate((response, resolution)):
+                limit = float(target.duration_seconds)
+                due = start + timedelta(seconds=limit)
+                u = outcome[i, j]
+                if u < 0.90:  # met
+                    used = limit * (0.1 + 0.85 * u / 0.90)
+                    stop = start + timedelta(seconds=used)
+                    state, breached, nxt = "met", None, None
+                elif u < 0.98:  # breached and stopped
+                    used = limit * (1.05 + 2 * (u - 0.90))
+                    stop = start + timedelta(seconds=used)
+                    state, breached, nxt = "breached", due, None
+                else:  # still running
+                    used = max(0.0, min((now - start).total_seconds(), limit * 0.8))
+                    stop, state, breached, nxt = None, "running", None, due
+                if stop is not None and stop > now:
+                    stop, state, breached, nxt = None, "running", None, due
+                    used = (now - start).total_seconds()
+                attribution = (f'{{"team Service Desk":{used * 0.4:.1f},'
+                               f'"team Second Line":{used * 0.6:.1f}}}')
+                yield [first_id + i, target.pk, sla.pk, version.pk, "sla", target.metric,
+                       "", 1, state, start, stop, used, 0.0, limit, due, breached,
+                       min(999.0, 100 * used / limit), "{}", nxt, "[]", "[]", attribution,
+                       None, 0, now if state != "running" else start]
+
+    from accord.measurement.models import Clock
+
+    copy_rows(Clock._meta.db_table, cols, clock_rows())
+    print(f"  {time.perf_counter() - t0:.1f} s", flush=True)
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE measurement_clock; ANALYZE measurement_ticket")
+
+
+def timed(fn, repeat: int = 1) -> tuple[float, object]:
+    best, result = None, None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        result = fn()
+        took = time.perf_counter() - t0
+        best = took if best is None else min(best, took)
+    return best, result
+
+
+def sql(query: str, params) -> float:
+    from django.db import connection
+
+    def run():
+        with connection.cursor() as cursor:
+            cursor.execute(query, params)
+            return cursor.fetchall()
+    return timed(run, 3)[0]
+
+
+BARE_MONTHS = """
+SELECT date_trunc('month', COALESCE(breached_at, stopped_at, due_at)) AS m,
+       count(*) FILTER (WHERE state = 'met'),
+       count(*) FILTER (WHERE state = 'breached' OR (state = 'running' AND due_at <= %s))
+FROM measurement_clock
+WHERE agreement_id = ANY(%s) AND state <> 'cancelled'
+  AND COALESCE(breached_at, stopped_at, due_at) >= %s
+  AND COALESCE(breached_at, stopped_at, due_at) < %s
+GROUP BY 1"""
+
+BARE_TARGETS = """
+SELECT target_id, version_id,
+       count(*) FILTER (WHERE state = 'met' AND stopped_at >= %s AND stopped_at < %s),
+       count(*) FILTER (WHERE state = 'breached' AND breached_at >= %s AND breached_at < %s),
+       count(*) FILTER (WHERE stopped_at IS NULL AND started_at < %s)
+FROM measurement_clock
+WHERE agreement_id = %s AND started_at < %s AND (stopped_at IS NULL OR stopped_at >= %s)
+GROUP BY 1, 2"""
+
+BARE_PERCENTILES = """
+SELECT metric, percentile_cont(0.5) WITHIN GROUP (ORDER BY elapsed_seconds),
+       percentile_cont(0.9) WITHIN GROUP (ORDER BY elapsed_seconds)
+FROM measurement_clock
+WHERE agreement_id = ANY(%s) AND state IN ('met', 'breached')
+  AND COALESCE(breached_at, stopped_at) >= %s AND COALESCE(breached_at, stopped_at) < %s
+GROUP BY 1"""
+
+
+def ratio(a: float, b: float) -> str:
+    return f"{a / b:.1f}x" if b > 0 else "-"
+
+
+def pdf_chunk(args) -> tuple[int, int]:
+    """Worker process: render the monthly PDF of each agreement id in ``ids``."""
+    ids, label, now_iso = args
+    setup_django()
+    from accord.agreements.models import Agreement
+    from accord.reporting import service_report
+    from accord.reporting.periods import Period
+
+    now = datetime.fromisoformat(now_iso)
+    size = 0
+    for agreement in Agreement.objects.filter(pk__in=ids).select_related(
+            "calendar", "customer", "owner"):
+        content, _, _ = service_report.render(
+            agreement, Period.parse(label, tz=agreement.reporting_zone), "pdf", now)
+        size += len(content)
+    return len(ids), size
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--agreements", type=int, default=200)
+    parser.add_argument("--tickets", type=int, default=500_000)
+    parser.add_argument("--requests", type=int, default=20)
+    parser.add_argument("--pdfs", type=int, default=200)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        sys.exit("set DATABASE_URL to a PostgreSQL database (it is migrated and filled)")
+    setup_django()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    now = datetime.now(UTC)
+    agreements, clocks = world_size()
+    if agreements != args.agreements or clocks != 2 * args.tickets:
+        wipe()
+        t0 = time.perf_counter()
+        slm, shop, made = make_agreements(args.agreements, now)
+        print(f"{args.agreements} agreements in {time.perf_counter() - t0:.1f} s", flush=True)
+        make_clocks(made, shop, args.tickets, now)
+    from django.test import Client
+
+    from accord.accounts.models import User
+    from accord.agreements.models import Agreement
+    from accord.reporting import service_report
+    from accord.reporting.compliance import compliance_report
+    from accord.reporting.kpis import kpis
+    from accord.reporting.periods import Period
+    from accord.reporting.queries import in_force
+
+    print(f"world: {world_size()[0]} agreements, {world_size()[1]:,} stored clocks")
+    slas = list(Agreement.objects.filter(name__startswith="Bench SLA").order_by("pk"))
+    ids = [a.pk for a in slas]
+    month = Period.containing("month", now).shift(-1)  # last month: complete
+    year_start = Period.containing("month", now).shift(-11).start_utc
+
+    # Dashboard.
+    client = Client()
+    client.force_login(User.objects.get(username="bench-slm"))
+    cold, response = timed(lambda: client.get("/"))
+    assert response.status_code == 200, response.status_code
+    samples = []
+    for _ in range(args.requests):
+        samples.append(timed(lambda: client.get("/"))[0])
+    samples.sort()
+    p50 = statistics.median(samples)
+    p95 = samples[min(len(samples) - 1, int(round(0.95 * (len(samples) - 1))))]
+    bare = sql(BARE_MONTHS, [now, ids, year_start, now])
+    print(f"dashboard GET /: cold {cold * 1000:.0f} ms, p50 {p50 * 1000:.0f} ms, "
+          f"p95 {p95 * 1000:.0f} ms (goal < 300; figures kept ACCORD_DASHBOARD_CACHE s) | "
+          f"bare 12-month aggregate {bare * 1000:.0f} ms | p95 ratio {ratio(p95, bare)}")
+    from django.conf import settings
+
+    settings.ACCORD_DASHBOARD_CACHE = 0
+    uncached = sorted(timed(lambda: client.get("/"))[0] for _ in range(3))
+    print(f"dashboard GET / with nothing kept: median of 3 {uncached[1] * 1000:.0f} ms | "
+          f"ratio to the bare aggregate {ratio(uncached[1], bare)}")
+
+    # One monthly report.
+    agreement = slas[0]
+    took_json, report = timed(lambda: compliance_report(agreement, month, now=now), 3)
+    bare = sql(BARE_TARGETS, [month.start_utc, month.end_utc, month.start_utc, month.end_utc,
+                              month.end_utc, agreement.pk, month.end_utc, month.start_utc])
+    print(f"monthly report JSON ({agreement.reference} {month.label}, "
+          f"{sum(r['met'] + r['breached'] for r in report['targets'])} clocks counted): "
+          f"{took_json * 1000:.0f} ms | bare aggregate {bare * 1000:.1f} ms | ratio "
+          f"{ratio(took_json, bare)} (goal <= 2x)")
+    took_pdf, (pdf, _, _) = timed(lambda: service_report.render(agreement, month, "pdf", now))
+    print(f"monthly report PDF: {took_pdf * 1000:.0f} ms ({len(pdf):,} bytes) | ratio to "
+          f"the bare aggregate {ratio(took_pdf, bare)}")
+
+    # The KPI block across all SLAs.
+    chosen = list(in_force(Agreement.objects.filter(pk__in=ids), month.start_utc,
+                           month.end_utc))
+    took_kpi, _ = timed(lambda: kpis(chosen, month, now), 1)
+    bare = sql(BARE_PERCENTILES, [ids, month.start_utc, month.end_utc])
+    print(f"KPI block ({len(chosen)} SLAs, {month.label}): {took_kpi * 1000:.0f} ms | bare "
+          f"percentile aggregate {bare * 1000:.0f} ms | ratio {ratio(took_kpi, bare)}")
+
+    # All monthly PDFs on N processes.
+    from django.db import connections
+
+    connections.close_all()
+    chunks = [(ids[:args.pdfs][i::args.workers], month.label, now.isoformat())
+              for i in range(args.workers)]
+    t0 = time.perf_counter()
+    with ProcessPoolExecutor(args.workers, mp_context=get_context("spawn")) as pool:
+        done = list(pool.map(pdf_chunk, chunks))
+    took = time.perf_counter() - t0
+    count = sum(n for n, _ in done)
+    print(f"{count} monthly PDFs on {args.workers} processes: {took:.1f} s "
+          f"({took / max(count, 1) * 1000:.0f} ms each; goal < 120 s)")
+
+
+if __name__ == "__main__":
+    main()

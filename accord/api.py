@@ -15,6 +15,7 @@ from accord.escalation.api import router as escalation_router
 from accord.lib.body import StrictParser, UnreadableBody
 from accord.lib.errors import DomainError
 from accord.measurement.api import router as measurement_router
+from accord.reporting.api import router as reporting_router
 
 api = NinjaAPI(
     title="Accord API",
@@ -86,5 +87,9 @@ api.add_router("/", catalogue_router)
 api.add_router("/", agreements_router)
 api.add_router("/", measurement_router)
 api.add_router("/", escalation_router)
+<<<<<<< HEAD
 api.add_router("/", connectors_router)
 api.add_router("/", connector_hooks)
+=======
+api.add_router("/", reporting_router)
+>>>>>>> report-core

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "accord.measurement",
     "accord.connectors",
     "accord.escalation",
+    "accord.reporting",
     "accord.web",
 ]
 
@@ -154,6 +155,9 @@ ACCORD_AT_RISK_HISTORY = envint("ACCORD_AT_RISK_HISTORY", 5000)
 # Intake bounds: an event's payload once encoded as JSON (bytes), and any one text in it.
 ACCORD_MAX_PAYLOAD_BYTES = envint("ACCORD_MAX_PAYLOAD_BYTES", 64 * 1024, minimum=256)
 ACCORD_MAX_TEXT_LENGTH = envint("ACCORD_MAX_TEXT_LENGTH", 16 * 1024, minimum=64)
+
+# /metrics: client addresses (CIDRs, comma-separated) allowed without a token.
+ACCORD_METRICS_ALLOW = envlist("ACCORD_METRICS_ALLOW", [])
 
 if EMBEDDED:
     os.makedirs(DATA_DIR, exist_ok=True)

@@ -16,6 +16,7 @@ from accord.lib.body import StrictParser, UnreadableBody
 from accord.lib.errors import DomainError
 from accord.measurement.api import router as measurement_router
 from accord.reporting.api import router as reporting_router
+from accord.reviews.api import router as reviews_router
 
 api = NinjaAPI(
     title="Accord API",
@@ -90,3 +91,4 @@ api.add_router("/", escalation_router)
 api.add_router("/", connectors_router)
 api.add_router("/", connector_hooks)
 api.add_router("/", reporting_router)
+api.add_router("/", reviews_router)

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "accord.connectors",
     "accord.escalation",
     "accord.reporting",
+    "accord.reviews",
     "accord.web",
 ]
 

@@ -52,3 +52,18 @@ class ClockState(models.TextChoices):
 
 # States in which a clock still moves (a breached clock without stopped_at is still open).
 OPEN_CLOCK_STATES = (ClockState.RUNNING, ClockState.PAUSED, ClockState.BREACHED)
+
+
+class ExclusionReason(models.TextChoices):
+    """Why a breached clock is claimed as excluded from compliance (issue "Breach exclusions")."""
+
+    CUSTOMER_CAUSED = "customer_caused", "Customer caused"
+    FORCE_MAJEURE = "force_majeure", "Force majeure"
+    AGREED_MAINTENANCE = "agreed_maintenance", "Agreed maintenance"
+    THIRD_PARTY = "third_party", "Third party outside the agreement"
+
+
+class ExclusionStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"

@@ -249,6 +249,7 @@ class MaintenanceWindow(models.Model):
 
 
 from .clock_models import AvailabilityPeriod, Clock  # noqa: E402  (models of this app)
+from .exclusions import ClockExclusion  # noqa: E402
 
 __all__ = ["Source", "Ticket", "TicketEvent", "Outage", "MaintenanceWindow", "Clock",
-           "AvailabilityPeriod", "CATALOGUE_FIELDS"]
+           "AvailabilityPeriod", "ClockExclusion", "CATALOGUE_FIELDS"]

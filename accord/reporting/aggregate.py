@@ -33,19 +33,22 @@ from django.db import connection
 from django.db.models import (
     Case,
     DateTimeField,
+    Exists,
     F,
     FloatField,
     IntegerField,
+    OuterRef,
     Q,
     Value,
     When,
 )
 from django.db.models import CharField as TextOut
 
-from accord.measurement.choices import ClockState
-from accord.measurement.models import Clock
+from accord.measurement.choices import ClockState, ExclusionStatus
+from accord.measurement.models import Clock, ClockExclusion
 
 MET, BREACHED, ENDED, OPEN = "met", "breached", "ended", "open"
+EXCLUDED = "excluded"  # approved exclusions among the breached (counted in BREACHED too)
 UNASSIGNED = "unassigned"
 PERCENTILE_METRICS = ("response", "resolution")  # the KPIs' duration percentiles
 FRACTIONS = (0.5, 0.9)
@@ -70,13 +73,17 @@ class ClockRow:
     target_seconds: float
     priority: str = ""  # the ticket's priority
     attribution: dict = field(default_factory=dict)
+    excluded: bool = False  # an approved breach exclusion annotates this clock
 
     @classmethod
-    def from_clock(cls, clock: Clock) -> "ClockRow":
+    def from_clock(cls, clock: Clock, excluded: bool | None = None) -> "ClockRow":
+        if excluded is None:
+            excluded = clock.exclusions.filter(status=ExclusionStatus.APPROVED).exists()
         return cls(clock.target_id, clock.version_id, clock.agreement_id, clock.kind,
                    clock.metric, clock.state, clock.started_at, clock.stopped_at,
                    clock.due_at, clock.breached_at, clock.computed_at, clock.elapsed_seconds,
-                   clock.target_seconds, clock.ticket.priority, dict(clock.attribution or {}))
+                   clock.target_seconds, clock.ticket.priority, dict(clock.attribution or {}),
+                   excluded)
 
 
 def rows_from_computed(clock_tuples, priorities: dict | None = None) -> list[ClockRow]:
@@ -180,6 +187,8 @@ def memory_aggregate(rows: Iterable[ClockRow], bounds: Sequence[datetime], now: 
         if outcome in (MET, BREACHED) and row.metric in PERCENTILE_METRICS:
             durations[row.metric].append(seconds_of(row))
         if outcome == BREACHED:
+            if row.excluded:
+                result.counts[(row.target_id, row.version_id, bucket)][EXCLUDED] += 1
             result.breaches[(bucket, row.kind, row.metric, row.priority)] += 1
             for holder, seconds in (row.attribution or {}).items():
                 result.held[(row.target_id, row.version_id, bucket, holder)] += seconds
@@ -208,6 +217,14 @@ def _outcome(now: datetime):
         When(state=ClockState.RUNNING, due_at__lte=now, computed_at__lt=F("due_at"),
              then=Value(BREACHED)),
         default=None, output_field=TextOut())
+
+
+def _excluded():
+    """1 for a clock an approved exclusion annotates, else 0 (SQL)."""
+    approved = ClockExclusion.objects.filter(clock=OuterRef("pk"),
+                                             status=ExclusionStatus.APPROVED)
+    return Case(When(Exists(approved), then=Value(1)), default=Value(0),
+                output_field=IntegerField())
 
 
 def _bucket(bounds: Sequence[datetime]):
@@ -253,9 +270,9 @@ def sql_aggregate(clocks, bounds: Sequence[datetime], now: datetime) -> Aggregat
     facts = (clocks.order_by()
              .annotate(certain_at=_certain_at(now), outcome=_outcome(now),
                        bucket=_bucket(bounds), seconds=_seconds(now), t=F("target_id"),
-                       v=F("version_id"), prio=F("ticket__priority"))
+                       v=F("version_id"), prio=F("ticket__priority"), excl=_excluded())
              .values("id", "t", "v", "bucket", "outcome", "kind", "metric", "prio", "seconds",
-                     "attribution", "started_at", "certain_at"))
+                     "attribution", "started_at", "certain_at", "excl"))
     try:
         inner, params = facts.query.sql_with_params()
     except EmptyResultSet:  # no agreements at all
@@ -272,26 +289,29 @@ def sql_aggregate(clocks, bounds: Sequence[datetime], now: datetime) -> Aggregat
         if postgres:
             pct = ", ".join(f"percentile_cont({p}) WITHIN GROUP (ORDER BY f.seconds) "
                             f"FILTER (WHERE {timed})" for p in FRACTIONS)
-            cursor.execute(f"SELECT {columns}, COUNT(*), {opens}, {pct}, GROUPING(f.t) "
+            cursor.execute(f"SELECT {columns}, COUNT(*), SUM(f.excl), {opens}, {pct}, "
+                           f"GROUPING(f.t) "
                            f"FROM ({inner}) f GROUP BY GROUPING SETS (({columns}), (f.metric))",
                            [*open_args, *timed_args, *timed_args, *params])
         else:
-            cursor.execute(f"SELECT {columns}, COUNT(*), {opens} FROM ({inner}) f "
+            cursor.execute(f"SELECT {columns}, COUNT(*), SUM(f.excl), {opens} FROM ({inner}) f "
                            f"GROUP BY {columns}", [*open_args, *params])
-        width = 8 + len(edges)
+        width = 9 + len(edges)
         for row in cursor.fetchall():
-            target_id, version_id, bucket, outcome, kind, metric, prio, n = row[:8]
+            target_id, version_id, bucket, outcome, kind, metric, prio, n, excl = row[:9]
             if postgres and row[-1]:  # the (metric) grouping set: its percentiles
                 if metric in PERCENTILE_METRICS and row[width] is not None:
                     result.percentiles[metric] = tuple(row[width:width + len(FRACTIONS)])
                 continue
-            for i, count in enumerate(row[8:width]):
+            for i, count in enumerate(row[9:width]):
                 if count:
                     result.counts[(target_id, version_id, i)][OPEN] += count
             if bucket is None or outcome is None:
                 continue
             result.counts[(target_id, version_id, bucket)][outcome] += n
             if outcome == BREACHED:
+                if excl:
+                    result.counts[(target_id, version_id, bucket)][EXCLUDED] += int(excl)
                 result.breaches[(bucket, kind, metric, prio or "")] += n
         _held(cursor, inner, params, result)
         if not postgres:

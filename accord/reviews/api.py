@@ -1,8 +1,10 @@
-"""The governance API: one router mounting the exclusions, actions, reviews ... endpoints."""
+"""The governance API: one router mounting the exclusions and actions endpoints."""
 
 from ninja import Router
 
+from .api_actions import router as actions_router
 from .api_exclusions import router as exclusions_router
 
 router = Router()
 router.add_router("/", exclusions_router)
+router.add_router("/", actions_router)

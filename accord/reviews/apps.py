@@ -5,3 +5,12 @@ class ReviewsConfig(AppConfig):
     name = "accord.reviews"
     label = "reviews"
     verbose_name = "Reviews and actions"
+
+    def ready(self):
+        from accord.escalation.worker import register_step
+
+        from . import steps
+
+        register_step(steps.follow_ups_to_actions)
+        register_step(steps.repeated_breach_actions)
+        register_step(steps.overdue_action_reminders)

@@ -1,0 +1,32 @@
+from django.db import models
+
+
+class ActionStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    IN_PROGRESS = "in_progress", "In progress"
+    BLOCKED = "blocked", "Blocked"
+    DONE = "done", "Done"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+LIVE_ACTION = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS, ActionStatus.BLOCKED)
+
+
+class RiskStatus(models.TextChoices):
+    ON_TRACK = "on_track", "On track"
+    AT_RISK = "at_risk", "At risk"
+    OFF_TRACK = "off_track", "Off track"
+
+
+class ActionSource(models.TextChoices):
+    MANUAL = "manual", "Raised by hand"
+    BREACH = "breach", "A breach (escalation follow-up or one click on the clock)"
+    REPEATED_BREACH = "repeated_breach", "The same target breached repeatedly in a period"
+    REVIEW = "review", "A review"
+    PLAN = "plan", "An improvement plan"
+    RISK = "risk", "A risk"
+
+
+class Reminder(models.TextChoices):
+    OWNER = "owner", "The owner, once overdue"
+    SERVICE_OWNER = "service_owner", "The service owner, after the grace period"

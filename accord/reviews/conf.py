@@ -1,0 +1,22 @@
+"""Governance knobs, read from Django settings with these defaults.
+
+    ACCORD_ACTION_DUE_DAYS        days ahead an action raised without a due date is due
+    ACCORD_ACTION_GRACE_DAYS      days an action may be overdue before its service owner hears
+    ACCORD_REMINDER_CHANNEL       the channel (name) reminders go through; empty: the first
+                                  enabled email channel
+    ACCORD_REPEATED_BREACHES      default N: the same target breached N times in a period
+                                  raises one action (per agreement: its governance settings)
+"""
+
+from django.conf import settings
+
+DEFAULTS = {
+    "ACCORD_ACTION_DUE_DAYS": 7,
+    "ACCORD_ACTION_GRACE_DAYS": 3,
+    "ACCORD_REMINDER_CHANNEL": "",
+    "ACCORD_REPEATED_BREACHES": 3,
+}
+
+
+def setting(name: str):
+    return getattr(settings, name, DEFAULTS[name])

@@ -113,7 +113,7 @@ def history(agreement: Agreement):
     return AuditEntry.objects.filter(
         Q(content_type=types[Agreement], object_id=str(agreement.pk))
         | Q(content_type=types[AgreementVersion], object_id__in=version_ids)
-    ).select_related("content_type")
+    ).select_related("content_type", "user")
 
 
 def priority_matrix(agreement: Agreement | None) -> tuple[str, list[PriorityMatrixCell]]:

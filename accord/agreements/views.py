@@ -24,6 +24,7 @@ from accord.catalogue.views import audit_rows, filtered, forbidden, page_of
 from accord.lib.errors import DomainError, Forbidden
 
 from . import queries, services, versions
+from .authoring import may_author
 from .calendars import explain_calendar
 from .choices import AgreementKind, AgreementStatus, Metric, Party
 from .content import compare_versions
@@ -139,6 +140,7 @@ def agreement_list(request):
         agreement.review_due = review_due(agreement, now)
     return render(request, "agreements/list.html", {
         "form": form, "now": now, "service": values.get("service"), **page,
+        "may_author": request.user.can("change_agreement") and not request.user.is_portal,
     })
 
 
@@ -204,6 +206,8 @@ def detail_context(request, agreement, *, number=None, **extra) -> dict:
         # The provider's audit trail (staff names, internal reasons) is for staff only.
         "history": None if user.is_portal else audit_rows(queries.history(agreement)[:100]),
         "link_services": not user.is_portal,
+        "may_author": may_author(user, agreement),
+        "matrix": queries.priority_matrix(agreement),
         **extra,
     }
 

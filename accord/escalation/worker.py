@@ -19,6 +19,8 @@ from django.conf import settings
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
+from accord.measurement.jobs import run_recompute_batch
+
 from . import services
 
 log = logging.getLogger("accord.worker")
@@ -45,6 +47,8 @@ def fire_clocks(now: datetime, worker_id: str) -> bool:
 
 
 register_step(fire_clocks)
+# Recompute jobs started from the app (measurement sits below escalation).
+register_step(run_recompute_batch)
 
 
 def deliver_outbox(now: datetime, worker_id: str) -> bool:

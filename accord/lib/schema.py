@@ -14,7 +14,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 # Commands that read or write Accord's tables (``serve`` and ``demo`` migrate themselves).
 NEEDS_SCHEMA = frozenset({"import", "recompute", "worker", "createuser", "token", "check",
-                          "report", "changepassword", "createsuperuser"})
+                          "report", "sync", "changepassword", "createsuperuser"})
 REPORT_ONLY = frozenset({"check"})
 
 

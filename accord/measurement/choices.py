@@ -67,3 +67,18 @@ class ExclusionStatus(models.TextChoices):
     PENDING = "pending", "Pending"
     APPROVED = "approved", "Approved"
     REJECTED = "rejected", "Rejected"
+
+
+class RecomputeScope(models.TextChoices):
+    """What a recompute job rebuilds."""
+
+    ALL = "all", "Every ticket"
+    AGREEMENT = "agreement", "One agreement's tickets"
+    CALENDAR = "calendar", "Tickets measured in one calendar"
+
+
+class JobState(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"

@@ -250,6 +250,7 @@ class MaintenanceWindow(models.Model):
 
 from .clock_models import AvailabilityPeriod, Clock  # noqa: E402  (models of this app)
 from .exclusions import ClockExclusion  # noqa: E402
+from .job_models import RecomputeJob  # noqa: E402
 
 __all__ = ["Source", "Ticket", "TicketEvent", "Outage", "MaintenanceWindow", "Clock",
-           "AvailabilityPeriod", "ClockExclusion", "CATALOGUE_FIELDS"]
+           "AvailabilityPeriod", "ClockExclusion", "RecomputeJob", "CATALOGUE_FIELDS"]

@@ -101,7 +101,7 @@ _LINKS = {
 
 def _recent_changes(limit: int = RECENT) -> list[dict]:
     """The newest audit rows, each with a link to its object where there is a page."""
-    rows = audit_rows(AuditEntry.objects.select_related("content_type")[:limit])
+    rows = audit_rows(AuditEntry.objects.select_related("content_type", "user")[:limit])
     version_ids = [r["entry"].object_id for r in rows
                    if r["entry"].content_type.model == "agreementversion"]
     agreement_of = dict(AgreementVersion.objects.filter(pk__in=version_ids)

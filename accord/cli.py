@@ -9,6 +9,7 @@
     accord recompute       rebuild stored clocks from events
     accord sync            pull a service desk connector's changes (REST API, resumable)
     accord report          an agreement's compliance report (--agreement, --month|--quarter|--year)
+    accord review-pack     a review's pack (REVIEW_ID --format pdf|xlsx)
     accord check           configuration sanity
     accord <django command> (migrate, shell, ...) also works
 """
@@ -17,7 +18,7 @@ import os
 import sys
 
 ACCORD_COMMANDS = ["demo", "serve", "worker", "createuser", "token", "import", "recompute", "check",
-                   "sync", "report"]
+                   "sync", "report", "review-pack"]
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -29,6 +29,7 @@ PERMISSIONS: dict[str, Role] = {
     # Reviews, actions and exclusions (issue 10's ladder): analysts claim breach exclusions,
     # service owners own actions, service level managers decide exclusions.
     "claim_exclusion": Role.ANALYST,
+    "record_minutes": Role.ANALYST,  # minutes and attendees of a review; review packs
     "manage_actions": Role.SERVICE_OWNER,
     "approve_exclusion": Role.SERVICE_LEVEL_MANAGER,
     # Administrators own policy: calendars, templates, users.

@@ -4,7 +4,9 @@ from ninja import Router
 
 from .api_actions import router as actions_router
 from .api_exclusions import router as exclusions_router
+from .api_reviews import router as reviews_router
 
 router = Router()
 router.add_router("/", exclusions_router)
 router.add_router("/", actions_router)
+router.add_router("/", reviews_router)

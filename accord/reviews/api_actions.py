@@ -8,7 +8,7 @@ from ninja.pagination import paginate
 from accord.accounts.auth import require
 from accord.lib.errors import Forbidden, InvalidInput
 
-from . import actions, lookups
+from . import actions, lookups, reviews
 from .choices import LIVE_ACTION, ActionSource, ActionStatus
 from .schemas import ActionIn, ActionOut, ActionPatch, CloseIn
 
@@ -35,7 +35,7 @@ def _writer(request):
 def list_actions(request, status: str | None = None, owner: str | None = None,
                  agreement: str | None = None, service: str | None = None,
                  source: str | None = None, overdue: bool | None = None,
-                 clock: int | None = None):
+                 clock: int | None = None, review: int | None = None):
     """Actions, soonest due first. ``status`` takes one status or ``live`` (open, in
     progress, blocked); ``overdue=true`` the live ones past their due date."""
     found = actions.visible_actions(_viewer(request))
@@ -59,6 +59,8 @@ def list_actions(request, status: str | None = None, owner: str | None = None,
         found = found.filter(source=source)
     if clock is not None:
         found = found.filter(clock_id=clock)
+    if review is not None:
+        found = found.filter(review_id=review)
     if overdue is not None:
         today = timezone.now().date()
         late = found.filter(status__in=LIVE_ACTION, due__lt=today)
@@ -80,10 +82,17 @@ def create_action(request, body: ActionIn):
     service = lookups.find_service(body.service) if body.service not in (None, "") else None
     clock = actions.clock_for(body.clock) if body.clock is not None else None
     source = ActionSource.BREACH if clock is not None else ActionSource.MANUAL
+    extra = {}
+    if body.review is not None:
+        review = reviews.visible_reviews(user).filter(pk=body.review).first()
+        if review is None:
+            raise InvalidInput(f"no review {body.review}", "review")
+        extra["review"], source = review, ActionSource.REVIEW
+        agreement = agreement or review.agreement
     made = actions.create_action(by=user, now=now, title=body.title, owner=owner, due=body.due,
                                  description=body.description, agreement=agreement,
                                  service=service, clock=clock, depends_on=body.depends_on,
-                                 source=source)
+                                 source=source, extra=extra)
     return Status(201, made)
 
 

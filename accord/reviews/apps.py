@@ -9,8 +9,10 @@ class ReviewsConfig(AppConfig):
     def ready(self):
         from accord.escalation.worker import register_step
 
-        from . import steps
+        from . import scheduling, steps
 
         register_step(steps.follow_ups_to_actions)
         register_step(steps.repeated_breach_actions)
         register_step(steps.overdue_action_reminders)
+        register_step(scheduling.schedule_reviews)
+        register_step(scheduling.review_reminders)

@@ -30,3 +30,31 @@ class ActionSource(models.TextChoices):
 class Reminder(models.TextChoices):
     OWNER = "owner", "The owner, once overdue"
     SERVICE_OWNER = "service_owner", "The service owner, after the grace period"
+
+
+class ReviewKind(models.TextChoices):
+    PERFORMANCE = "performance", "Performance review"
+    AGREEMENT = "agreement", "Agreement review"
+
+
+class ReviewStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    OPEN = "open", "Open (figures frozen)"
+    CLOSED = "closed", "Closed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+LIVE_REVIEW = (ReviewStatus.SCHEDULED, ReviewStatus.OPEN)
+
+
+class Cadence(models.TextChoices):
+    MONTH = "month", "Monthly"
+    QUARTER = "quarter", "Quarterly"
+    YEAR = "year", "Yearly"
+
+
+class Verdict(models.TextChoices):
+    KEEP = "keep", "Keep"
+    TIGHTEN = "tighten", "Tighten"
+    RELAX = "relax", "Relax"
+    RETIRE = "retire", "Retire"

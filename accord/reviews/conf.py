@@ -4,6 +4,8 @@
     ACCORD_ACTION_GRACE_DAYS      days an action may be overdue before its service owner hears
     ACCORD_REMINDER_CHANNEL       the channel (name) reminders go through; empty: the first
                                   enabled email channel
+    ACCORD_REVIEW_LEAD_DAYS       a performance review is due this many days after its period
+    ACCORD_REVIEW_NOTICE_DAYS     the agreement owner is reminded this many days before
     ACCORD_REPEATED_BREACHES      default N: the same target breached N times in a period
                                   raises one action (per agreement: its governance settings)
 """
@@ -20,3 +22,9 @@ DEFAULTS = {
 
 def setting(name: str):
     return getattr(settings, name, DEFAULTS[name])
+
+
+DEFAULTS.update({
+    "ACCORD_REVIEW_LEAD_DAYS": 10,   # a performance review is due this long after its period
+    "ACCORD_REVIEW_NOTICE_DAYS": 7,  # the agreement owner hears this long before the date
+})

@@ -13,7 +13,7 @@ from django.db import models
 from accord.agreements.models import Agreement
 from accord.catalogue.models import Service
 
-from .choices import LIVE_ACTION, ActionSource, ActionStatus, RiskStatus
+from .choices import LIVE_ACTION, ActionSource, ActionStatus, Cadence, RiskStatus
 
 
 class Governance(models.Model):
@@ -23,6 +23,8 @@ class Governance(models.Model):
     repeated_breaches = models.PositiveIntegerField(
         default=3, help_text="The same target breached this many times in a month raises one "
         "action.")
+    cadence = models.CharField(max_length=8, choices=Cadence.choices, default=Cadence.QUARTER,
+                               help_text="How often its performance is reviewed.")
 
     def __str__(self):
         return f"governance of {self.agreement}"
@@ -48,6 +50,8 @@ class Action(models.Model):
                                 related_name="+")
     clock = models.ForeignKey("measurement.Clock", models.SET_NULL, null=True, blank=True,
                               related_name="+")
+    review = models.ForeignKey("reviews.Review", models.SET_NULL, null=True, blank=True,
+                               related_name="actions")
     escalation = models.ForeignKey("escalation.Escalation", models.SET_NULL, null=True,
                                    blank=True, related_name="+")
     depends_on = models.ManyToManyField("self", symmetrical=False, blank=True,
@@ -94,3 +98,8 @@ class Action(models.Model):
         if used - self.progress / 100 > 0.25:
             return RiskStatus.AT_RISK
         return RiskStatus.ON_TRACK
+
+
+from .review_models import Decision, Review, TargetVerdict  # noqa: E402
+
+__all__ = ["Governance", "Action", "Review", "Decision", "TargetVerdict"]

@@ -47,6 +47,7 @@ class ActionIn(Schema):
     agreement: str | int | None = None
     service: str | int | None = None
     clock: int | None = None
+    review: int | None = None
     depends_on: list[int] = []
 
 
@@ -84,6 +85,7 @@ class ActionOut(Schema):
     service_id: int | None
     clock: int | None = Field(None, alias="clock_id")
     escalation: int | None = Field(None, alias="escalation_id")
+    review: int | None = Field(None, alias="review_id")
     depends_on: list[int]
     evidence: str
     created_at: datetime
@@ -102,3 +104,103 @@ class ActionOut(Schema):
     @staticmethod
     def resolve_depends_on(obj):
         return sorted(a.pk for a in obj.depends_on.all())
+
+
+class ReviewIn(Schema):
+    agreement: str | int
+    kind: str = "performance"
+    period: str
+    due: date
+
+
+class ReviewPatch(Schema):
+    held_on: date | None = None
+    attendees: list | None = None
+    minutes: str | None = None
+    due: date | None = None
+
+
+class DecisionRecordIn(Schema):
+    who: str
+    what: str
+    when: date | None = None
+    corrects: int | None = None
+
+
+class VerdictIn(Schema):
+    target: int
+    verdict: str
+    objective_percent: float | None = None
+    duration_seconds: int | None = None
+    note: str = ""
+
+
+class DecisionOut(Schema):
+    id: int
+    who: str
+    what: str
+    when: date = Field(..., alias="decided_on")
+    corrects: int | None = Field(None, alias="corrects_id")
+    recorded_by: str | None = Field(None, alias="recorded_by.username")
+    recorded_at: datetime
+
+
+class VerdictOut(Schema):
+    id: int
+    target: int = Field(..., alias="target_id")
+    verdict: str
+    objective_percent: float | None
+    duration_seconds: int | None
+    note: str
+    draft_version: int | None = Field(None, alias="draft.number")
+    recorded_at: datetime
+
+
+class ReviewOut(Schema):
+    id: int
+    agreement: str
+    agreement_id: int
+    kind: str
+    period: str
+    due: date
+    status: str
+    overdue: bool
+    held_on: date | None
+    attendees: list
+    minutes: str
+    figures_at: datetime | None
+    closed_at: datetime | None
+
+    @staticmethod
+    def resolve_agreement(obj):
+        return obj.agreement.reference
+
+    @staticmethod
+    def resolve_overdue(obj):
+        return not obj.is_closed and obj.due < timezone.now().date()
+
+
+class ReviewDetail(ReviewOut):
+    figures: dict | None
+    figures_differ: bool | None
+    decisions: list[DecisionOut]
+    verdicts: list[VerdictOut]
+    actions: list[ActionOut]
+
+    @staticmethod
+    def resolve_figures_differ(obj):
+        from .reviews import figures_differ
+
+        return figures_differ(obj, timezone.now())
+
+    @staticmethod
+    def resolve_decisions(obj):
+        return list(obj.decisions.select_related("recorded_by"))
+
+    @staticmethod
+    def resolve_verdicts(obj):
+        return list(obj.verdicts.select_related("draft"))
+
+    @staticmethod
+    def resolve_actions(obj):
+        return list(obj.actions.select_related("owner", "agreement", "service"))

@@ -30,7 +30,7 @@ PERMISSIONS: dict[str, Role] = {
     # service owners own actions, service level managers decide exclusions.
     "claim_exclusion": Role.ANALYST,
     "record_minutes": Role.ANALYST,  # minutes and attendees of a review; review packs
-    "manage_actions": Role.SERVICE_OWNER,
+    "manage_actions": Role.SERVICE_OWNER,  # also risks of their services, and proposing plans
     "approve_exclusion": Role.SERVICE_LEVEL_MANAGER,
     # Administrators own policy: calendars, templates, users.
     "change_calendar": Role.ADMINISTRATOR,

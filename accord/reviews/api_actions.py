@@ -10,6 +10,7 @@ from accord.lib.errors import Forbidden, InvalidInput
 
 from . import actions, lookups, reviews
 from .choices import LIVE_ACTION, ActionSource, ActionStatus
+from .models import Plan, Risk
 from .schemas import ActionIn, ActionOut, ActionPatch, CloseIn
 
 router = Router(tags=["actions"])
@@ -35,7 +36,8 @@ def _writer(request):
 def list_actions(request, status: str | None = None, owner: str | None = None,
                  agreement: str | None = None, service: str | None = None,
                  source: str | None = None, overdue: bool | None = None,
-                 clock: int | None = None, review: int | None = None):
+                 clock: int | None = None, review: int | None = None,
+                 plan: int | None = None, risk: int | None = None):
     """Actions, soonest due first. ``status`` takes one status or ``live`` (open, in
     progress, blocked); ``overdue=true`` the live ones past their due date."""
     found = actions.visible_actions(_viewer(request))
@@ -61,6 +63,10 @@ def list_actions(request, status: str | None = None, owner: str | None = None,
         found = found.filter(clock_id=clock)
     if review is not None:
         found = found.filter(review_id=review)
+    if plan is not None:
+        found = found.filter(plan_id=plan)
+    if risk is not None:
+        found = found.filter(risk_id=risk)
     if overdue is not None:
         today = timezone.now().date()
         late = found.filter(status__in=LIVE_ACTION, due__lt=today)
@@ -89,6 +95,18 @@ def create_action(request, body: ActionIn):
             raise InvalidInput(f"no review {body.review}", "review")
         extra["review"], source = review, ActionSource.REVIEW
         agreement = agreement or review.agreement
+    if body.plan is not None:
+        plan = Plan.objects.filter(pk=body.plan).first()
+        if plan is None:
+            raise InvalidInput(f"no plan {body.plan}", "plan")
+        extra["plan"], source = plan, ActionSource.PLAN
+        agreement = agreement or plan.agreement
+    if body.risk is not None:
+        risk = Risk.objects.filter(pk=body.risk).first()
+        if risk is None:
+            raise InvalidInput(f"no risk {body.risk}", "risk")
+        extra["risk"], source = risk, ActionSource.RISK
+        service = service or risk.service
     made = actions.create_action(by=user, now=now, title=body.title, owner=owner, due=body.due,
                                  description=body.description, agreement=agreement,
                                  service=service, clock=clock, depends_on=body.depends_on,

@@ -58,3 +58,18 @@ class Verdict(models.TextChoices):
     TIGHTEN = "tighten", "Tighten"
     RELAX = "relax", "Relax"
     RETIRE = "retire", "Retire"
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", "Draft (proposed)"
+    APPROVED = "approved", "Approved"
+    STARTED = "started", "Started"
+    COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class RiskState(models.TextChoices):
+    OPEN = "open", "Open"
+    MITIGATING = "mitigating", "Being mitigated"
+    ACCEPTED = "accepted", "Accepted"
+    CLOSED = "closed", "Closed"

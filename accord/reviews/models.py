@@ -52,6 +52,10 @@ class Action(models.Model):
                               related_name="+")
     review = models.ForeignKey("reviews.Review", models.SET_NULL, null=True, blank=True,
                                related_name="actions")
+    plan = models.ForeignKey("reviews.Plan", models.SET_NULL, null=True, blank=True,
+                             related_name="actions")
+    risk = models.ForeignKey("reviews.Risk", models.SET_NULL, null=True, blank=True,
+                             related_name="actions", help_text="The risk it mitigates.")
     escalation = models.ForeignKey("escalation.Escalation", models.SET_NULL, null=True,
                                    blank=True, related_name="+")
     depends_on = models.ManyToManyField("self", symmetrical=False, blank=True,
@@ -100,6 +104,7 @@ class Action(models.Model):
         return RiskStatus.ON_TRACK
 
 
+from .plan_models import Plan, Risk  # noqa: E402
 from .review_models import Decision, Review, TargetVerdict  # noqa: E402
 
-__all__ = ["Governance", "Action", "Review", "Decision", "TargetVerdict"]
+__all__ = ["Governance", "Action", "Review", "Decision", "TargetVerdict", "Plan", "Risk"]

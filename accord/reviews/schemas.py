@@ -48,6 +48,8 @@ class ActionIn(Schema):
     service: str | int | None = None
     clock: int | None = None
     review: int | None = None
+    plan: int | None = None
+    risk: int | None = None
     depends_on: list[int] = []
 
 
@@ -86,6 +88,8 @@ class ActionOut(Schema):
     clock: int | None = Field(None, alias="clock_id")
     escalation: int | None = Field(None, alias="escalation_id")
     review: int | None = Field(None, alias="review_id")
+    plan: int | None = Field(None, alias="plan_id")
+    risk: int | None = Field(None, alias="risk_id")
     depends_on: list[int]
     evidence: str
     created_at: datetime
@@ -204,3 +208,129 @@ class ReviewDetail(ReviewOut):
     @staticmethod
     def resolve_actions(obj):
         return list(obj.actions.select_related("owner", "agreement", "service"))
+
+
+class PlanIn(Schema):
+    title: str
+    shortfall: str
+    agreement: str | int
+    service: str | int | None = None
+    customer_facing: bool = False
+    targets: list[int] = []
+    breaches: list[int] = []
+    milestones: list = []
+    owner: str | int | None = None
+
+
+class PlanPatch(Schema):
+    title: str | None = None
+    shortfall: str | None = None
+    customer_facing: bool | None = None
+    targets: list[int] | None = None
+    breaches: list[int] | None = None
+    milestones: list | None = None
+    status: str | None = None
+
+
+class PlanOut(Schema):
+    id: int
+    title: str
+    shortfall: str
+    agreement: str
+    agreement_id: int
+    service: str | None = Field(None, alias="service.name")
+    customer_facing: bool
+    targets: list[int]
+    breaches: list[int]
+    milestones: list
+    owner: str | None = Field(None, alias="owner.username")
+    status: str
+    approved_by: str | None = Field(None, alias="approved_by.username")
+    approved_at: datetime | None
+    started_at: datetime | None
+    progress: float | None
+    actions: list[int]
+    risks: list[int]
+
+    @staticmethod
+    def resolve_agreement(obj):
+        return obj.agreement.reference
+
+    @staticmethod
+    def resolve_targets(obj):
+        return sorted(t.pk for t in obj.targets.all())
+
+    @staticmethod
+    def resolve_breaches(obj):
+        return sorted(c.pk for c in obj.breaches.all())
+
+    @staticmethod
+    def resolve_progress(obj):
+        from .plans import progress
+
+        return progress(obj)
+
+    @staticmethod
+    def resolve_actions(obj):
+        return sorted(a.pk for a in obj.actions.all())
+
+    @staticmethod
+    def resolve_risks(obj):
+        return sorted(r.pk for r in obj.risks.all())
+
+
+class PlanDetail(PlanOut):
+    effect: list
+
+    @staticmethod
+    def resolve_effect(obj):
+        from .plans import effect
+
+        return effect(obj, timezone.now())
+
+
+class RiskIn(Schema):
+    title: str
+    description: str = ""
+    service: str | int | None = None
+    agreement: str | int | None = None
+    plan: int | None = None
+    likelihood: int
+    impact: int
+    owner: str | int | None = None
+    status: str = "open"
+    review_date: date | None = None
+
+
+class RiskPatch(Schema):
+    title: str | None = None
+    description: str | None = None
+    likelihood: int | None = None
+    impact: int | None = None
+    owner: str | int | None = None
+    status: str | None = None
+    review_date: date | None = None
+
+
+class RiskOut(Schema):
+    id: int
+    title: str
+    description: str
+    service: str | None = Field(None, alias="service.name")
+    agreement: str | None
+    plan: int | None = Field(None, alias="plan_id")
+    likelihood: int
+    impact: int
+    score: int
+    owner: str | None = Field(None, alias="owner.username")
+    status: str
+    review_date: date | None
+    actions: list[int]
+
+    @staticmethod
+    def resolve_agreement(obj):
+        return obj.agreement.reference if obj.agreement_id else None
+
+    @staticmethod
+    def resolve_actions(obj):
+        return sorted(a.pk for a in obj.actions.all())

@@ -82,3 +82,12 @@ class JobState(models.TextChoices):
     RUNNING = "running", "Running"
     DONE = "done", "Done"
     FAILED = "failed", "Failed"
+
+
+class ResponsibleParty(models.TextChoices):
+    """Who caused a breach (issue "Breach investigation")."""
+
+    INTERNAL = "internal", "Internal team (OLA)"
+    SUPPLIER = "supplier", "Supplier (UC)"
+    CUSTOMER = "customer", "Customer"
+    UNKNOWN = "unknown", "Unknown"

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from .choices import ExclusionReason, ExclusionStatus
+from .choices import ExclusionReason, ExclusionStatus, ResponsibleParty
 
 
 class ClockExclusion(models.Model):
@@ -40,3 +40,46 @@ class ClockExclusion(models.Model):
 
     def __str__(self):
         return f"exclusion #{self.pk} of clock {self.clock_id} ({self.status})"
+
+
+class ReasonCode(models.Model):
+    """The configurable list of breach reason codes (administrators keep it)."""
+
+    code = models.CharField(max_length=32, unique=True)
+    label = models.CharField(max_length=150)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} {self.label}"
+
+
+class BreachInvestigation(models.Model):
+    """Why one breached clock breached: reason code, root cause, the responsible party
+    (suggested from the clock's attribution, confirmed by a person) and problem tickets.
+    Reporting's ``breaches_by_party`` uses the confirmed party where there is one."""
+
+    clock = models.OneToOneField("measurement.Clock", models.CASCADE,
+                                 related_name="investigation")
+    reason = models.ForeignKey(ReasonCode, models.PROTECT, null=True, blank=True,
+                               related_name="+")
+    root_cause = models.TextField(blank=True)
+    suggested_party = models.CharField(max_length=16, choices=ResponsibleParty.choices,
+                                       default=ResponsibleParty.UNKNOWN)
+    party = models.CharField(max_length=16, choices=ResponsibleParty.choices, blank=True,
+                             help_text="Confirmed by a person; empty: not confirmed.")
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
+                                     blank=True, related_name="+")
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    problems = models.ManyToManyField("measurement.Ticket", blank=True, related_name="+",
+                                      help_text="Problem records behind the breach.")
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["clock"], name="investigation_confirmed",
+                                condition=~Q(party=""))]
+
+    def __str__(self):
+        return f"investigation of clock {self.clock_id}"

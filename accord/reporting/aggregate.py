@@ -39,13 +39,15 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Q,
+    Subquery,
     Value,
     When,
 )
 from django.db.models import CharField as TextOut
+from django.db.models.functions import Coalesce
 
 from accord.measurement.choices import ClockState, ExclusionStatus
-from accord.measurement.models import Clock, ClockExclusion
+from accord.measurement.models import BreachInvestigation, Clock, ClockExclusion
 
 MET, BREACHED, ENDED, OPEN = "met", "breached", "ended", "open"
 EXCLUDED = "excluded"  # approved exclusions among the breached (counted in BREACHED too)
@@ -74,16 +76,21 @@ class ClockRow:
     priority: str = ""  # the ticket's priority
     attribution: dict = field(default_factory=dict)
     excluded: bool = False  # an approved breach exclusion annotates this clock
+    party: str = ""  # the responsible party a person confirmed (breach investigation)
 
     @classmethod
-    def from_clock(cls, clock: Clock, excluded: bool | None = None) -> "ClockRow":
+    def from_clock(cls, clock: Clock, excluded: bool | None = None,
+                   party: str | None = None) -> "ClockRow":
         if excluded is None:
             excluded = clock.exclusions.filter(status=ExclusionStatus.APPROVED).exists()
+        if party is None:
+            party = (BreachInvestigation.objects.filter(clock=clock)
+                     .values_list("party", flat=True).first() or "")
         return cls(clock.target_id, clock.version_id, clock.agreement_id, clock.kind,
                    clock.metric, clock.state, clock.started_at, clock.stopped_at,
                    clock.due_at, clock.breached_at, clock.computed_at, clock.elapsed_seconds,
                    clock.target_seconds, clock.ticket.priority, dict(clock.attribution or {}),
-                   excluded)
+                   excluded, party)
 
 
 def rows_from_computed(clock_tuples, priorities: dict | None = None) -> list[ClockRow]:
@@ -119,6 +126,10 @@ class Aggregate:
     held: dict = field(default_factory=lambda: defaultdict(float))
     top: Counter = field(default_factory=Counter)
     percentiles: dict = field(default_factory=dict)  # metric -> (p50, p90) business seconds
+    # Breaches whose responsible party a person confirmed: per (bucket, party), and the same
+    # breaches per (bucket, largest holder), which the confirmed party replaces in the KPIs.
+    confirmed: Counter = field(default_factory=Counter)
+    confirmed_top: Counter = field(default_factory=Counter)
 
     def normalised(self) -> tuple:
         """Comparable form (tests hold the two backends equal with it)."""
@@ -127,7 +138,9 @@ class Aggregate:
                 {k: n for k, n in self.breaches.items() if n},
                 {k: round(s, 6) for k, s in self.held.items()},
                 {k: n for k, n in self.top.items() if n},
-                {k: tuple(round(v, 6) for v in pair) for k, pair in self.percentiles.items()})
+                {k: tuple(round(v, 6) for v in pair) for k, pair in self.percentiles.items()},
+                {k: n for k, n in self.confirmed.items() if n},
+                {k: n for k, n in self.confirmed_top.items() if n})
 
 
 def bucket_of(at: datetime | None, bounds: Sequence[datetime]) -> int | None:
@@ -193,6 +206,9 @@ def memory_aggregate(rows: Iterable[ClockRow], bounds: Sequence[datetime], now: 
             for holder, seconds in (row.attribution or {}).items():
                 result.held[(row.target_id, row.version_id, bucket, holder)] += seconds
             result.top[(bucket, top_holder(row.attribution))] += 1
+            if row.party:
+                result.confirmed[(bucket, row.party)] += 1
+                result.confirmed_top[(bucket, top_holder(row.attribution))] += 1
     for metric, values in durations.items():
         result.percentiles[metric] = tuple(percentile(values, p) for p in FRACTIONS)
     return result
@@ -225,6 +241,12 @@ def _excluded():
                                              status=ExclusionStatus.APPROVED)
     return Case(When(Exists(approved), then=Value(1)), default=Value(0),
                 output_field=IntegerField())
+
+
+def _party():
+    """The confirmed responsible party of a clock's breach investigation, or "" (SQL)."""
+    return Coalesce(Subquery(BreachInvestigation.objects.filter(clock=OuterRef("pk"))
+                             .values("party")[:1]), Value(""), output_field=TextOut())
 
 
 def _bucket(bounds: Sequence[datetime]):
@@ -270,9 +292,10 @@ def sql_aggregate(clocks, bounds: Sequence[datetime], now: datetime) -> Aggregat
     facts = (clocks.order_by()
              .annotate(certain_at=_certain_at(now), outcome=_outcome(now),
                        bucket=_bucket(bounds), seconds=_seconds(now), t=F("target_id"),
-                       v=F("version_id"), prio=F("ticket__priority"), excl=_excluded())
+                       v=F("version_id"), prio=F("ticket__priority"), excl=_excluded(),
+                       party=_party())
              .values("id", "t", "v", "bucket", "outcome", "kind", "metric", "prio", "seconds",
-                     "attribution", "started_at", "certain_at", "excl"))
+                     "attribution", "started_at", "certain_at", "excl", "party"))
     try:
         inner, params = facts.query.sql_with_params()
     except EmptyResultSet:  # no agreements at all
@@ -329,16 +352,19 @@ def _held(cursor, inner: str, params, result: Aggregate) -> None:
             else ", json_each(f.attribution) a")
     cursor.execute(
         f"SELECT t, v, bucket, holder, SUM(seconds), "
-        f"SUM(CASE WHEN n = 1 AND seconds > 0 THEN 1 ELSE 0 END) FROM ("
-        f"SELECT f.id, f.t, f.v, f.bucket, a.key AS holder, {value} AS seconds, "
+        f"SUM(CASE WHEN n = 1 AND seconds > 0 THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN n = 1 AND seconds > 0 AND party <> '' THEN 1 ELSE 0 END) FROM ("
+        f"SELECT f.id, f.t, f.v, f.bucket, f.party, a.key AS holder, {value} AS seconds, "
         f"ROW_NUMBER() OVER (PARTITION BY f.id ORDER BY {value} DESC, a.key) AS n "
         f"FROM ({inner}) f {each} WHERE f.outcome = %s AND f.bucket IS NOT NULL) s "
         f"GROUP BY t, v, bucket, holder",
         [*params, BREACHED])
-    for target_id, version_id, bucket, holder, seconds, largest in cursor.fetchall():
+    for target_id, version_id, bucket, holder, seconds, largest, confirmed in cursor.fetchall():
         result.held[(target_id, version_id, bucket, holder)] += float(seconds)
         if largest:
             result.top[(bucket, holder)] += largest
+        if confirmed:
+            result.confirmed_top[(bucket, holder)] += confirmed
     by_bucket = Counter()
     for (bucket, _), n in result.top.items():
         by_bucket[bucket] += n
@@ -348,6 +374,19 @@ def _held(cursor, inner: str, params, result: Aggregate) -> None:
     for bucket, n in breached_in.items():
         if n > by_bucket[bucket]:
             result.top[(bucket, UNASSIGNED)] += n - by_bucket[bucket]
+    cursor.execute(f"SELECT f.bucket, f.party, COUNT(*) FROM ({inner}) f WHERE f.outcome = %s "
+                   f"AND f.bucket IS NOT NULL AND f.party <> '' GROUP BY f.bucket, f.party",
+                   [*params, BREACHED])
+    confirmed_in = Counter()
+    for bucket, party, n in cursor.fetchall():
+        result.confirmed[(bucket, party)] += n
+        confirmed_in[bucket] += n
+    held_in = Counter()
+    for (bucket, _), n in result.confirmed_top.items():
+        held_in[bucket] += n
+    for bucket, n in confirmed_in.items():  # confirmed breaches nobody held time of
+        if n > held_in[bucket]:
+            result.confirmed_top[(bucket, UNASSIGNED)] += n - held_in[bucket]
 
 
 def _percentiles(cursor, inner: str, params, result: Aggregate) -> None:

@@ -334,3 +334,37 @@ class RiskOut(Schema):
     @staticmethod
     def resolve_actions(obj):
         return sorted(a.pk for a in obj.actions.all())
+
+
+class InvestigationIn(Schema):
+    reason: str | None = None
+    root_cause: str | None = None
+    party: str | None = None
+    problems: list[str | int] | None = None
+
+
+class InvestigationOut(Schema):
+    clock: int = Field(..., alias="clock_id")
+    reason: str | None = Field(None, alias="reason.code")
+    root_cause: str
+    suggested_party: str
+    party: str
+    confirmed_by: str | None = Field(None, alias="confirmed_by.username")
+    confirmed_at: datetime | None
+    problems: list[str]
+
+    @staticmethod
+    def resolve_problems(obj):
+        return [t.ticket_id for t in obj.problems.all()] if obj.pk else []
+
+
+class ReasonCodeIn(Schema):
+    code: str
+    label: str
+    active: bool = True
+
+
+class ReasonCodeOut(Schema):
+    code: str
+    label: str
+    active: bool

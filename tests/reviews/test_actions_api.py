@@ -17,7 +17,7 @@ def raise_action(client, **extra):
 
 
 def test_it_raises_an_action_with_title_owner_and_due(gov, slm, owner, api):
-    made = raise_action(api(slm), description="runbook is stale", agreement="SLA-0001",
+    made = raise_action(api(slm), description="runbook is stale", agreement=gov["sla"].reference,
                         service="Web Shop")
     assert made.status_code == 201, made.data
     assert made.data["owner"] == "oscar" and made.data["due"] == "2025-03-20"
@@ -32,7 +32,8 @@ def test_it_raises_an_action_with_title_owner_and_due(gov, slm, owner, api):
 
 def test_without_a_person_it_goes_to_the_agreement_owner_due_in_seven_days(gov, slm, owner,
                                                                            api):
-    made = api(owner).post("actions", {"title": "Check P1 queue", "agreement": "SLA-0001"})
+    made = api(owner).post("actions", {"title": "Check P1 queue",
+                                       "agreement": gov["sla"].reference})
     assert made.status_code == 201, made.data
     assert made.data["owner"] == "sam"
     assert made.data["due"] == (timezone.now().date() + timedelta(days=7)).isoformat()

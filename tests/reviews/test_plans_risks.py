@@ -16,7 +16,7 @@ DAY = timedelta(days=1)
 
 def propose(client, gov, **extra):
     body = {"title": "Faster P1 fixes", "shortfall": "P1 resolution missed 90 % in March",
-            "agreement": "SLA-0001", "targets": [gov["p1"].pk],
+            "agreement": gov["sla"].reference, "targets": [gov["p1"].pk],
             "milestones": [{"title": "Runbook", "due": "2025-04-15"}], **extra}
     return client.post("plans", body)
 
@@ -103,13 +103,13 @@ def test_the_risk_register(gov, owner, slm, reader, customer_user, api):
                                      "review_date": "2025-06-01"})
     assert made.status_code == 201, made.data
     assert made.data["score"] == 15 and made.data["owner"] == "oscar"
-    low = api(slm).post("risks", {"title": "Old TLS", "agreement": "SLA-0001",
+    low = api(slm).post("risks", {"title": "Old TLS", "agreement": gov["sla"].reference,
                                   "likelihood": 1, "impact": 2}).data
     assert [r["title"] for r in api(reader).get("risks").data["items"]] == [
         "Single DBA", "Old TLS"]  # highest score first
     # A service owner does not register risks of agreements outside their services.
-    assert api(owner).post("risks", {"title": "x", "agreement": "SLA-0001", "likelihood": 1,
-                                     "impact": 1}).status_code == 403
+    assert api(owner).post("risks", {"title": "x", "agreement": gov["sla"].reference,
+                                     "likelihood": 1, "impact": 1}).status_code == 403
     assert api(owner).patch(f"risks/{low['id']}", {"impact": 3}).status_code == 403
     bad = api(slm).patch(f"risks/{low['id']}", {"likelihood": 6})
     assert bad.status_code == 422 and "likelihood" in str(bad.data["detail"])

@@ -28,8 +28,8 @@ def march_clocks(gov):
 
 
 def scheduled(api, slm, **extra):
-    body = {"agreement": "SLA-0001", "kind": "performance", "period": "2025-03",
-            "due": "2025-04-10", **extra}
+    body = {"agreement": Agreement.objects.get(name="Acme Web Shop").reference,
+            "kind": "performance", "period": "2025-03", "due": "2025-04-10", **extra}
     return api(slm).post("reviews", body)
 
 
@@ -99,7 +99,7 @@ def test_who_runs_reviews(gov, reader, analyst, slm, customer_user, api):
 
 @pytest.mark.parametrize("override, field", [
     ({"period": "2025-13"}, "period"), ({"kind": "weekly"}, "kind"),
-    ({"agreement": "SLA-0099"}, "agreement"), ({"due": "soon"}, "due")])
+    ({"agreement": "SLA-9999"}, "agreement"), ({"due": "soon"}, "due")])
 def test_bad_review_input_names_the_field(gov, slm, api, override, field):
     answer = scheduled(api, slm, **override)
     assert answer.status_code == 422 and field in str(answer.data["detail"])
@@ -136,7 +136,7 @@ def test_actions_raised_from_a_review(gov, slm, api):
     assert made.data["review"] == rid and made.data["owner"] == "sam"
     also = api(slm).post("actions", {"title": "Train desk", "owner": "sam",
                                      "due": "2025-05-01", "review": rid})
-    assert also.data["review"] == rid and also.data["agreement"] == "SLA-0001"
+    assert also.data["review"] == rid and also.data["agreement"] == gov["sla"].reference
     assert {a["title"] for a in api(slm).get(f"reviews/{rid}").data["actions"]} == {
         "Runbook for P1", "Train desk"}
 
@@ -155,14 +155,14 @@ def test_the_pack_as_pdf_and_xlsx(gov, slm, api, tmp_path):
     xlsx = api(slm).get(f"reviews/{rid}/pack?format=xlsx")
     book = load_workbook(io.BytesIO(xlsx.content))
     assert book.sheetnames == ["Review", "Figures", "Decisions", "Verdicts", "Actions"]
-    assert book["Review"]["B1"].value == "SLA-0001"
+    assert book["Review"]["B1"].value == gov["sla"].reference
     figures = list(book["Figures"].iter_rows(values_only=True))
     assert figures[1][2:4] == (3, 1)  # met, breached of P1: real numbers
     assert list(book["Decisions"].iter_rows(values_only=True))[1][:2] == ("Sam", "Keep P1")
     assert api(slm).get(f"reviews/{rid}/pack?format=doc").status_code == 422
     out = tmp_path / "pack.xlsx"
     call_command("review-pack", str(rid), "--format", "xlsx", "--output", str(out))
-    assert load_workbook(out)["Review"]["B1"].value == "SLA-0001"
+    assert load_workbook(out)["Review"]["B1"].value == gov["sla"].reference
     pdf_out = tmp_path / "pack.pdf"
     call_command("review-pack", str(rid), "--output", str(pdf_out))
     assert pdf_out.read_bytes().startswith(b"%PDF")

@@ -185,14 +185,22 @@ def update_action(action: Action, *, by, values: dict, now) -> Action:
     return action
 
 
-def close_action(action: Action, *, by, evidence: str, now) -> Action:
-    """Mark done with closure evidence (required); its dependencies must be finished."""
+def close_action(action: Action, *, by, evidence: str, now, documents=()) -> Action:
+    """Mark done with closure evidence (required: text, plus the ids of documents attached
+    to the action); its dependencies must be finished."""
     if not may_change(by, action):
         raise Forbidden("only the action's owner, its service owner or a service level "
                         "manager may close it")
     text = (evidence or "").strip()
     if not text:
         raise InvalidInput("evidence is required to close an action", "evidence")
+    attached = set(action.documents.values_list("pk", flat=True))
+    for i, pk in enumerate(documents or []):
+        if pk not in attached:
+            raise InvalidInput(f"document {pk} is not attached to action {action.pk}",
+                               f"documents.{i}")
+    if documents:
+        text += "\nDocuments: " + ", ".join(f"#{pk}" for pk in documents)
     waiting = action.depends_on.filter(status__in=LIVE_ACTION)
     if waiting.exists():
         ids = ", ".join(str(pk) for pk in waiting.values_list("pk", flat=True))

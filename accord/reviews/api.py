@@ -4,6 +4,7 @@ from ninja import Router
 
 from .api_actions import router as actions_router
 from .api_breaches import router as breaches_router
+from .api_documents import router as documents_router
 from .api_exclusions import router as exclusions_router
 from .api_plans import router as plans_router
 from .api_reviews import router as reviews_router
@@ -14,3 +15,4 @@ router.add_router("/", actions_router)
 router.add_router("/", reviews_router)
 router.add_router("/", plans_router)
 router.add_router("/", breaches_router)
+router.add_router("/", documents_router)

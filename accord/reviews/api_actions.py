@@ -132,4 +132,5 @@ def close_action(request, action_id: int, body: CloseIn):
     """Done, with closure evidence (required: an empty text is refused)."""
     user = _writer(request)
     found = get_object_or_404(actions.visible_actions(user), pk=action_id)
-    return actions.close_action(found, by=user, evidence=body.evidence, now=timezone.now())
+    return actions.close_action(found, by=user, evidence=body.evidence, now=timezone.now(),
+                                documents=body.documents)

@@ -73,3 +73,10 @@ class RiskState(models.TextChoices):
     MITIGATING = "mitigating", "Being mitigated"
     ACCEPTED = "accepted", "Accepted"
     CLOSED = "closed", "Closed"
+
+
+class DocumentKind(models.TextChoices):
+    SIGNED_AGREEMENT = "signed_agreement", "Signed agreement text"
+    MINUTES = "minutes", "Review minutes"
+    EVIDENCE = "evidence", "Evidence"
+    OTHER = "other", "Other"

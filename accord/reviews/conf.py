@@ -6,6 +6,10 @@
                                   enabled email channel
     ACCORD_REVIEW_LEAD_DAYS       a performance review is due this many days after its period
     ACCORD_REVIEW_NOTICE_DAYS     the agreement owner is reminded this many days before
+    ACCORD_DOCUMENTS_DIR          where uploaded documents are stored (Django's file storage);
+                                  default DATA_DIR/documents; a "documents" entry in
+                                  STORAGES replaces it (e.g. an object store)
+    ACCORD_DOCUMENT_MAX_BYTES     the largest document accepted (default 10 MB)
     ACCORD_REPEATED_BREACHES      default N: the same target breached N times in a period
                                   raises one action (per agreement: its governance settings)
 """
@@ -28,3 +32,6 @@ DEFAULTS.update({
     "ACCORD_REVIEW_LEAD_DAYS": 10,   # a performance review is due this long after its period
     "ACCORD_REVIEW_NOTICE_DAYS": 7,  # the agreement owner hears this long before the date
 })
+
+
+DEFAULTS.update({"ACCORD_DOCUMENTS_DIR": "", "ACCORD_DOCUMENT_MAX_BYTES": 10 * 1024 * 1024})

@@ -104,7 +104,9 @@ class Action(models.Model):
         return RiskStatus.ON_TRACK
 
 
+from .document_models import Document, DocumentVersion  # noqa: E402
 from .plan_models import Plan, Risk  # noqa: E402
 from .review_models import Decision, Review, TargetVerdict  # noqa: E402
 
-__all__ = ["Governance", "Action", "Review", "Decision", "TargetVerdict", "Plan", "Risk"]
+__all__ = ["Governance", "Action", "Review", "Decision", "TargetVerdict", "Plan", "Risk",
+           "Document", "DocumentVersion"]

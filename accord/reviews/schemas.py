@@ -68,6 +68,7 @@ class ActionPatch(Schema):
 
 class CloseIn(Schema):
     evidence: str
+    documents: list[int] = []
 
 
 class ActionOut(Schema):
@@ -368,3 +369,34 @@ class ReasonCodeOut(Schema):
     code: str
     label: str
     active: bool
+
+
+class DocumentVersionOut(Schema):
+    number: int
+    original_name: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_by: str | None = Field(None, alias="uploaded_by.username")
+    uploaded_at: datetime
+
+
+class DocumentOut(Schema):
+    id: int
+    title: str
+    kind: str
+    agreement: int | None = Field(None, alias="agreement_id")
+    review: int | None = Field(None, alias="review_id")
+    action: int | None = Field(None, alias="action_id")
+    plan: int | None = Field(None, alias="plan_id")
+    created_at: datetime
+    versions: list[DocumentVersionOut]
+
+    @staticmethod
+    def resolve_versions(obj):
+        return list(obj.versions.all())
+
+
+class DocumentPatch(Schema):
+    title: str | None = None
+    kind: str | None = None

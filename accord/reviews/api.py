@@ -8,6 +8,7 @@ from .api_documents import router as documents_router
 from .api_exclusions import router as exclusions_router
 from .api_plans import router as plans_router
 from .api_reviews import router as reviews_router
+from .api_settings import router as settings_router
 
 router = Router()
 router.add_router("/", exclusions_router)
@@ -16,3 +17,4 @@ router.add_router("/", reviews_router)
 router.add_router("/", plans_router)
 router.add_router("/", breaches_router)
 router.add_router("/", documents_router)
+router.add_router("/", settings_router)

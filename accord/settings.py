@@ -6,6 +6,7 @@ start with the development secret key.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -35,6 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
     "accord.accounts",
     "accord.catalogue",
     "accord.agreements",
@@ -44,6 +46,9 @@ INSTALLED_APPS = [
     "accord.reporting",
     "accord.reviews",
     "accord.web",
+    # django-ninja's own static files: the API docs page serves Swagger UI from Accord, not a CDN
+    # (after accord.web, whose templates/ninja/swagger.html adds a language and landmarks).
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -53,8 +58,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accord.web.middleware.ViewerTimeZoneMiddleware",  # dates in the viewer's zone (issue 15)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: answers a locked-out sign-in
 ]
 
 ROOT_URLCONF = "accord.urls"
@@ -75,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accord.web.context_processors.navigation",
+                "accord.web.context_processors.viewer_time_zone",
             ],
         },
     },
@@ -139,6 +147,9 @@ NINJA_PAGINATION_MAX_LIMIT = 1000
 # Accord's own knobs.
 ACCORD_WORKER_INTERVAL = envint("ACCORD_WORKER_INTERVAL", 5)
 ACCORD_EMBEDDED_WORKER = envbool("ACCORD_EMBEDDED_WORKER", EMBEDDED)
+# Events stamped up to this many seconds ahead of the server's clock are accepted (their
+# clocks are recomputed when that instant comes); further ahead they are refused.
+ACCORD_EVENT_MAX_SKEW = envint("ACCORD_EVENT_MAX_SKEW", 300)
 # Notification delivery: attempts before a dead letter, exponential backoff base and cap
 # (seconds), how long a worker's claim lasts (must exceed the longest channel timeout), batch.
 ACCORD_DELIVERY_MAX_ATTEMPTS = envint("ACCORD_DELIVERY_MAX_ATTEMPTS", 10)
@@ -159,6 +170,21 @@ ACCORD_MAX_TEXT_LENGTH = envint("ACCORD_MAX_TEXT_LENGTH", 16 * 1024, minimum=64)
 
 # /metrics: client addresses (CIDRs, comma-separated) allowed without a token.
 ACCORD_METRICS_ALLOW = envlist("ACCORD_METRICS_ALLOW", [])
+
+# Sign-in throttling (django-axes): after ACCORD_LOGIN_FAILURE_LIMIT failed web sign-ins an
+# account, and separately an address, is locked for ACCORD_LOGIN_COOLOFF_MINUTES; a success
+# resets the count. Administrators see and clear lockouts in the admin. API tokens never go
+# through a sign-in, so their holders are never locked out.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("ACCORD_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=envfloat("ACCORD_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
+AXES_VERBOSE = False
 
 if EMBEDDED:
     os.makedirs(DATA_DIR, exist_ok=True)

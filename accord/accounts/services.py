@@ -2,7 +2,9 @@
 
 import datetime as dt
 import decimal
+import functools
 import uuid
+import zoneinfo
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -80,8 +82,10 @@ def record_change(
     after: dict | None = None,
     changes: dict | None = None,
     message: str = "",
+    at: dt.datetime | None = None,
 ) -> AuditEntry:
-    """Write one audit row for ``obj``. Pass before/after snapshots or ready ``changes``."""
+    """Write one audit row for ``obj``. Pass before/after snapshots or ready ``changes``;
+    ``at`` is the instant it happened (default: now)."""
     if changes is None:
         if after is None and action != AuditAction.DELETE:
             after = snapshot(obj)
@@ -97,6 +101,7 @@ def record_change(
         object_repr=str(obj)[:200],
         changes=_jsonable(changes),
         message=message,
+        **({"at": at} if at is not None else {}),
     )
 
 
@@ -106,6 +111,32 @@ def history(obj: models.Model):
     return AuditEntry.objects.filter(content_type=ct, object_id=str(obj.pk)).select_related(
         "user", "content_type"
     )
+
+
+def is_time_zone(name: str) -> bool:
+    """Whether ``name`` is an IANA time zone this machine knows (e.g. ``Europe/Paris``)."""
+    return name in _zones()
+
+
+@functools.cache
+def _zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+@transaction.atomic
+def set_time_zone(user: User, time_zone: str, *, by: User | None) -> User:
+    """The zone the user's pages show dates in; ``""`` means the browser's zone, else UTC."""
+    time_zone = (time_zone or "").strip()
+    if time_zone and not is_time_zone(time_zone):
+        raise InvalidInput(f"time_zone {time_zone!r} is not an IANA time zone such as "
+                           "'Europe/Paris'", field="time_zone")
+    if user.time_zone != time_zone:
+        before = {"time_zone": user.time_zone}
+        user.time_zone = time_zone
+        user.save(update_fields=["time_zone"])
+        record_change(by, user, AuditAction.UPDATE, before=before,
+                      after={"time_zone": time_zone})
+    return user
 
 
 @transaction.atomic
@@ -144,6 +175,17 @@ def create_user(
     after = snapshot(user)
     after.pop("password", None)
     record_change(by, user, AuditAction.CREATE, after=after)
+    return user
+
+
+def set_password(user: User, password: str, *, by: User | None, reason: str = "") -> User:
+    """Give ``user`` a new password (audited: that it changed, never the password)."""
+    if not password:
+        raise InvalidInput("password must not be empty", field="password")
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    record_change(by, user, AuditAction.UPDATE, changes={"password": ["***", "***"]},
+                  message=reason or "password changed")
     return user
 
 

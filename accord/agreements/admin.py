@@ -101,6 +101,7 @@ class AgreementAdmin(ServiceAdmin):
     fields = ("name", "kind", "structure", "status", "description", "customer", "team",
               "supplier", "parent", "services", "underpins", "calendar", "owner",
               "monthly_charge", "currency", "credit_cap_percent", "reporting_time_zone",
+              "auto_lifecycle", "auto_review",
               *readonly_fields[1:])
 
     def perform(self, request, pk, form):
@@ -182,8 +183,8 @@ class TargetInline(admin.StackedInline):
 class ApprovalInline(admin.TabularInline):
     model = Approval
     extra = 0
-    fields = ("party", "signatory", "user", "on_behalf", "at", "comment", "invalidated_at",
-              "invalidated_reason")
+    fields = ("party", "signatory", "signatory_user", "user", "on_behalf", "evidence", "at",
+              "comment", "invalidated_at", "invalidated_reason")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):

@@ -89,6 +89,12 @@ class Agreement(models.Model):
         help_text="IANA zone whose months, quarters and years reports use; empty: the "
         "calendar's zone, else the customer's, else UTC.",
     )
+    auto_lifecycle = models.BooleanField(
+        default=True, help_text="The worker activates the agreement when a signed version "
+        "takes effect and expires it when the last one ends.")
+    auto_review = models.BooleanField(
+        default=True, help_text="The worker moves the agreement to under review when its "
+        "review falls due.")
     last_reviewed_at = models.DateTimeField(null=True, blank=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField()
@@ -300,6 +306,13 @@ class Approval(models.Model):
     signatory = models.CharField(max_length=150, help_text="The person who signed.")
     on_behalf = models.BooleanField(
         default=False, help_text="A provider SLM recorded the counterparty's signature."
+    )
+    signatory_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+        help_text="The person who signed (the contact, when recorded on their behalf).",
+    )
+    evidence = models.TextField(
+        blank=True, help_text="Where the signed copy is (required on behalf)."
     )
     comment = models.TextField(blank=True)
     at = models.DateTimeField()

@@ -8,6 +8,9 @@ from django.utils import timezone
 from ninja import Schema
 from pydantic import AwareDatetime, ConfigDict, Field
 
+from accord.lib.schemas import Id, Int, Number
+from accord.lib.schemas import In as BodyIn
+
 from . import queries
 from .choices import (
     AgreementKind,
@@ -30,7 +33,7 @@ ReopenName = Literal[tuple(ReopenPolicy.values)]  # type: ignore[valid-type]
 CreditBasisName = Literal[tuple(CreditBasis.values)]  # type: ignore[valid-type]
 
 
-class In(Schema):
+class In(BodyIn):
     model_config = ConfigDict(extra="forbid")
 
 
@@ -46,18 +49,20 @@ class AgreementIn(In):
     kind: KindName
     structure: StructureName = ""
     description: str = ""
-    customer: int | None = None
-    team: int | None = None
-    supplier: int | None = None
-    parent: int | None = None
-    services: list[int] = []
-    underpins: list[int] = []
-    calendar: int | None = None
-    owner: int | None = None
+    customer: Id | None = None
+    team: Id | None = None
+    supplier: Id | None = None
+    parent: Id | None = None
+    services: list[Id] = []
+    underpins: list[Id] = []
+    calendar: Id | None = None
+    owner: Id | None = None
     monthly_charge: Decimal | None = None
     currency: str = ""
     credit_cap_percent: Decimal | None = None
     reporting_time_zone: str = ""
+    auto_lifecycle: bool = True
+    auto_review: bool = True
     # The first (draft) version.
     text: str = ""
     effective_from: AwareDatetime | None = None
@@ -70,18 +75,20 @@ class AgreementPatch(In):
     kind: KindName | None = None
     structure: StructureName | None = None
     description: str | None = None
-    customer: int | None = None
-    team: int | None = None
-    supplier: int | None = None
-    parent: int | None = None
-    services: list[int] | None = None
-    underpins: list[int] | None = None
-    calendar: int | None = None
-    owner: int | None = None
+    customer: Id | None = None
+    team: Id | None = None
+    supplier: Id | None = None
+    parent: Id | None = None
+    services: list[Id] | None = None
+    underpins: list[Id] | None = None
+    calendar: Id | None = None
+    owner: Id | None = None
     monthly_charge: Decimal | None = None
     currency: str | None = None
     credit_cap_percent: Decimal | None = None
     reporting_time_zone: str | None = None
+    auto_lifecycle: bool | None = None
+    auto_review: bool | None = None
 
 
 class AgreementOut(Schema):
@@ -104,6 +111,8 @@ class AgreementOut(Schema):
     currency: str
     credit_cap_percent: Decimal | None
     reporting_time_zone: str
+    auto_lifecycle: bool
+    auto_review: bool
     latest_version: int | None
     version_in_force: int | None
     review_due: datetime | None
@@ -153,8 +162,10 @@ class ApprovalOut(Schema):
     id: int
     party: str
     signatory: str
+    signatory_user: int | None = Field(None, validation_alias="signatory_user_id")
     recorded_by: str | None
     on_behalf: bool
+    evidence: str
     comment: str
     at: datetime
     valid: bool
@@ -184,15 +195,15 @@ class VersionSummaryOut(Schema):
 class TargetIn(In):
     metric: MetricName
     name: str = ""
-    service: int | None = None
+    service: Id | None = None
     ticket_type: str = ""
     priority: str = ""
-    calendar: int | None = None
-    duration_seconds: int | None = None
+    calendar: Id | None = None
+    duration_seconds: Int | None = None
     percentage: Decimal | None = None
     objective_percent: Decimal | None = None
     period: PeriodName = "month"
-    warning_thresholds: list[int | float] | None = None
+    warning_thresholds: list[Int | Number] | None = None
     start_condition: dict | None = None
     pause_condition: dict | None = None
     stop_condition: dict | None = None
@@ -203,21 +214,21 @@ class TargetIn(In):
     credit_currency: str = ""
     credit_percent: Decimal | None = None
     credit_basis: CreditBasisName = "per_missed_objective"
-    position: int | None = None
+    position: Int | None = None
 
 
 class TargetPatch(In):
     metric: MetricName | None = None
     name: str | None = None
-    service: int | None = None
+    service: Id | None = None
     ticket_type: str | None = None
     priority: str | None = None
-    calendar: int | None = None
-    duration_seconds: int | None = None
+    calendar: Id | None = None
+    duration_seconds: Int | None = None
     percentage: Decimal | None = None
     objective_percent: Decimal | None = None
     period: PeriodName | None = None
-    warning_thresholds: list[int | float] | None = None
+    warning_thresholds: list[Int | Number] | None = None
     start_condition: dict | None = None
     pause_condition: dict | None = None
     stop_condition: dict | None = None
@@ -228,7 +239,7 @@ class TargetPatch(In):
     credit_currency: str | None = None
     credit_percent: Decimal | None = None
     credit_basis: CreditBasisName | None = None
-    position: int | None = None
+    position: Int | None = None
 
 
 class TargetOut(Schema):
@@ -284,7 +295,12 @@ class VersionOut(VersionSummaryOut):
 class ApproveIn(In):
     party: Literal[tuple(Party.values)]  # type: ignore[valid-type]
     comment: str = ""
-    signatory: str = Field("", description="The signatory's name (required on behalf).")
+    on_behalf_of_contact: Id | None = Field(
+        None, description="Recording the counterparty's signature on its behalf: the id of "
+        "the contact (user) of the customer, team or supplier who signed; for a corporate "
+        "SLA, a staff user other than the provider's signatory.")
+    evidence: str = Field("", max_length=2000, description="Required on behalf: where the "
+                          "signed copy is.")
 
 
 class OverriddenOut(Schema):
@@ -310,8 +326,8 @@ class EffectiveTargetOut(Schema):
 
 class SlrIn(In):
     title: str
-    customer: int
-    service: int | None = None
+    customer: Id
+    service: Id | None = None
     text: str = ""
     requested_by: str = ""
     requested_targets: list[dict] = []
@@ -319,8 +335,8 @@ class SlrIn(In):
 
 class SlrPatch(In):
     title: str | None = None
-    customer: int | None = None
-    service: int | None = None
+    customer: Id | None = None
+    service: Id | None = None
     text: str | None = None
     requested_by: str | None = None
     requested_targets: list[dict] | None = None
@@ -369,7 +385,7 @@ class EvaluateIn(In):
 
 
 class ConvertIn(In):
-    agreement: int | None = Field(None, description="Empty: create a new customer-based SLA.")
+    agreement: Id | None = Field(None, description="Empty: create a new customer-based SLA.")
     name: str = ""
 
 
@@ -389,7 +405,7 @@ class CellOut(Schema):
 
 
 class PriorityMatrixIn(In):
-    agreement: int | None = None
+    agreement: Id | None = None
     cells: list[CellIn]
 
 

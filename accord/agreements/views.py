@@ -21,6 +21,7 @@ from accord.accounts.auth import require
 from accord.catalogue import queries as catalogue_queries
 from accord.catalogue.models import Calendar, Customer, Service
 from accord.catalogue.views import audit_rows, filtered, forbidden, page_of
+from accord.lib.durations import business_duration
 from accord.lib.errors import DomainError, Forbidden
 
 from . import queries, services, versions
@@ -30,6 +31,7 @@ from .choices import AgreementKind, AgreementStatus, Metric, Party
 from .content import compare_versions
 from .forms import AgreementFilter, ApproveForm, CompareForm, TransitionForm
 from .inheritance import effective_targets
+from .signatories import eligible_contacts
 
 S = AgreementStatus
 ACTION_LABELS = {
@@ -48,13 +50,8 @@ CALENDAR_SOURCES = {
 
 
 def duration(seconds) -> str:
-    """Business time as hours and minutes: 14400 -> "4 h", 5400 -> "1 h 30 min"."""
-    if seconds is None:
-        return "—"
-    hours, rest = divmod(int(seconds), 3600)
-    minutes = rest // 60
-    parts = [f"{hours} h" if hours else "", f"{minutes} min" if minutes else ""]
-    return " ".join(p for p in parts if p) or f"{int(seconds)} s"
+    """Business time as it reads on every page: 14400 -> "4 h", 5400 -> "1 h 30 min"."""
+    return business_duration(seconds)
 
 
 def percent(value) -> str:
@@ -165,8 +162,11 @@ def _approval_options(user, agreement, version) -> list[dict]:
         if agreement.counterparty_signatories().filter(pk=user.pk).exists():
             options.append({"party": Party.COUNTERPARTY, "label": "Approve as counterparty"})
         elif user.can("sign_agreement") and not user.is_portal:
+            signed = {a.signatory_user_id for a in version.approvals.all() if a.is_valid}
+            contacts = [c for c in eligible_contacts(agreement).order_by("last_name", "username")
+                        if c.pk not in signed and c.pk != user.pk]
             options.append({"party": Party.COUNTERPARTY, "on_behalf": True,
-                            "label": "Record counterparty approval"})
+                            "contacts": contacts, "label": "Record counterparty approval"})
     return options
 
 
@@ -208,6 +208,7 @@ def detail_context(request, agreement, *, number=None, **extra) -> dict:
         "link_services": not user.is_portal,
         "may_author": may_author(user, agreement),
         "matrix": queries.priority_matrix(agreement),
+        "overlaps": [] if user.is_portal else queries.overlapping_slas(agreement),
         **extra,
     }
 
@@ -309,11 +310,14 @@ def _label(name: str) -> str:
 
 
 def _instant(value) -> str:
-    """An ISO instant from a version's content as "2025-01-01 09:00 UTC"."""
+    """An ISO instant from a version's content in the viewer's zone: "2025-01-01 10:00
+    Europe/Paris" (the zone the request activated, see accord.web.middleware)."""
     if not value:
         return "—"
     try:
-        return datetime.fromisoformat(value).astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        zone = timezone.get_current_timezone()
+        local = datetime.fromisoformat(value).astimezone(UTC).astimezone(zone)
+        return f"{local:%Y-%m-%d %H:%M} {timezone.get_current_timezone_name()}"
     except (TypeError, ValueError):
         return str(value)
 

@@ -73,7 +73,10 @@ def post_events(request, create_missing: bool = False):
     conflict (already stored with other content: the stored event is kept, and the errors
     name the fields that differ) or rejected (with the field and the reason). Items without
     a source get "api". ``create_missing`` creates unknown services, customers, teams and
-    suppliers (service level managers only)."""
+    suppliers (service level managers only). An event stamped more than
+    ACCORD_EVENT_MAX_SKEW seconds (default 300) ahead of the server's clock is rejected on
+    ``timestamp``; one less far ahead is stored and counts from its instant (the worker
+    recomputes the ticket's clocks then)."""
     user = require(request, "import_data")
     if create_missing and not user.can("change_catalogue"):
         raise Forbidden(f"your role ({user.role}) may not create catalogue entries")

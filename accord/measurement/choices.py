@@ -51,6 +51,8 @@ class ClockState(models.TextChoices):
 
 
 # States in which a clock still moves (a breached clock without stopped_at is still open).
+# ENDED is final: the clock's agreement has no version in force any more (expired or
+# terminated), and the clock was closed at that instant (``stopped_at``).
 OPEN_CLOCK_STATES = (ClockState.RUNNING, ClockState.PAUSED, ClockState.BREACHED)
 
 

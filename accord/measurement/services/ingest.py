@@ -11,10 +11,11 @@ leaves no trace: nothing is written for it.
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from contextlib import ExitStack
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 
 from accord.accounts.choices import AuditAction
 from accord.accounts.models import AuditEntry
@@ -72,9 +73,13 @@ def ingest_events(
 def _ingest(items, now, user, create_missing, source_defaults, clocks) -> IngestResult:
     results: list[ItemResult | None] = [None] * len(items)
     events: dict[int, Event] = {}
+    latest = now + timedelta(seconds=settings.ACCORD_EVENT_MAX_SKEW)
     for i, item in enumerate(items):
         try:
-            events[i] = _parse(item, source_defaults)
+            event = _parse(item, source_defaults)
+            if event.timestamp > latest:
+                raise ValueError(_too_far_ahead(event, now))
+            events[i] = event
         except ValueError as exc:
             results[i] = _rejected(i, item, [_error(exc)])
 
@@ -113,6 +118,7 @@ def _ingest(items, now, user, create_missing, source_defaults, clocks) -> Ingest
                 _ensure_sources(set(by_source), sources, now)
                 tickets_changed(result.ticket_ids, now, histories=histories,
                                 fresh=histories.keys(), clocks=clocks, beside=beside)
+                _plan_rechecks(candidates, results, now)
                 _audit(user, sources, by_source, result)
     return result
 
@@ -189,6 +195,27 @@ def _store_new(candidates, results, now, known, user, later=None):
         return None
     histories = {pk: batch[key] for key, pk in created.items() if key in touched}
     return {pks[key] for key in touched}, histories, by_source, beside
+
+
+def _too_far_ahead(event: Event, now: datetime) -> str:
+    ahead = (event.timestamp - now).total_seconds()
+    return (f"timestamp: {event.timestamp.isoformat()} is {ahead:.0f} s ahead of the server's "
+            f"clock ({now.isoformat()}); at most ACCORD_EVENT_MAX_SKEW = "
+            f"{settings.ACCORD_EVENT_MAX_SKEW} s ahead is accepted")
+
+
+def _plan_rechecks(candidates, results, now: datetime) -> None:
+    """Events stamped ahead of ``now`` (within the skew) were left out of the clocks just
+    computed: their tickets are recomputed by the worker when the first of them comes."""
+    ahead: dict[tuple, datetime] = {}
+    for i, event in candidates:
+        if event.timestamp > now and results[i].status == IngestStatus.STORED:
+            key = (event.source, event.ticket_id)
+            ahead[key] = min(ahead.get(key, event.timestamp), event.timestamp)
+    for (source, ticket_id), at in ahead.items():
+        Ticket.objects.filter(source=source, ticket_id=ticket_id).filter(
+            models.Q(recheck_at__isnull=True) | models.Q(recheck_at__gt=at)).update(
+            recheck_at=at)
 
 
 def _parse(item, defaults: Mapping | None) -> Event:

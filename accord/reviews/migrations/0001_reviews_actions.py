@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
         ('agreements', '0002_report_core_reporting_and_credits'),
         ('catalogue', '0002_calendar_version'),
         ('escalation', '0002_clock_firing_follow_up'),
-        ('measurement', '0006_reviews_clock_exclusions'),
+        ('measurement', '0007_reviews_clock_exclusions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

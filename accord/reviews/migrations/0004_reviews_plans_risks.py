@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('agreements', '0002_report_core_reporting_and_credits'),
         ('catalogue', '0002_calendar_version'),
-        ('measurement', '0006_reviews_clock_exclusions'),
+        ('measurement', '0007_reviews_clock_exclusions'),
         ('reviews', '0003_reviews_reviews'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('measurement', '0005_merge_20261204_1723'),
+        ('measurement', '0006_merge_20261204_1728'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

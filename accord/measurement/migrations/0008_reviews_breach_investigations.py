@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('measurement', '0006_reviews_clock_exclusions'),
+        ('measurement', '0007_reviews_clock_exclusions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_more
 
 app_name = "reviews"
 
@@ -15,4 +15,10 @@ urlpatterns = [
     path("actions/", views.action_list, name="actions"),
     path("actions/<int:pk>/", views.action_detail, name="action"),
     path("leadership/", views.leadership_view, name="leadership"),
+    path("exclusions/", views_more.exclusion_list, name="exclusions"),
+    path("exclusions/<int:pk>/<str:verdict>", views_more.exclusion_decide,
+         name="exclusion_decide"),
+    path("plans/", views_more.plan_list, name="plans"),
+    path("plans/<int:pk>/", views_more.plan_detail, name="plan"),
+    path("risks/", views_more.risk_list, name="risks"),
 ]

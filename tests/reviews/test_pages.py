@@ -91,3 +91,44 @@ def test_the_dashboard_cards_include(gov, slm, review):
     assert 'id="card-overdue-actions"' in html and "Overdue actions" in html
     assert "1 overdue" in html  # the review two days late
     assert Review.objects.count() == 1
+
+
+def test_exclusions_are_claimed_and_decided_on_their_page(client, gov, analyst, slm):
+    from accord.measurement.models import ClockExclusion
+    from tests.reporting.conftest import MARCH_START, clock
+
+    breached = clock(gov["p1"], "breached", MARCH_START + timedelta(days=1))
+    client.force_login(analyst)
+    client.post("/exclusions/", {"clock": str(breached.pk), "reason": "force_majeure",
+                                 "explanation": "Flood", "evidence": "News report"})
+    claim = ClockExclusion.objects.get()
+    # The claimant sees no buttons and is refused.
+    assert b"Approve</button>" not in client.get("/exclusions/").content
+    assert client.post(f"/exclusions/{claim.pk}/approve").status_code == 403
+    client.force_login(slm)
+    assert b"Approve</button>" in client.get("/exclusions/").content
+    client.post(f"/exclusions/{claim.pk}/approve")
+    claim.refresh_from_db()
+    assert claim.status == "approved" and claim.decided_by == slm
+
+
+def test_plan_and_risk_pages(client, gov, owner, slm, customer_user):
+    from accord.reviews import plans
+    from accord.reviews.risks import create_risk
+
+    plan = plans.create_plan(by=owner, now=NOW, title="Faster P1", shortfall="P1 misses",
+                             agreement=gov["sla"], targets=[gov["p1"].pk])
+    create_risk(by=slm, now=NOW, title="Single DBA", service=gov["shop"], likelihood=4,
+                impact=5)
+    client.force_login(owner)
+    assert b"Approve the plan" not in client.get(f"/plans/{plan.pk}/").content
+    client.force_login(slm)
+    page = client.get(f"/plans/{plan.pk}/").content.decode()
+    assert "Approve the plan" in page and "Measured effect" in page
+    client.post(f"/plans/{plan.pk}/")
+    plan.refresh_from_db()
+    assert plan.status == "approved"
+    assert b"Single DBA" in client.get("/risks/").content
+    client.force_login(customer_user)
+    assert client.get("/risks/").status_code == 403
+    assert client.get(f"/plans/{plan.pk}/").status_code == 404  # internal plan

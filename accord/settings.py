@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "accord.escalation",
     "accord.reporting",
     "accord.reviews",
+    "accord.planning",
     "accord.web",
     # django-ninja's own static files: the API docs page serves Swagger UI from Accord, not a CDN
     # (after accord.web, whose templates/ninja/swagger.html adds a language and landmarks).

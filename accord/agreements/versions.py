@@ -14,7 +14,7 @@ from accord.accounts.choices import AuditAction
 from accord.accounts.services import record_change
 from accord.lib.errors import DomainError, InvalidInput
 
-from . import signatories
+from . import signatories, signoff
 from .choices import AgreementStatus, Party, VersionStatus
 from .content import content_hash, content_of, target_dict
 from .models import Agreement, AgreementVersion, Approval, Target
@@ -245,6 +245,7 @@ def approve(version: AgreementVersion, *, party: str, by, now, comment: str = ""
 
 
 def _freeze(version: AgreementVersion, by, now, digest: str) -> None:
+    signoff.run(version, by, now)  # e.g. planning's OLA/UC fit (needs an acknowledgement)
     content = content_of(version)
     if content_hash(content) != digest:
         raise DomainError(f"{version} changed while it was being signed; approve it again")

@@ -21,6 +21,7 @@ from accord.catalogue import calendars, dependencies
 from accord.catalogue import services as catalogue
 from accord.escalation.services import fire_due
 from accord.escalation.services.setup import create_channel, create_policy
+from accord.planning import demo_templates
 
 from . import demo_history
 
@@ -282,6 +283,8 @@ def _olas_and_uc(by, users, c, year_ago):
         by=by, now=year_ago, name="CloudHost hosting UC", kind="uc", supplier=c["host"],
         owner=slm, services=[c["web"], c["orders"]], effective_from=year_ago,
         monthly_charge=12000, currency="GBP",
+        # The SLAs it underpins: planning's fit check shows its 4 h P1 under their 2 h.
+        underpins=list(Agreement.objects.filter(kind="sla", customer=c["retail_uk"])),
         text="CloudHost hosts the platform at 99.95 %, answers P1 calls in 15 minutes and "
              "fixes P1 faults in 4 hours, P2 in 8.",
     )
@@ -359,6 +362,8 @@ def load(now: datetime, *, random_passwords: bool = False) -> list[DemoLogin]:
             c = _catalogue(by, users)
             _escalation(by, now - timedelta(days=402))
         _agreements(by, users, c, now)
+        with audit_time(now - timedelta(days=400)):  # planning: three agreement templates
+            demo_templates.load(by=by, now=now - timedelta(days=400), calendars=c)
         demo_history.load(now, c, by)
         while fire_due(now):  # the open clocks past a step fire it now, as the worker would
             pass

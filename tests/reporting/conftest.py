@@ -26,7 +26,7 @@ AFTER = datetime(2025, 4, 10, tzinfo=UTC)  # "now" for a finished March
 
 def sign(version, slm):
     versions.approve(version, party="provider", by=slm, now=NOW)
-    sign_on_behalf(version, slm, NOW)  # the counterparty's paper signature
+    sign_on_behalf(version, slm, NOW)
     version.refresh_from_db()
     return version
 

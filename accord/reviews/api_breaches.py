@@ -12,7 +12,7 @@ from accord.lib.errors import DomainError, Forbidden, InvalidInput
 from accord.measurement.models import BreachInvestigation, ReasonCode
 
 from . import investigations
-from .schemas import InvestigationIn, InvestigationOut, ReasonCodeIn, ReasonCodeOut
+from .schemas_more import InvestigationIn, InvestigationOut, ReasonCodeIn, ReasonCodeOut
 
 router = Router(tags=["breach investigation"])
 

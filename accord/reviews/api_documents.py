@@ -14,7 +14,7 @@ from accord.lib.errors import Forbidden, InvalidInput
 
 from . import actions, documents, lookups, reviews
 from .models import Document, Plan
-from .schemas import DocumentOut, DocumentPatch
+from .schemas_more import DocumentOut, DocumentPatch
 
 router = Router(tags=["documents"])
 

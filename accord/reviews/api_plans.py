@@ -12,7 +12,7 @@ from accord.lib.errors import Forbidden, InvalidInput
 from . import lookups, plans, risks
 from .choices import PlanStatus, RiskState
 from .models import Plan, Risk
-from .schemas import PlanDetail, PlanIn, PlanOut, PlanPatch, RiskIn, RiskOut, RiskPatch
+from .schemas_more import PlanDetail, PlanIn, PlanOut, PlanPatch, RiskIn, RiskOut, RiskPatch
 
 router = Router(tags=["plans and risks"])
 

@@ -18,6 +18,7 @@ from accord.lib.openapi import AccordAPI  # documents the 4xx answers on every o
 from accord.measurement.api import router as measurement_router
 from accord.planning.api import router as planning_router
 from accord.reporting.api import router as reporting_router
+from accord.reviews.api import router as reviews_router
 
 api = AccordAPI(
     title="Accord API",
@@ -94,4 +95,5 @@ api.add_router("/", escalation_router)
 api.add_router("/", connectors_router)
 api.add_router("/", connector_hooks)
 api.add_router("/", reporting_router)
+api.add_router("/", reviews_router)
 api.add_router("/", planning_router)

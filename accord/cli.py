@@ -9,6 +9,7 @@
     accord recompute       rebuild stored clocks from events
     accord sync            pull a service desk connector's changes (REST API, resumable)
     accord report          an agreement's compliance report (--agreement, --month|--quarter|--year)
+    accord review-pack     a review's pack (REVIEW_ID --format pdf|xlsx)
     accord simulate        what-if replay of an agreement version (--version, --from, --to)
     accord agreements      agreements as code: export | schema | validate | diff | apply (YAML)
     accord check           configuration sanity
@@ -19,7 +20,7 @@ import os
 import sys
 
 ACCORD_COMMANDS = ["demo", "serve", "worker", "createuser", "token", "import", "recompute", "check",
-                   "sync", "report", "simulate", "agreements"]
+                   "sync", "report", "simulate", "agreements", "review-pack"]
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "accord.connectors",
     "accord.escalation",
     "accord.reporting",
+    "accord.reviews",
     "accord.planning",
     "accord.web",
     # django-ninja's own static files: the API docs page serves Swagger UI from Accord, not a CDN

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("accord.escalation.urls")),
     path("", include("accord.connectors.urls")),
     path("", include("accord.reporting.urls")),
+    path("", include("accord.reviews.urls")),
     path("", include("accord.planning.urls")),
     path("", include("accord.reporting.page_urls")),  # the service report pages
 ]

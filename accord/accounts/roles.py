@@ -26,6 +26,12 @@ PERMISSIONS: dict[str, Role] = {
     "change_agreement": Role.SERVICE_LEVEL_MANAGER,
     "sign_agreement": Role.SERVICE_LEVEL_MANAGER,
     "run_reviews": Role.SERVICE_LEVEL_MANAGER,
+    # Reviews, actions and exclusions (issue 10's ladder): analysts claim breach exclusions,
+    # service owners own actions, service level managers decide exclusions.
+    "claim_exclusion": Role.ANALYST,
+    "record_minutes": Role.ANALYST,  # minutes and attendees of a review; review packs
+    "manage_actions": Role.SERVICE_OWNER,  # also risks of their services, and proposing plans
+    "approve_exclusion": Role.SERVICE_LEVEL_MANAGER,
     # Administrators own policy: calendars, templates, users.
     "change_calendar": Role.ADMINISTRATOR,
     "change_policy": Role.ADMINISTRATOR,

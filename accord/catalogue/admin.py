@@ -137,6 +137,7 @@ class ServiceAdmin(AuditedAdmin):
     list_filter = ("status", "criticality", "calendar")
     search_fields = ("name", "description")
     inlines = [DependencyInline]
+    exclude = ("leadership",)  # kept through /api/v1/leadership (audited there)
 
 
 @admin.register(Component)
@@ -152,6 +153,7 @@ class CustomerAdmin(AuditedAdmin):
     list_filter = ("calendar",)
     search_fields = ("name", "description", "contact_email")
     filter_horizontal = ("contacts",)
+    exclude = ("leadership",)  # kept through /api/v1/leadership (audited there)
 
 
 @admin.register(Team)
@@ -168,6 +170,7 @@ class SupplierAdmin(AuditedAdmin):
     list_filter = ("calendar",)
     search_fields = ("name", "description", "contact_email")
     filter_horizontal = ("contacts",)
+    exclude = ("leadership",)  # kept through /api/v1/leadership (audited there)
 
 
 @admin.register(Calendar)

@@ -61,6 +61,10 @@ class Customer(models.Model):
         settings.AUTH_USER_MODEL, blank=True, related_name="customers",
         help_text="People who sign for this customer and see its portal.",
     )
+    leadership = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+",
+        help_text="Leaders escalations and the leadership view reach for this customer.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -115,6 +119,10 @@ class Service(models.Model):
     calendar = models.ForeignKey(
         Calendar, models.PROTECT, null=True, blank=True, related_name="services",
         help_text="Service hours.",
+    )
+    leadership = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+",
+        help_text="Leaders escalations and the leadership view reach for this service.",
     )
 
     class Meta:

@@ -7,7 +7,8 @@ Specs are strings:
     "service_owner"       the owner of the clock's service
     "team"                the team party to the agreement (its address, else its members)
     "customer_contact"    the customer's contact address, else its portal contacts
-    "leadership"          the administrators (the "strategise" level of DESIGN decision 8)
+    "leadership"          the leadership contacts of the clock's service and customer; if
+                          neither names anyone, the administrators
 
 The context (service owner, team, customer) comes from whoever fires the step.
 """
@@ -33,6 +34,7 @@ class Context:
     service_owner: object = None  # accounts.User
     team: object = None  # catalogue.Team
     customer: object = None  # catalogue.Customer
+    service: object = None  # catalogue.Service
 
 
 def clean_recipients(specs, field: str = "recipients") -> list[str]:
@@ -75,6 +77,10 @@ def _expand(spec: str, context: Context) -> list[Recipient]:
     if kind == "role":
         return _people(spec, User.objects.filter(role=value, is_active=True))
     if spec == "leadership":
+        leaders = [u for party in (context.service, context.customer) if party is not None
+                   for u in party.leadership.filter(is_active=True)]
+        if leaders:
+            return _people(spec, leaders)
         return _people(spec, User.objects.filter(role=Role.ADMINISTRATOR, is_active=True))
     if spec == "service_owner" and context.service_owner is not None:
         return _people(spec, [context.service_owner])

@@ -56,6 +56,21 @@ class ClockState(models.TextChoices):
 OPEN_CLOCK_STATES = (ClockState.RUNNING, ClockState.PAUSED, ClockState.BREACHED)
 
 
+class ExclusionReason(models.TextChoices):
+    """Why a breached clock is claimed as excluded from compliance (issue "Breach exclusions")."""
+
+    CUSTOMER_CAUSED = "customer_caused", "Customer caused"
+    FORCE_MAJEURE = "force_majeure", "Force majeure"
+    AGREED_MAINTENANCE = "agreed_maintenance", "Agreed maintenance"
+    THIRD_PARTY = "third_party", "Third party outside the agreement"
+
+
+class ExclusionStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+
+
 class RecomputeScope(models.TextChoices):
     """What a recompute job rebuilds."""
 
@@ -69,3 +84,12 @@ class JobState(models.TextChoices):
     RUNNING = "running", "Running"
     DONE = "done", "Done"
     FAILED = "failed", "Failed"
+
+
+class ResponsibleParty(models.TextChoices):
+    """Who caused a breach (issue "Breach investigation")."""
+
+    INTERNAL = "internal", "Internal team (OLA)"
+    SUPPLIER = "supplier", "Supplier (UC)"
+    CUSTOMER = "customer", "Customer"
+    UNKNOWN = "unknown", "Unknown"

@@ -254,7 +254,9 @@ class MaintenanceWindow(models.Model):
 
 
 from .clock_models import AvailabilityPeriod, Clock  # noqa: E402  (models of this app)
+from .exclusions import BreachInvestigation, ClockExclusion, ReasonCode  # noqa: E402
 from .job_models import RecomputeJob  # noqa: E402
 
 __all__ = ["Source", "Ticket", "TicketEvent", "Outage", "MaintenanceWindow", "Clock",
-           "AvailabilityPeriod", "RecomputeJob", "CATALOGUE_FIELDS"]
+           "AvailabilityPeriod", "ClockExclusion", "ReasonCode", "BreachInvestigation",
+           "RecomputeJob", "CATALOGUE_FIELDS"]

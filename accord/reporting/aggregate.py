@@ -33,19 +33,24 @@ from django.db import connection
 from django.db.models import (
     Case,
     DateTimeField,
+    Exists,
     F,
     FloatField,
     IntegerField,
+    OuterRef,
     Q,
+    Subquery,
     Value,
     When,
 )
 from django.db.models import CharField as TextOut
+from django.db.models.functions import Coalesce
 
-from accord.measurement.choices import ClockState
-from accord.measurement.models import Clock
+from accord.measurement.choices import ClockState, ExclusionStatus
+from accord.measurement.models import BreachInvestigation, Clock, ClockExclusion
 
 MET, BREACHED, ENDED, OPEN = "met", "breached", "ended", "open"
+EXCLUDED = "excluded"  # approved exclusions among the breached (counted in BREACHED too)
 UNASSIGNED = "unassigned"
 PERCENTILE_METRICS = ("response", "resolution")  # the KPIs' duration percentiles
 FRACTIONS = (0.5, 0.9)
@@ -70,13 +75,22 @@ class ClockRow:
     target_seconds: float
     priority: str = ""  # the ticket's priority
     attribution: dict = field(default_factory=dict)
+    excluded: bool = False  # an approved breach exclusion annotates this clock
+    party: str = ""  # the responsible party a person confirmed (breach investigation)
 
     @classmethod
-    def from_clock(cls, clock: Clock) -> "ClockRow":
+    def from_clock(cls, clock: Clock, excluded: bool | None = None,
+                   party: str | None = None) -> "ClockRow":
+        if excluded is None:
+            excluded = clock.exclusions.filter(status=ExclusionStatus.APPROVED).exists()
+        if party is None:
+            party = (BreachInvestigation.objects.filter(clock=clock)
+                     .values_list("party", flat=True).first() or "")
         return cls(clock.target_id, clock.version_id, clock.agreement_id, clock.kind,
                    clock.metric, clock.state, clock.started_at, clock.stopped_at,
                    clock.due_at, clock.breached_at, clock.computed_at, clock.elapsed_seconds,
-                   clock.target_seconds, clock.ticket.priority, dict(clock.attribution or {}))
+                   clock.target_seconds, clock.ticket.priority, dict(clock.attribution or {}),
+                   excluded, party)
 
 
 def rows_from_computed(clock_tuples, priorities: dict | None = None) -> list[ClockRow]:
@@ -112,6 +126,10 @@ class Aggregate:
     held: dict = field(default_factory=lambda: defaultdict(float))
     top: Counter = field(default_factory=Counter)
     percentiles: dict = field(default_factory=dict)  # metric -> (p50, p90) business seconds
+    # Breaches whose responsible party a person confirmed: per (bucket, party), and the same
+    # breaches per (bucket, largest holder), which the confirmed party replaces in the KPIs.
+    confirmed: Counter = field(default_factory=Counter)
+    confirmed_top: Counter = field(default_factory=Counter)
 
     def normalised(self) -> tuple:
         """Comparable form (tests hold the two backends equal with it)."""
@@ -120,7 +138,9 @@ class Aggregate:
                 {k: n for k, n in self.breaches.items() if n},
                 {k: round(s, 6) for k, s in self.held.items()},
                 {k: n for k, n in self.top.items() if n},
-                {k: tuple(round(v, 6) for v in pair) for k, pair in self.percentiles.items()})
+                {k: tuple(round(v, 6) for v in pair) for k, pair in self.percentiles.items()},
+                {k: n for k, n in self.confirmed.items() if n},
+                {k: n for k, n in self.confirmed_top.items() if n})
 
 
 def bucket_of(at: datetime | None, bounds: Sequence[datetime]) -> int | None:
@@ -183,10 +203,15 @@ def memory_aggregate(rows: Iterable[ClockRow], bounds: Sequence[datetime], now: 
         if outcome in (MET, BREACHED) and row.metric in PERCENTILE_METRICS:
             durations[row.metric].append(seconds_of(row))
         if outcome == BREACHED:
+            if row.excluded:
+                result.counts[(row.target_id, row.version_id, bucket)][EXCLUDED] += 1
             result.breaches[(bucket, row.kind, row.metric, row.priority)] += 1
             for holder, seconds in (row.attribution or {}).items():
                 result.held[(row.target_id, row.version_id, bucket, holder)] += seconds
             result.top[(bucket, top_holder(row.attribution))] += 1
+            if row.party:
+                result.confirmed[(bucket, row.party)] += 1
+                result.confirmed_top[(bucket, top_holder(row.attribution))] += 1
     for metric, values in durations.items():
         result.percentiles[metric] = tuple(percentile(values, p) for p in FRACTIONS)
     return result
@@ -213,6 +238,20 @@ def _outcome(now: datetime):
         When(state=ClockState.RUNNING, due_at__lte=now, computed_at__lt=F("due_at"),
              then=Value(BREACHED)),
         default=None, output_field=TextOut())
+
+
+def _excluded():
+    """1 for a clock an approved exclusion annotates, else 0 (SQL)."""
+    approved = ClockExclusion.objects.filter(clock=OuterRef("pk"),
+                                             status=ExclusionStatus.APPROVED)
+    return Case(When(Exists(approved), then=Value(1)), default=Value(0),
+                output_field=IntegerField())
+
+
+def _party():
+    """The confirmed responsible party of a clock's breach investigation, or "" (SQL)."""
+    return Coalesce(Subquery(BreachInvestigation.objects.filter(clock=OuterRef("pk"))
+                             .values("party")[:1]), Value(""), output_field=TextOut())
 
 
 def _bucket(bounds: Sequence[datetime]):
@@ -258,9 +297,10 @@ def sql_aggregate(clocks, bounds: Sequence[datetime], now: datetime) -> Aggregat
     facts = (clocks.order_by()
              .annotate(certain_at=_certain_at(now), outcome=_outcome(now),
                        bucket=_bucket(bounds), seconds=_seconds(now), t=F("target_id"),
-                       v=F("version_id"), prio=F("ticket__priority"))
+                       v=F("version_id"), prio=F("ticket__priority"), excl=_excluded(),
+                       party=_party())
              .values("id", "t", "v", "bucket", "outcome", "kind", "metric", "prio", "seconds",
-                     "attribution", "started_at", "certain_at"))
+                     "attribution", "started_at", "certain_at", "excl", "party"))
     try:
         inner, params = facts.query.sql_with_params()
     except EmptyResultSet:  # no agreements at all
@@ -277,26 +317,29 @@ def sql_aggregate(clocks, bounds: Sequence[datetime], now: datetime) -> Aggregat
         if postgres:
             pct = ", ".join(f"percentile_cont({p}) WITHIN GROUP (ORDER BY f.seconds) "
                             f"FILTER (WHERE {timed})" for p in FRACTIONS)
-            cursor.execute(f"SELECT {columns}, COUNT(*), {opens}, {pct}, GROUPING(f.t) "
+            cursor.execute(f"SELECT {columns}, COUNT(*), SUM(f.excl), {opens}, {pct}, "
+                           f"GROUPING(f.t) "
                            f"FROM ({inner}) f GROUP BY GROUPING SETS (({columns}), (f.metric))",
                            [*open_args, *timed_args, *timed_args, *params])
         else:
-            cursor.execute(f"SELECT {columns}, COUNT(*), {opens} FROM ({inner}) f "
+            cursor.execute(f"SELECT {columns}, COUNT(*), SUM(f.excl), {opens} FROM ({inner}) f "
                            f"GROUP BY {columns}", [*open_args, *params])
-        width = 8 + len(edges)
+        width = 9 + len(edges)
         for row in cursor.fetchall():
-            target_id, version_id, bucket, outcome, kind, metric, prio, n = row[:8]
+            target_id, version_id, bucket, outcome, kind, metric, prio, n, excl = row[:9]
             if postgres and row[-1]:  # the (metric) grouping set: its percentiles
                 if metric in PERCENTILE_METRICS and row[width] is not None:
                     result.percentiles[metric] = tuple(row[width:width + len(FRACTIONS)])
                 continue
-            for i, count in enumerate(row[8:width]):
+            for i, count in enumerate(row[9:width]):
                 if count:
                     result.counts[(target_id, version_id, i)][OPEN] += count
             if bucket is None or outcome is None:
                 continue
             result.counts[(target_id, version_id, bucket)][outcome] += n
             if outcome == BREACHED:
+                if excl:
+                    result.counts[(target_id, version_id, bucket)][EXCLUDED] += int(excl)
                 result.breaches[(bucket, kind, metric, prio or "")] += n
         _held(cursor, inner, params, result)
         if not postgres:
@@ -314,16 +357,19 @@ def _held(cursor, inner: str, params, result: Aggregate) -> None:
             else ", json_each(f.attribution) a")
     cursor.execute(
         f"SELECT t, v, bucket, holder, SUM(seconds), "
-        f"SUM(CASE WHEN n = 1 AND seconds > 0 THEN 1 ELSE 0 END) FROM ("
-        f"SELECT f.id, f.t, f.v, f.bucket, a.key AS holder, {value} AS seconds, "
+        f"SUM(CASE WHEN n = 1 AND seconds > 0 THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN n = 1 AND seconds > 0 AND party <> '' THEN 1 ELSE 0 END) FROM ("
+        f"SELECT f.id, f.t, f.v, f.bucket, f.party, a.key AS holder, {value} AS seconds, "
         f"ROW_NUMBER() OVER (PARTITION BY f.id ORDER BY {value} DESC, a.key) AS n "
         f"FROM ({inner}) f {each} WHERE f.outcome = %s AND f.bucket IS NOT NULL) s "
         f"GROUP BY t, v, bucket, holder",
         [*params, BREACHED])
-    for target_id, version_id, bucket, holder, seconds, largest in cursor.fetchall():
+    for target_id, version_id, bucket, holder, seconds, largest, confirmed in cursor.fetchall():
         result.held[(target_id, version_id, bucket, holder)] += float(seconds)
         if largest:
             result.top[(bucket, holder)] += largest
+        if confirmed:
+            result.confirmed_top[(bucket, holder)] += confirmed
     by_bucket = Counter()
     for (bucket, _), n in result.top.items():
         by_bucket[bucket] += n
@@ -333,6 +379,19 @@ def _held(cursor, inner: str, params, result: Aggregate) -> None:
     for bucket, n in breached_in.items():
         if n > by_bucket[bucket]:
             result.top[(bucket, UNASSIGNED)] += n - by_bucket[bucket]
+    cursor.execute(f"SELECT f.bucket, f.party, COUNT(*) FROM ({inner}) f WHERE f.outcome = %s "
+                   f"AND f.bucket IS NOT NULL AND f.party <> '' GROUP BY f.bucket, f.party",
+                   [*params, BREACHED])
+    confirmed_in = Counter()
+    for bucket, party, n in cursor.fetchall():
+        result.confirmed[(bucket, party)] += n
+        confirmed_in[bucket] += n
+    held_in = Counter()
+    for (bucket, _), n in result.confirmed_top.items():
+        held_in[bucket] += n
+    for bucket, n in confirmed_in.items():  # confirmed breaches nobody held time of
+        if n > held_in[bucket]:
+            result.confirmed_top[(bucket, UNASSIGNED)] += n - held_in[bucket]
 
 
 def _percentiles(cursor, inner: str, params, result: Aggregate) -> None:

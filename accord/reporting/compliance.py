@@ -24,6 +24,7 @@ from . import credits
 from .aggregate import (
     BREACHED,
     ENDED,
+    EXCLUDED,
     MET,
     OPEN,
     memory_aggregate,
@@ -137,7 +138,7 @@ def _row(target, version, agreement, counts, held, period, months) -> tuple[dict
     for bucket in range(len(months)):
         total.update({k: n for k, n in counts.get(bucket, {}).items() if k != OPEN})
     last = counts.get(len(months) - 1, {})
-    met, breached, excluded = total[MET], total[BREACHED], 0
+    met, breached, excluded = total[MET], total[BREACHED], total[EXCLUDED]
     counted = met + breached - excluded
     objective = _objective(target)
     missed, judged_per = None, None
@@ -148,7 +149,8 @@ def _row(target, version, agreement, counts, held, period, months) -> tuple[dict
             part = Counter()
             for bucket in range(first, first + step):
                 part.update(counts.get(bucket, {}))
-            if objective_met(part[MET], part[MET] + part[BREACHED], objective) is False:
+            judged = part[MET] + part[BREACHED] - part[EXCLUDED]
+            if objective_met(part[MET], judged, objective) is False:
                 missed += 1
     else:
         judged_per = target.period

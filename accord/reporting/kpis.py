@@ -63,6 +63,11 @@ def breaches(agg, kinds=None) -> tuple[dict, dict, dict]:
     by_party = dict.fromkeys(PARTIES, 0)
     for (_, holder), n in agg.top.items():
         by_party[party_of(holder)] += n
+    # A party a person confirmed (breach investigation) replaces the attribution's guess.
+    for (_, holder), n in agg.confirmed_top.items():
+        by_party[party_of(holder)] -= n
+    for (_, party), n in agg.confirmed.items():
+        by_party[party if party in PARTIES else "unattributed"] += n
     return dict(sorted(by_priority.items())), dict(sorted(by_metric.items())), by_party
 
 

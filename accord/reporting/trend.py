@@ -5,7 +5,7 @@ from datetime import datetime
 
 from accord.agreements.validation import require_now
 
-from .aggregate import BREACHED, MET, memory_aggregate, sql_aggregate, stored_clocks
+from .aggregate import BREACHED, EXCLUDED, MET, memory_aggregate, sql_aggregate, stored_clocks
 from .compliance import (
     _objective,
     _row_targets,
@@ -43,12 +43,13 @@ def compliance_trend(agreement, period: Period | str, *, now: datetime, count: i
         for i, p in enumerate(periods):
             counts = agg.counts.get((target.pk, version.pk, i), {})
             met, breached = counts.get(MET, 0), counts.get(BREACHED, 0)
+            counted = met + breached - counts.get(EXCLUDED, 0)
             in_force = (version.effective_from < p.end_utc
                         and (version.effective_to is None or version.effective_to > p.start_utc))
             points.append({"period": p.label, "in_force": in_force, "met": met,
                            "breached": breached,
-                           "compliance_percent": percent(met, met + breached),
-                           "objective_met": objective_met(met, met + breached, objective)})
+                           "compliance_percent": percent(met, counted),
+                           "objective_met": objective_met(met, counted, objective)})
         series.append({"target": target.pk, "version": version.number,
                        "agreement": version.agreement.reference, "name": str(target),
                        "key": target_key(target), "objective_percent": float(objective),

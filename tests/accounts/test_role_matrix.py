@@ -8,6 +8,7 @@ import pytest
 
 from accord.accounts.models import User
 from accord.catalogue.models import Customer
+from tests.conftest import NOW
 
 ROLES = ["reader", "analyst", "owner", "slm", "admin_user", "customer_user"]
 
@@ -20,6 +21,10 @@ MATRIX = {
     "post ticket events": (403, 200, 200, 200, 200, 403),
     "create a user": (403, 403, 403, 403, 201, 403),
     "create an escalation channel": (403, 403, 403, 403, 201, 403),
+    "raise an action": (403, 403, 201, 201, 201, 403),
+    "schedule a review": (403, 403, 403, 201, 201, 403),
+    "add a breach reason code": (403, 403, 403, 403, 201, 403),
+    "read the risk register": (200, 200, 200, 200, 200, 403),
 }
 
 
@@ -44,6 +49,22 @@ def act(action, client, n):
     if action == "create an escalation channel":
         return client.post("channels", {"name": f"mail {n}", "kind": "email",
                                         "config": {"addresses": ["ops@example.com"]}})
+    if action == "raise an action":
+        return client.post("actions", {"title": f"Action {n}", "owner": "oscar",
+                                       "due": "2025-05-01"})
+    if action == "schedule a review":
+        from accord.agreements import services
+
+        customer = Customer.objects.get_or_create(name="Acme")[0]
+        agreement = services.create_agreement(
+            by=None, now=NOW, name=f"Reviewed {n}", kind="sla", structure="customer_based",
+            customer=customer)
+        return client.post("reviews", {"agreement": agreement.pk, "period": "2025-03",
+                                       "due": "2025-04-10"})
+    if action == "add a breach reason code":
+        return client.post("reason-codes", {"code": f"code{n}", "label": "A reason"})
+    if action == "read the risk register":
+        return client.get("risks")
     raise AssertionError(action)
 
 

@@ -139,7 +139,8 @@ def _fire(step, clock: Clock, result, now: datetime) -> Escalation:
     agreement = clock.agreement
     context = Context(service_owner=ticket.service.owner if ticket.service else None,
                       team=agreement.team or ticket.team,
-                      customer=agreement.customer or ticket.customer)
+                      customer=agreement.customer or ticket.customer,
+                      service=ticket.service)
     follow_up = None
     if step.is_breach and clock.kind == AgreementKind.SLA:
         follow_up = {"kind": "breach", "status": "open", "clock_id": clock.pk,

@@ -2,6 +2,7 @@
 
 from django.db import DataError
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from ninja import Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -80,6 +81,14 @@ def unreadable_body(request, exc):
     if isinstance(cause, UnreadableBody):
         return api.create_response(request, {"detail": cause.detail()}, status=422)
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(MultiPartParserError)
+def unreadable_multipart(request, exc):
+    # A multipart upload whose parts cannot be read: bad input like any unreadable body.
+    return api.create_response(
+        request, {"detail": [{"msg": f"the multipart body cannot be read: {exc}",
+                              "loc": ["body"]}]}, status=422)
 
 
 @api.exception_handler(ValidationError)

@@ -32,15 +32,17 @@ class ApiError(BaseModel):
 # status -> (description, applies to the operation?)
 ERRORS = {
     401: ("Not signed in: send 'Authorization: Bearer <token>' (or a session cookie).",
-          lambda method, path, secured: secured),
+          lambda method, path, secured, op: secured),
     403: ("Signed in, but your role (or a read-only token) may not do this.",
-          lambda method, path, secured: secured),
-    404: ("No such object, or not one you may see.",
-          lambda method, path, secured: "{" in path),
+          lambda method, path, secured, op: secured),
+    404: ("No such object, or not one you may see (in the path, or named by a query "
+          "parameter such as ?agreement= or ?customer=).",
+          lambda method, path, secured, op: "{" in path or any(
+              p.get("in") == "query" for p in op.get("parameters", []))),
     409: ("Well-formed, but the rules do not allow it now (e.g. a signed version).",
-          lambda method, path, secured: method != "get"),
+          lambda method, path, secured, op: method != "get"),
     422: ("Bad input: each item names the field and what was wrong; nothing was changed.",
-          lambda method, path, secured: True),
+          lambda method, path, secured, op: True),
 }
 METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 
@@ -61,7 +63,7 @@ def add_error_responses(schema: dict) -> dict:
             secured = bool(operation.get("security", secured_by_default))
             responses: dict[str, Any] = operation.setdefault("responses", {})
             for status, (description, applies) in ERRORS.items():
-                if applies(method, path, secured) and str(status) not in responses \
+                if applies(method, path, secured, operation) and str(status) not in responses \
                         and status not in responses:
                     responses[str(status)] = {"description": description, "content": content}
     return schema

@@ -58,3 +58,22 @@ def test_the_answers_the_server_gives_match_the_documented_shape(api, reader, sl
     assert [a.status_code for a in answers] == [401, 403, 404, 422, 422]
     for answer in answers:
         ApiError.model_validate(answer.data)
+
+
+def test_an_unknown_object_named_in_a_query_is_a_documented_404(schema, api, reader):
+    answer = api(reader).get("reports/kpis?month=2025-03&customer=nobody")
+
+    assert answer.status_code == 404
+    ApiError.model_validate(answer.data)
+    assert "404" in {str(s) for s in schema["paths"]["/api/v1/reports/kpis"]["get"]["responses"]}
+
+
+def test_an_unreadable_multipart_upload_is_one_422_naming_the_body(client, api, slm):
+    token = api(slm).headers["HTTP_AUTHORIZATION"]
+    broken = b"--b0undary\r\nnot a part header at all\r\n--b0undary"  # no closing part
+
+    answer = client.post("/api/v1/documents/1/versions", data=broken,
+                         content_type="multipart/form-data", HTTP_AUTHORIZATION=token)
+
+    assert answer.status_code == 422
+    assert answer.json()["detail"][0]["loc"] == ["body"]

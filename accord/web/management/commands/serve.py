@@ -1,5 +1,6 @@
 import gc
 import logging
+import os
 import threading
 
 from django.conf import settings
@@ -20,11 +21,26 @@ def start_embedded_worker() -> threading.Event:
     return stop
 
 
+def site_url_for(host: str, port: int) -> str | None:
+    """The SITE_URL to use while serving on host:port when the environment sets none, so the
+    absolute links Accord hands out (a connector's hook ``url``, links in e-mails) reach this
+    process; None when SITE_URL is set explicitly (a proxy's public address wins)."""
+    if os.environ.get("SITE_URL"):
+        return None
+    shown = "127.0.0.1" if host in ("", "0.0.0.0", "::") else host
+    if ":" in shown:
+        shown = f"[{shown}]"
+    return f"http://{shown}:{port}"
+
+
 def serve(host: str, port: int, *, migrate: bool = True, worker: bool | None = None, stdout=None):
     from waitress import serve as waitress_serve
 
     from accord.wsgi import application
 
+    site_url = site_url_for(host, port)
+    if site_url:
+        settings.SITE_URL = site_url
     if migrate:
         call_command("migrate", interactive=False, verbosity=0)
     if worker is None:

@@ -14,6 +14,7 @@ from accord.connectors.api import router as connectors_router
 from accord.escalation.api import router as escalation_router
 from accord.lib.errors import DomainError
 from accord.measurement.api import router as measurement_router
+from accord.reporting.api import router as reporting_router
 
 api = NinjaAPI(
     title="Accord API",
@@ -66,5 +67,9 @@ api.add_router("/", catalogue_router)
 api.add_router("/", agreements_router)
 api.add_router("/", measurement_router)
 api.add_router("/", escalation_router)
+<<<<<<< HEAD
 api.add_router("/", connectors_router)
 api.add_router("/", connector_hooks)
+=======
+api.add_router("/", reporting_router)
+>>>>>>> report-core

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "accord.measurement",
     "accord.connectors",
     "accord.escalation",
+    "accord.reporting",
     "accord.web",
 ]
 
@@ -148,6 +149,9 @@ ACCORD_FIRING_BATCH = envint("ACCORD_FIRING_BATCH", 50)
 ACCORD_AT_RISK_PROBABILITY = envfloat("ACCORD_AT_RISK_PROBABILITY", 0.6)
 ACCORD_AT_RISK_MIN_SAMPLE = envint("ACCORD_AT_RISK_MIN_SAMPLE", 20)
 ACCORD_AT_RISK_HISTORY = envint("ACCORD_AT_RISK_HISTORY", 5000)
+
+# /metrics: client addresses (CIDRs, comma-separated) allowed without a token.
+ACCORD_METRICS_ALLOW = envlist("ACCORD_METRICS_ALLOW", [])
 
 if EMBEDDED:
     os.makedirs(DATA_DIR, exist_ok=True)

@@ -100,7 +100,8 @@ class AgreementAdmin(ServiceAdmin):
     readonly_fields = ("status", "status_changed_at", "last_reviewed_at", "created_at")
     fields = ("name", "kind", "structure", "status", "description", "customer", "team",
               "supplier", "parent", "services", "underpins", "calendar", "owner",
-              "monthly_charge", "currency", *readonly_fields[1:])
+              "monthly_charge", "currency", "credit_cap_percent", "reporting_time_zone",
+              *readonly_fields[1:])
 
     def perform(self, request, pk, form):
         data = form.cleaned_data
@@ -119,6 +120,10 @@ class TargetForm(forms.ModelForm):
     class Meta:
         model = Target
         fields = (*TARGET_FIELDS, "service", "calendar", "position")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["credit_basis"].required = False  # empty: per missed objective
 
     def clean(self):
         data = super().clean()

@@ -60,6 +60,20 @@ class Period(models.TextChoices):
     YEAR = "year", "Year"
 
 
+class CreditBasis(models.TextChoices):
+    """What a service credit is paid per."""
+
+    PER_MISSED_OBJECTIVE = "per_missed_objective", "Per missed objective"
+    PER_BREACH = "per_breach", "Per breach"
+
+
+class CreditDirection(models.TextChoices):
+    """Who owes a service credit, derived from the agreement's kind (OLAs carry none)."""
+
+    OWED_TO_CUSTOMER = "owed_to_customer", "Owed to the customer"
+    OWED_BY_SUPPLIER = "owed_by_supplier", "Owed by the supplier"
+
+
 class ReopenPolicy(models.TextChoices):
     NEW_CYCLE = "new_cycle", "Start a new cycle"
     RESUME = "resume", "Resume the stopped clock"

@@ -14,7 +14,7 @@ TARGET_CONTENT = (
     "name", "metric", "service", "ticket_type", "priority", "calendar", "duration_seconds",
     "percentage", "objective_percent", "period", "warning_thresholds", "start_condition",
     "pause_condition", "stop_condition", "reset_condition", "cancel_condition",
-    "reopen_policy", "credit_amount", "credit_currency", "credit_percent",
+    "reopen_policy", "credit_amount", "credit_currency", "credit_percent", "credit_basis",
 )
 
 

@@ -17,6 +17,7 @@ from .choices import (
     DURATION_METRICS,
     AgreementKind,
     AgreementStatus,
+    CreditBasis,
     Feasibility,
     Metric,
     Party,
@@ -78,6 +79,16 @@ class Agreement(models.Model):
     )
     monthly_charge = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     currency = models.CharField(max_length=3, blank=True)
+    credit_cap_percent = models.DecimalField(
+        max_digits=7, decimal_places=4, null=True, blank=True,
+        help_text="Service credits per reporting period are capped at this percentage of the "
+        "monthly charge.",
+    )
+    reporting_time_zone = models.CharField(
+        max_length=64, blank=True,
+        help_text="IANA zone whose months, quarters and years reports use; empty: the "
+        "calendar's zone, else the customer's, else UTC.",
+    )
     last_reviewed_at = models.DateTimeField(null=True, blank=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField()
@@ -96,6 +107,18 @@ class Agreement(models.Model):
     @property
     def is_terminal(self) -> bool:
         return self.status in TERMINAL
+
+    @property
+    def reporting_zone(self) -> str:
+        """The IANA zone of its reporting periods: ``reporting_time_zone`` if set, else its
+        calendar's zone, else its customer's zone, else UTC."""
+        if self.reporting_time_zone:
+            return self.reporting_time_zone
+        if self.calendar_id and self.calendar.tz:
+            return self.calendar.tz
+        if self.customer_id and self.customer.tz:
+            return self.customer.tz
+        return "UTC"
 
     @property
     def counterparty(self):
@@ -348,7 +371,12 @@ class Target(models.Model):
     credit_currency = models.CharField(max_length=3, blank=True)
     credit_percent = models.DecimalField(
         max_digits=7, decimal_places=4, null=True, blank=True,
-        help_text="Service credit per breach as a percentage of the monthly charge.",
+        help_text="Service credit per unit (see credit_basis) as a percentage of the monthly "
+        "charge.",
+    )
+    credit_basis = models.CharField(
+        max_length=24, choices=CreditBasis.choices, default=CreditBasis.PER_MISSED_OBJECTIVE,
+        help_text="A credit is due per missed objective (default) or per breach.",
     )
     position = models.PositiveIntegerField(default=0)
 

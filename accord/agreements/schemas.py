@@ -12,6 +12,7 @@ from . import queries
 from .choices import (
     AgreementKind,
     AgreementStatus,
+    CreditBasis,
     Feasibility,
     Metric,
     Party,
@@ -26,6 +27,7 @@ StatusName = Literal[tuple(AgreementStatus.values)]  # type: ignore[valid-type]
 MetricName = Literal[tuple(Metric.values)]  # type: ignore[valid-type]
 PeriodName = Literal[tuple(Period.values)]  # type: ignore[valid-type]
 ReopenName = Literal[tuple(ReopenPolicy.values)]  # type: ignore[valid-type]
+CreditBasisName = Literal[tuple(CreditBasis.values)]  # type: ignore[valid-type]
 
 
 class In(Schema):
@@ -54,6 +56,8 @@ class AgreementIn(In):
     owner: int | None = None
     monthly_charge: Decimal | None = None
     currency: str = ""
+    credit_cap_percent: Decimal | None = None
+    reporting_time_zone: str = ""
     # The first (draft) version.
     text: str = ""
     effective_from: AwareDatetime | None = None
@@ -76,6 +80,8 @@ class AgreementPatch(In):
     owner: int | None = None
     monthly_charge: Decimal | None = None
     currency: str | None = None
+    credit_cap_percent: Decimal | None = None
+    reporting_time_zone: str | None = None
 
 
 class AgreementOut(Schema):
@@ -96,6 +102,8 @@ class AgreementOut(Schema):
     underpins: list[int]
     monthly_charge: Decimal | None
     currency: str
+    credit_cap_percent: Decimal | None
+    reporting_time_zone: str
     latest_version: int | None
     version_in_force: int | None
     review_due: datetime | None
@@ -194,6 +202,7 @@ class TargetIn(In):
     credit_amount: Decimal | None = None
     credit_currency: str = ""
     credit_percent: Decimal | None = None
+    credit_basis: CreditBasisName = "per_missed_objective"
     position: int | None = None
 
 
@@ -218,6 +227,7 @@ class TargetPatch(In):
     credit_amount: Decimal | None = None
     credit_currency: str | None = None
     credit_percent: Decimal | None = None
+    credit_basis: CreditBasisName | None = None
     position: int | None = None
 
 
@@ -243,6 +253,7 @@ class TargetOut(Schema):
     credit_amount: Decimal | None
     credit_currency: str
     credit_percent: float | None
+    credit_basis: str
     position: int
 
 

@@ -10,10 +10,19 @@ from accord.accounts.choices import AuditAction
 from accord.accounts.services import record_change, snapshot
 from accord.lib.errors import DomainError, InvalidInput
 
-from .choices import AgreementKind, AgreementStatus, Structure
-from .models import Agreement, AgreementVersion, PriorityMatrixCell
+from .choices import AgreementKind, AgreementStatus, Structure, VersionStatus
+from .models import Agreement, AgreementVersion, PriorityMatrixCell, Target
 from .queries import version_in_force
-from .validation import CURRENCY, choice, clean_version_fields, money, require_now, text
+from .validation import (
+    CURRENCY,
+    choice,
+    clean_version_fields,
+    money,
+    percent,
+    require_now,
+    text,
+    time_zone,
+)
 
 S = AgreementStatus
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -28,7 +37,7 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 # Fixed once a version has been signed: the parties and the shape of the agreement.
 STRUCTURAL = ("kind", "structure", "customer", "team", "supplier", "parent")
 EDITABLE = (*STRUCTURAL, "name", "description", "services", "underpins", "calendar", "owner",
-            "monthly_charge", "currency")
+            "monthly_charge", "currency", "credit_cap_percent", "reporting_time_zone")
 FIRST_VERSION = ("text", "effective_from", "effective_to", "review_due")
 
 
@@ -65,6 +74,8 @@ def _validate_shape(v: dict) -> None:
     currency = v["currency"] = text(v.get("currency"), "currency", 3).upper()
     if charge is not None and not CURRENCY.fullmatch(currency):
         raise InvalidInput("monthly_charge needs a three-letter currency such as EUR", "currency")
+    v["credit_cap_percent"] = percent(v.get("credit_cap_percent"), "credit_cap_percent")
+    v["reporting_time_zone"] = time_zone(v.get("reporting_time_zone"), "reporting_time_zone")
 
 
 def _validate_sla(structure, customer, parent, services) -> None:
@@ -122,6 +133,19 @@ def create_agreement(*, by, now, services=(), underpins=(), **values) -> Agreeme
     return agreement
 
 
+def _check_credit_currency(agreement: Agreement, currency: str) -> None:
+    """Credits are paid in the agreement's currency: a draft's targets must already use it."""
+    if not currency:
+        return
+    other = (Target.objects.filter(version__agreement=agreement,
+                                   version__status=VersionStatus.DRAFT)
+             .exclude(credit_currency="").exclude(credit_currency=currency)
+             .values_list("credit_currency", flat=True).first())
+    if other:
+        raise InvalidInput(f"the draft version's targets give credits in {other}; change them "
+                           f"before the currency becomes {currency}", "currency")
+
+
 @transaction.atomic
 def update_agreement(agreement: Agreement, *, by, now, **changes) -> Agreement:
     """Edit an agreement's header. Its parties and shape are fixed once a version is signed;
@@ -154,6 +178,7 @@ def update_agreement(agreement: Agreement, *, by, now, **changes) -> Agreement:
     merged["underpins"] = list(agreement.underpins.all())
     merged.update(changes)
     _validate_shape(merged)
+    _check_credit_currency(agreement, merged["currency"])
     before = snapshot(agreement)
     for name, value in merged.items():
         if name not in ("services", "underpins"):

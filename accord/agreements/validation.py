@@ -3,11 +3,12 @@
 import re
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from accord.clock.conditions import Condition
 from accord.lib.errors import InvalidInput
 
-from .choices import DURATION_METRICS, Metric, Period, ReopenPolicy
+from .choices import DURATION_METRICS, CreditBasis, Metric, Period, ReopenPolicy
 from .models import CONDITION_FIELDS, default_warnings
 
 CURRENCY = re.compile(r"[A-Z]{3}")
@@ -18,7 +19,7 @@ CENTS = Decimal("0.01")
 TARGET_FIELDS = (
     "name", "metric", "ticket_type", "priority", "duration_seconds", "percentage",
     "objective_percent", "period", "warning_thresholds", *CONDITION_FIELDS, "reopen_policy",
-    "credit_amount", "credit_currency", "credit_percent",
+    "credit_amount", "credit_currency", "credit_percent", "credit_basis",
 )
 
 
@@ -233,4 +234,26 @@ def _credit(values: dict, f) -> dict:
                            f("credit_currency"))
     if amount is None and currency:
         raise InvalidInput("credit_currency is set but credit_amount is not", f("credit_amount"))
-    return {"credit_amount": amount, "credit_currency": currency, "credit_percent": share}
+    basis = choice(values.get("credit_basis") or CreditBasis.PER_MISSED_OBJECTIVE,
+                   f("credit_basis"), CreditBasis)
+    return {"credit_amount": amount, "credit_currency": currency, "credit_percent": share,
+            "credit_basis": basis}
+
+
+def time_zone(value, field: str) -> str:
+    """An IANA zone name ("Europe/London"), or "" for none."""
+    name = text(value, field, 64).strip()
+    if name:
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise InvalidInput(f"{field} must be an IANA time zone such as Europe/London, "
+                               f"got {name!r}", field) from None
+    return name
+
+
+def credit_currency_matches(agreement, credit_currency: str, field: str) -> None:
+    """A target's credit is paid in its agreement's currency."""
+    if credit_currency and agreement.currency and credit_currency != agreement.currency:
+        raise InvalidInput(f"{field} {credit_currency} differs from the agreement's currency "
+                           f"{agreement.currency}", field)

@@ -26,6 +26,7 @@ from .validation import (
     choice,
     clean_target,
     clean_version_fields,
+    credit_currency_matches,
     require_now,
     text,
 )
@@ -160,6 +161,7 @@ def add_target(version: AgreementVersion, *, by, now, **values) -> Target:
     position = values.get("position")
     if position is None:
         position = version.targets.count()
+    credit_currency_matches(version.agreement, plain["credit_currency"], "credit_currency")
     target = Target(version=version, position=position, **plain, **relations)
     _check_unique_key(version, target)
     target.save()
@@ -177,6 +179,7 @@ def update_target(target: Target, *, by, now, **changes) -> Target:
     merged = {k: v for k, v in before.items() if k not in NOT_TERMS}
     merged.update({k: v for k, v in changes.items() if k not in NOT_TERMS})
     clean = clean_target(merged)
+    credit_currency_matches(version.agreement, clean["credit_currency"], "credit_currency")
     for name, value in {**clean, **_clean_relations(version, changes)}.items():
         setattr(target, name, value)
     if changes.get("position") is not None:

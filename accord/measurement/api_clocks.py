@@ -96,13 +96,14 @@ class AvailabilityOut(Schema):
     service_name: str = Field(..., alias="service.name")
     target: int = Field(..., alias="target_id")
     agreement: int = Field(..., alias="agreement_id")
+    period: str
     period_start: datetime
     period_end: datetime
     agreed_seconds: float
     downtime_seconds: float
-    availability: float
+    availability: float | None
     objective: float
-    met: bool
+    met: bool | None
     outages: list
     computed_at: datetime
 
@@ -111,7 +112,8 @@ class AvailabilityOut(Schema):
 @paginate
 def list_availability(request, service: int | None = None, period: str | None = None,
                       met: bool | None = None):
-    """Stored availability periods; ``period`` is a month ("2025-03")."""
+    """Stored availability periods; ``period`` is a month ("2025-03") in each agreement's
+    reporting time zone."""
     user = require(request, "view")
     periods = clock_queries.availability_visible_to(user)
     if service is not None:
@@ -121,7 +123,7 @@ def list_availability(request, service: int | None = None, period: str | None = 
             start, _ = month_bounds(period)
         except ValueError:
             raise InvalidInput("period must be a month like 2025-03", field="period") from None
-        periods = periods.filter(period_start=start)
+        periods = periods.filter(period=f"{start:%Y-%m}")
     if met is not None:
         periods = periods.filter(met=met)
     return periods

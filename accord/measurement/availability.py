@@ -1,19 +1,25 @@
 """Availability targets evaluated per period and stored as ``AvailabilityPeriod`` rows.
 
-A period is a calendar month in UTC. A service's downtime is its own recorded outages plus
-the outages of the components it depends on, propagated through the dependency graph
-(``catalogue.dependencies.dependency_tree`` + ``accord.clock.measured_outages``: redundancy
-groups are down only when too few members are up). Agreed service time is the service's
-calendar (24x7 UTC without one) minus its maintenance windows. An outage still going on
-counts up to the end of the period until its end is recorded, so a stored period never
-depends on when it was computed.
+A period is a calendar month in the agreement's reporting time zone
+(``Agreement.reporting_zone``), stored with its label ("2025-03"). A service's downtime is its
+own recorded outages plus the outages of the components it depends on, propagated through the
+dependency graph (``catalogue.dependencies.dependency_tree`` + ``accord.clock.measured_outages``:
+redundancy groups are down only when too few members are up). Agreed service time is the
+**target's** calendar (``agreements.calendars.explain_calendar``: the target's own, else the
+customer's, the agreement's, the service's, else 24x7) minus the service's maintenance
+windows: a 24x7 supplier target counts a Saturday outage even when the service itself keeps
+office hours. With no agreed time in a period, availability and met are None (not 100 %). An
+outage still going on counts up to the end of the period until its end is recorded, so a
+stored period never depends on when it was computed.
 
 Outage and maintenance writes call ``outages_changed`` in their transaction, which
 re-evaluates the months they touch for every service they reach.
 """
 
-from datetime import UTC, datetime
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
+from accord.agreements.calendars import explain_calendar
 from accord.agreements.choices import Metric
 from accord.agreements.inheritance import effective_targets
 from accord.agreements.models import Agreement
@@ -30,47 +36,62 @@ from .clock_models import AvailabilityPeriod
 from .models import MaintenanceWindow, Outage
 
 
-def month_bounds(period: str | datetime) -> tuple[datetime, datetime]:
-    """[start, end) of the UTC month "2025-03" (or of the month containing an instant)."""
+def month_bounds(period: str | datetime, tz: str = "UTC") -> tuple[datetime, datetime]:
+    """[start, end) of the month "2025-03" (or of the month containing an instant) in the
+    zone ``tz``, as aware instants in that zone."""
+    zone = ZoneInfo(tz)
     if isinstance(period, str):
-        start = datetime.strptime(period.strip(), "%Y-%m").replace(tzinfo=UTC)
+        start = datetime.strptime(period.strip(), "%Y-%m").replace(tzinfo=zone)
     else:
-        at = aware_utc(period, "period")
-        start = datetime(at.year, at.month, 1, tzinfo=UTC)
-    end = datetime(start.year + start.month // 12, start.month % 12 + 1, 1, tzinfo=UTC)
+        at = aware_utc(period, "period").astimezone(zone)
+        start = datetime(at.year, at.month, 1, tzinfo=zone)
+    end = datetime(start.year + start.month // 12, start.month % 12 + 1, 1, tzinfo=zone)
     return start, end
 
 
-def months_between(start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
-    """The UTC months overlapping [start, end]."""
-    months, (lo, hi) = [], month_bounds(start)
+def months_between(start: datetime, end: datetime, tz: str = "UTC"
+                   ) -> list[tuple[datetime, datetime]]:
+    """The months (of zone ``tz``) overlapping [start, end]."""
+    months, (lo, hi) = [], month_bounds(start, tz)
     while lo <= end:
         months.append((lo, hi))
         if hi > end:
             break
-        lo, hi = month_bounds(hi)
+        lo, hi = month_bounds(hi, tz)
     return months
+
+
+def _live_agreements():
+    return (Agreement.objects.filter(status__in=LIVE, versions__frozen_at__isnull=False)
+            .distinct().select_related("calendar", "customer")
+            .prefetch_related("versions", "services"))
+
+
+def targets_of(agreement, at: datetime) -> list[tuple]:
+    """(target, agreement, service) of the agreement's availability targets in force at
+    ``at`` (a target without a service applies to each of the agreement's services)."""
+    found = []
+    for effective in effective_targets(agreement, at):
+        target = effective.target
+        if target.metric != Metric.AVAILABILITY or target.percentage is None:
+            continue
+        services = [target.service] if target.service_id else list(agreement.services.all())
+        found.extend((target, agreement, service) for service in services)
+    return found
 
 
 def availability_targets(at: datetime) -> list[tuple]:
     """(target, agreement, service) of every availability target in force at ``at``."""
-    found = []
-    agreements = Agreement.objects.filter(status__in=LIVE, versions__frozen_at__isnull=False
-                                          ).distinct().prefetch_related("versions", "services")
-    for agreement in agreements:
-        for effective in effective_targets(agreement, at):
-            target = effective.target
-            if target.metric != Metric.AVAILABILITY or target.percentage is None:
-                continue
-            services = [target.service] if target.service_id else list(agreement.services.all())
-            found.extend((target, agreement, service) for service in services)
-    return found
+    return [found for agreement in _live_agreements() for found in targets_of(agreement, at)]
 
 
-def _calendar(service: Service) -> BusinessCalendar:
-    if service.calendar_id:
-        return business_calendar(service.calendar)
-    return BusinessCalendar.always()
+def target_calendar(target, agreement, service: Service) -> BusinessCalendar:
+    """The calendar an availability target is measured against: the target's (see
+    ``explain_calendar``), not the service's."""
+    resolved = explain_calendar(target, agreement.customer, service).calendar
+    if resolved.always_open and resolved.tz == "UTC" and resolved.pk is None:
+        return BusinessCalendar.always()
+    return business_calendar(resolved)
 
 
 def _downs(rows, end: datetime, component=None) -> list[Down]:
@@ -98,35 +119,55 @@ def service_outages(service: Service, start: datetime, end: datetime) -> list[Do
                   for d in propagated]
 
 
+def measure(target, agreement, service: Service, start: datetime, end: datetime):
+    """Measure one availability target for one service over [start, end) against the
+    target's calendar, writing nothing (``accord.clock`` ``AvailabilityResult``)."""
+    windows = MaintenanceWindow.objects.filter(service=service, start__lt=end, end__gt=start)
+    return measure_availability(service_outages(service, start, end),
+                                target_calendar(target, agreement, service),
+                                start, end, [(w.start, w.end) for w in windows])
+
+
+def outage_shares(result) -> list[dict]:
+    return [{"outage": s.outage.id, "start": s.outage.start.isoformat(),
+             "end": s.outage.end.isoformat(), "impact": s.outage.impact,
+             "downtime_seconds": s.downtime_seconds} for s in result.outages]
+
+
 def evaluate(target, agreement, service: Service, start: datetime, end: datetime
              ) -> AvailabilityPeriod:
-    """Measure one availability target for one service over [start, end) and store it."""
-    windows = MaintenanceWindow.objects.filter(service=service, start__lt=end, end__gt=start)
-    result = measure_availability(service_outages(service, start, end), _calendar(service),
-                                  start, end, [(w.start, w.end) for w in windows])
+    """Measure one availability target for one service over the month [start, end) (local
+    to the agreement's reporting zone) and store it."""
+    result = measure(target, agreement, service, start, end)
     objective = float(target.percentage)
-    shares = [{"outage": s.outage.id, "start": s.outage.start.isoformat(),
-               "end": s.outage.end.isoformat(), "impact": s.outage.impact,
-               "downtime_seconds": s.downtime_seconds} for s in result.outages]
+    empty = result.availability is None  # no agreed time: nothing promised, nothing met
+    label = start.strftime("%Y-%m")
+    # The same month stored for another zone (the reporting zone changed since): replaced.
+    AvailabilityPeriod.objects.filter(target=target, service=service, period=label).exclude(
+        period_start=start).delete()
     period, _ = AvailabilityPeriod.objects.update_or_create(
         target=target, service=service, period_start=start,
         defaults={"agreement": agreement, "period_end": end,
+                  "period": label,
                   "agreed_seconds": result.agreed_seconds,
                   "downtime_seconds": result.downtime_seconds,
-                  "availability": 100.0 if result.availability is None else result.availability,
-                  "objective": objective, "met": result.meets(objective), "outages": shares})
+                  "availability": None if empty else result.availability,
+                  "objective": objective, "met": None if empty else result.meets(objective),
+                  "outages": outage_shares(result)})
     return period
 
 
 def recompute_availability(start: datetime, end: datetime, *, services=None) -> int:
-    """Re-evaluate every availability target for the months overlapping [start, end]
-    (only for ``services``, a set of ids, when given). Returns the periods stored."""
+    """Re-evaluate every availability target for the months (in each agreement's reporting
+    zone) overlapping [start, end] (only for ``services``, a set of ids, when given).
+    Returns the periods stored."""
     count = 0
-    for lo, hi in months_between(start, end):
-        for target, agreement, service in availability_targets(lo):
-            if services is None or service.pk in services:
-                evaluate(target, agreement, service, lo, hi)
-                count += 1
+    for agreement in _live_agreements():
+        for lo, hi in months_between(start, end, agreement.reporting_zone):
+            for target, _, service in targets_of(agreement, lo):
+                if services is None or service.pk in services:
+                    evaluate(target, agreement, service, lo, hi)
+                    count += 1
     return count
 
 

@@ -44,6 +44,7 @@ class ClockState(models.TextChoices):
     MET = "met", "Met"
     BREACHED = "breached", "Breached"
     CANCELLED = "cancelled", "Cancelled"
+    ENDED = "ended", "Ended"
 
 
 # States in which a clock still moves (a breached clock without stopped_at is still open).

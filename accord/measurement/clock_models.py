@@ -87,6 +87,8 @@ class Clock(models.Model):
                          condition=Q(next_event_at__isnull=False)),
             models.Index(fields=["state", "started_at"], name="clock_state_started"),
             models.Index(fields=["agreement", "started_at"], name="clock_agreement_started"),
+            # Reports: clocks of an agreement not stopped before a period (or still open).
+            models.Index(fields=["agreement", "stopped_at"], name="clock_agreement_stopped"),
             models.Index(fields=["calendar", "calendar_version"], name="clock_calendar"),
             # Breach prediction: the latest finished clocks of a target.
             models.Index(fields=["target", "stopped_at"], name="clock_target_stopped"),
@@ -108,11 +110,15 @@ class AvailabilityPeriod(models.Model):
     service = models.ForeignKey(Service, models.CASCADE, related_name="availability_periods")
     period_start = models.DateTimeField()
     period_end = models.DateTimeField()
+    period = models.CharField(max_length=7, blank=True,
+                              help_text="The month in the agreement's reporting zone, 2025-03.")
     agreed_seconds = models.FloatField()
     downtime_seconds = models.FloatField()
-    availability = models.FloatField(help_text="Percent of agreed service time available.")
+    availability = models.FloatField(
+        null=True, blank=True,
+        help_text="Percent of agreed service time available; empty with no agreed time.")
     objective = models.FloatField(help_text="The target's percentage.")
-    met = models.BooleanField()
+    met = models.BooleanField(null=True, blank=True)
     outages = models.JSONField(default=list, blank=True)
     computed_at = models.DateTimeField(auto_now=True)
 
@@ -122,7 +128,10 @@ class AvailabilityPeriod(models.Model):
             models.UniqueConstraint(fields=["target", "service", "period_start"],
                                     name="uniq_availability_period"),
         ]
-        indexes = [models.Index(fields=["service", "period_start"], name="availability_service")]
+        indexes = [models.Index(fields=["service", "period_start"], name="availability_service"),
+                   models.Index(fields=["period"], name="availability_period")]
 
     def __str__(self):
-        return f"{self.service} {self.period_start:%Y-%m}: {self.availability:.3f}%"
+        measured = "no agreed time" if self.availability is None else f"{self.availability:.3f}%"
+        month = self.period or self.period_start.strftime("%Y-%m")
+        return f"{self.service} {month}: {measured}"

@@ -1,0 +1,361 @@
+"""The one aggregation over clock rows, with two backends that must agree exactly.
+
+When a clock counts (issue "Compliance — one definition"): once, in the period in which its
+outcome became certain —
+
+- a met clock at its ``stopped_at``;
+- a breached clock at ``breached_at``;
+- a running clock whose stored row is older than its due instant, once that instant has
+  passed (``computed_at < due_at <= now``), as breached at ``due_at``: figures are as of the
+  request, never as of the last write;
+- a clock closed because its agreement ended (``ended``) at its ``stopped_at``, counted apart;
+- a cancelled clock never.
+
+A clock that started before a bucket's end and whose outcome was not certain by then is
+**open** for that bucket.
+
+``sql_aggregate`` runs this as GROUP BY queries on the stored clock table;
+``memory_aggregate`` runs it over in-memory ``ClockRow``s (from the engine, for the what-if
+replay). Both return an ``Aggregate``: counts per (target, version, bucket), breaches per
+(bucket, kind, metric, priority), breached business time per (target, version, bucket,
+holder) and the number of breaches whose largest share a holder held.
+"""
+
+import json
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import (
+    Case,
+    DateTimeField,
+    F,
+    FloatField,
+    IntegerField,
+    Q,
+    Value,
+    When,
+)
+from django.db.models import CharField as TextOut
+
+from accord.measurement.choices import ClockState
+from accord.measurement.models import Clock
+
+MET, BREACHED, ENDED, OPEN = "met", "breached", "ended", "open"
+UNASSIGNED = "unassigned"
+PERCENTILE_METRICS = ("response", "resolution")  # the KPIs' duration percentiles
+FRACTIONS = (0.5, 0.9)
+
+
+@dataclass(frozen=True, slots=True)
+class ClockRow:
+    """What the aggregation reads of one clock (a stored ``Clock`` or an engine result)."""
+
+    target_id: int
+    version_id: int
+    agreement_id: int
+    kind: str
+    metric: str
+    state: str
+    started_at: datetime
+    stopped_at: datetime | None
+    due_at: datetime | None
+    breached_at: datetime | None
+    computed_at: datetime
+    elapsed_seconds: float
+    target_seconds: float
+    priority: str = ""  # the ticket's priority
+    attribution: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_clock(cls, clock: Clock) -> "ClockRow":
+        return cls(clock.target_id, clock.version_id, clock.agreement_id, clock.kind,
+                   clock.metric, clock.state, clock.started_at, clock.stopped_at,
+                   clock.due_at, clock.breached_at, clock.computed_at, clock.elapsed_seconds,
+                   clock.target_seconds, clock.ticket.priority, dict(clock.attribution or {}))
+
+
+def rows_from_computed(clock_tuples, priorities: dict | None = None) -> list[ClockRow]:
+    """``ClockRow``s from ``measurement.clocks`` rows (``CLOCK_COLUMNS`` tuples, what
+    ``compute_chunk``/``rows_of`` return without storing): the engine's clocks of a replay.
+    ``priorities`` maps ticket pks to the ticket's priority."""
+    from accord.measurement.clocks import CLOCK_COLUMNS
+
+    at = {name: i for i, name in enumerate(CLOCK_COLUMNS)}
+    priorities = priorities or {}
+    out = []
+    for t in clock_tuples:
+        attribution = t[at["attribution"]]
+        out.append(ClockRow(
+            t[at["target"]], t[at["version"]], t[at["agreement"]], t[at["kind"]],
+            t[at["metric"]], t[at["state"]], t[at["started_at"]], t[at["stopped_at"]],
+            t[at["due_at"]], t[at["breached_at"]], t[at["computed_at"]],
+            t[at["elapsed_seconds"]], t[at["target_seconds"]],
+            priorities.get(t[at["ticket"]], ""),
+            json.loads(attribution) if isinstance(attribution, str) else dict(attribution)))
+    return out
+
+
+@dataclass
+class Aggregate:
+    """Counts per (target_id, version_id, bucket) -> {met, breached, ended, open};
+    ``breaches`` per (bucket, kind, metric, priority); ``held`` breached business seconds per
+    (target_id, version_id, bucket, holder); ``top`` breaches per (bucket, holder) whose
+    largest share of business time that holder held."""
+
+    counts: dict = field(default_factory=lambda: defaultdict(Counter))
+    breaches: Counter = field(default_factory=Counter)
+    held: dict = field(default_factory=lambda: defaultdict(float))
+    top: Counter = field(default_factory=Counter)
+    percentiles: dict = field(default_factory=dict)  # metric -> (p50, p90) business seconds
+
+    def normalised(self) -> tuple:
+        """Comparable form (tests hold the two backends equal with it)."""
+        return ({k: {o: n for o, n in v.items() if n} for k, v in self.counts.items()
+                 if any(v.values())},
+                {k: n for k, n in self.breaches.items() if n},
+                {k: round(s, 6) for k, s in self.held.items()},
+                {k: n for k, n in self.top.items() if n},
+                {k: tuple(round(v, 6) for v in pair) for k, pair in self.percentiles.items()})
+
+
+def bucket_of(at: datetime | None, bounds: Sequence[datetime]) -> int | None:
+    if at is None or at < bounds[0] or at >= bounds[-1]:
+        return None
+    for i in range(len(bounds) - 1):
+        if at < bounds[i + 1]:
+            return i
+    return None
+
+
+def outcome_of(row, now: datetime) -> tuple[str, datetime] | None:
+    """(outcome, instant it became certain) of one clock as of ``now``, or None if open or
+    cancelled."""
+    if row.state == ClockState.MET:
+        return (MET, row.stopped_at) if row.stopped_at is not None else None
+    if row.state == ClockState.BREACHED:
+        return (BREACHED, row.breached_at) if row.breached_at is not None else None
+    if row.state == ClockState.ENDED:
+        return (ENDED, row.stopped_at) if row.stopped_at is not None else None
+    if (row.state == ClockState.RUNNING and row.due_at is not None and row.due_at <= now
+            and row.computed_at < row.due_at):
+        return BREACHED, row.due_at
+    return None
+
+
+def top_holder(attribution: dict) -> str:
+    """The holder with the largest share of business time ("unassigned" if none)."""
+    shares = [(seconds, holder) for holder, seconds in (attribution or {}).items() if seconds]
+    if not shares:
+        return UNASSIGNED
+    best = max(seconds for seconds, _ in shares)
+    return min(holder for seconds, holder in shares if seconds == best)
+
+
+def memory_aggregate(rows: Iterable[ClockRow], bounds: Sequence[datetime], now: datetime
+                     ) -> Aggregate:
+    """The aggregation over in-memory rows (``bounds``: bucket edges, UTC, ascending)."""
+    result = Aggregate()
+    durations: dict[str, list[float]] = defaultdict(list)
+    for row in rows:
+        if row.state == ClockState.CANCELLED:
+            continue
+        known = outcome_of(row, now)
+        certain_at = known[1] if known else None
+        for i in range(len(bounds) - 1):
+            edge = bounds[i + 1]
+            if row.started_at < edge and (certain_at is None or certain_at >= edge):
+                result.counts[(row.target_id, row.version_id, i)][OPEN] += 1
+        if known is None:
+            continue
+        bucket = bucket_of(certain_at, bounds)
+        if bucket is None:
+            continue
+        outcome = known[0]
+        result.counts[(row.target_id, row.version_id, bucket)][outcome] += 1
+        if outcome in (MET, BREACHED) and row.metric in PERCENTILE_METRICS:
+            durations[row.metric].append(seconds_of(row))
+        if outcome == BREACHED:
+            result.breaches[(bucket, row.kind, row.metric, row.priority)] += 1
+            for holder, seconds in (row.attribution or {}).items():
+                result.held[(row.target_id, row.version_id, bucket, holder)] += seconds
+            result.top[(bucket, top_holder(row.attribution))] += 1
+    for metric, values in durations.items():
+        result.percentiles[metric] = tuple(percentile(values, p) for p in FRACTIONS)
+    return result
+
+
+def _certain_at(now: datetime):
+    """The instant a stored clock's outcome became certain (SQL), as ``outcome_of``."""
+    return Case(
+        When(state=ClockState.MET, then=F("stopped_at")),
+        When(state=ClockState.BREACHED, then=F("breached_at")),
+        When(state=ClockState.ENDED, then=F("stopped_at")),
+        When(state=ClockState.RUNNING, due_at__lte=now, computed_at__lt=F("due_at"),
+             then=F("due_at")),
+        default=None, output_field=DateTimeField())
+
+
+def _outcome(now: datetime):
+    return Case(
+        When(state=ClockState.MET, stopped_at__isnull=False, then=Value(MET)),
+        When(state=ClockState.BREACHED, breached_at__isnull=False, then=Value(BREACHED)),
+        When(state=ClockState.ENDED, stopped_at__isnull=False, then=Value(ENDED)),
+        When(state=ClockState.RUNNING, due_at__lte=now, computed_at__lt=F("due_at"),
+             then=Value(BREACHED)),
+        default=None, output_field=TextOut())
+
+
+def _bucket(bounds: Sequence[datetime]):
+    return Case(*[When(certain_at__gte=bounds[i], certain_at__lt=bounds[i + 1], then=Value(i))
+                  for i in range(len(bounds) - 1)], default=None, output_field=IntegerField())
+
+
+def stored_clocks(agreement_ids, bounds: Sequence[datetime]):
+    """The stored clocks of these agreements that can matter for [bounds[0], bounds[-1]):
+    started before its end, not stopped before its start (indexes: agreement + started_at,
+    agreement + stopped_at)."""
+    return (Clock.objects.filter(agreement_id__in=list(agreement_ids),
+                                 started_at__lt=bounds[-1])
+            .filter(Q(stopped_at__isnull=True) | Q(stopped_at__gte=bounds[0]))
+            .exclude(state=ClockState.CANCELLED))
+
+
+def counted_clocks(clocks, bounds: Sequence[datetime], now: datetime):
+    """``clocks`` counted in one of the buckets, annotated with ``certain_at``, ``outcome``,
+    ``bucket`` and ``seconds`` (business seconds when counted)."""
+    return (clocks.order_by().annotate(certain_at=_certain_at(now), outcome=_outcome(now),
+                                       bucket=_bucket(bounds), seconds=_seconds(now))
+            .filter(bucket__isnull=False, outcome__isnull=False))
+
+
+def _seconds(now: datetime):
+    """Business seconds at the instant a clock counted: a stale running clock counts at its
+    due instant, when it had used exactly its target."""
+    return Case(When(state=ClockState.RUNNING, then=F("target_seconds")),
+                default=F("elapsed_seconds"), output_field=FloatField())
+
+
+def seconds_of(row) -> float:
+    return row.target_seconds if row.state == ClockState.RUNNING else row.elapsed_seconds
+
+
+def sql_aggregate(clocks, bounds: Sequence[datetime], now: datetime) -> Aggregate:
+    """The aggregation over ``clocks`` (a ``Clock`` queryset, usually ``stored_clocks``) in
+    the database: the candidate clocks are compiled once into SQL ("facts": when each became
+    certain, its outcome, its bucket); one GROUP BY reads the counts, the open clocks per
+    bucket and (PostgreSQL, by GROUPING SETS) the percentiles; one more the attribution."""
+    result = Aggregate()
+    facts = (clocks.order_by()
+             .annotate(certain_at=_certain_at(now), outcome=_outcome(now),
+                       bucket=_bucket(bounds), seconds=_seconds(now), t=F("target_id"),
+                       v=F("version_id"), prio=F("ticket__priority"))
+             .values("id", "t", "v", "bucket", "outcome", "kind", "metric", "prio", "seconds",
+                     "attribution", "started_at", "certain_at"))
+    try:
+        inner, params = facts.query.sql_with_params()
+    except EmptyResultSet:  # no agreements at all
+        return result
+    edges = bounds[1:]
+    opens = ", ".join("SUM(CASE WHEN f.started_at < %s AND (f.certain_at IS NULL OR "
+                      "f.certain_at >= %s) THEN 1 ELSE 0 END)" for _ in edges)
+    open_args = [edge for edge in edges for _ in (0, 1)]
+    columns = "f.t, f.v, f.bucket, f.outcome, f.kind, f.metric, f.prio"
+    postgres = connection.vendor == "postgresql"
+    timed = "f.bucket IS NOT NULL AND f.outcome IN (%s, %s) AND f.metric IN (%s, %s)"
+    timed_args = [MET, BREACHED, *PERCENTILE_METRICS]
+    with connection.cursor() as cursor:
+        if postgres:
+            pct = ", ".join(f"percentile_cont({p}) WITHIN GROUP (ORDER BY f.seconds) "
+                            f"FILTER (WHERE {timed})" for p in FRACTIONS)
+            cursor.execute(f"SELECT {columns}, COUNT(*), {opens}, {pct}, GROUPING(f.t) "
+                           f"FROM ({inner}) f GROUP BY GROUPING SETS (({columns}), (f.metric))",
+                           [*open_args, *timed_args, *timed_args, *params])
+        else:
+            cursor.execute(f"SELECT {columns}, COUNT(*), {opens} FROM ({inner}) f "
+                           f"GROUP BY {columns}", [*open_args, *params])
+        width = 8 + len(edges)
+        for row in cursor.fetchall():
+            target_id, version_id, bucket, outcome, kind, metric, prio, n = row[:8]
+            if postgres and row[-1]:  # the (metric) grouping set: its percentiles
+                if metric in PERCENTILE_METRICS and row[width] is not None:
+                    result.percentiles[metric] = tuple(row[width:width + len(FRACTIONS)])
+                continue
+            for i, count in enumerate(row[8:width]):
+                if count:
+                    result.counts[(target_id, version_id, i)][OPEN] += count
+            if bucket is None or outcome is None:
+                continue
+            result.counts[(target_id, version_id, bucket)][outcome] += n
+            if outcome == BREACHED:
+                result.breaches[(bucket, kind, metric, prio or "")] += n
+        _held(cursor, inner, params, result)
+        if not postgres:
+            _percentiles(cursor, inner, params, result)
+    return result
+
+
+def _held(cursor, inner: str, params, result: Aggregate) -> None:
+    """Breached business time per holder, and breaches per largest holder (ties: the first
+    name): json_each over the ``attribution`` of the breached clocks, in the database. A
+    breach with no business time held by anyone is unassigned."""
+    postgres = connection.vendor == "postgresql"
+    value = "CAST(CAST(a.value AS TEXT) AS DOUBLE PRECISION)" if postgres else "a.value"
+    each = ("CROSS JOIN LATERAL json_each(f.attribution) a" if postgres
+            else ", json_each(f.attribution) a")
+    cursor.execute(
+        f"SELECT t, v, bucket, holder, SUM(seconds), "
+        f"SUM(CASE WHEN n = 1 AND seconds > 0 THEN 1 ELSE 0 END) FROM ("
+        f"SELECT f.id, f.t, f.v, f.bucket, a.key AS holder, {value} AS seconds, "
+        f"ROW_NUMBER() OVER (PARTITION BY f.id ORDER BY {value} DESC, a.key) AS n "
+        f"FROM ({inner}) f {each} WHERE f.outcome = %s AND f.bucket IS NOT NULL) s "
+        f"GROUP BY t, v, bucket, holder",
+        [*params, BREACHED])
+    for target_id, version_id, bucket, holder, seconds, largest in cursor.fetchall():
+        result.held[(target_id, version_id, bucket, holder)] += float(seconds)
+        if largest:
+            result.top[(bucket, holder)] += largest
+    by_bucket = Counter()
+    for (bucket, _), n in result.top.items():
+        by_bucket[bucket] += n
+    breached_in = Counter()  # the breaches per bucket, from the counts already read
+    for (_, _, bucket), counts in result.counts.items():
+        breached_in[bucket] += counts[BREACHED]
+    for bucket, n in breached_in.items():
+        if n > by_bucket[bucket]:
+            result.top[(bucket, UNASSIGNED)] += n - by_bucket[bucket]
+
+
+def _percentiles(cursor, inner: str, params, result: Aggregate) -> None:
+    """percentile_cont (p50, p90) of the business seconds of the met and breached clocks per
+    duration metric, on SQLite: the same definition as PostgreSQL's aggregate, from the two
+    ranks around p·(n−1), read in order."""
+    where = "f.bucket IS NOT NULL AND f.outcome IN (%s, %s) AND f.metric IN (%s, %s)"
+    args = [*params, MET, BREACHED, *PERCENTILE_METRICS]
+    cursor.execute(f"SELECT f.metric, COUNT(*) FROM ({inner}) f WHERE {where} "
+                   f"GROUP BY f.metric", args)
+    for metric, n in cursor.fetchall():
+        found = []
+        for p in FRACTIONS:
+            pos = p * (n - 1)
+            lo = math.floor(pos)
+            cursor.execute(f"SELECT f.seconds FROM ({inner}) f WHERE {where} AND f.metric = %s "
+                           f"ORDER BY f.seconds LIMIT 2 OFFSET %s", [*args, metric, lo])
+            pair = [r[0] for r in cursor.fetchall()]
+            upper = pair[1] if len(pair) > 1 and pos > lo else pair[0]
+            found.append(pair[0] + (pos - lo) * (upper - pair[0]))
+        result.percentiles[metric] = tuple(found)
+
+
+def percentile(values: list[float], p: float) -> float | None:
+    """percentile_cont over a list (the same definition as the database's)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    pos = p * (len(ordered) - 1)
+    lo, hi = math.floor(pos), math.ceil(pos)
+    return ordered[lo] + (pos - lo) * (ordered[hi] - ordered[lo])

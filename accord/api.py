@@ -67,9 +67,6 @@ api.add_router("/", catalogue_router)
 api.add_router("/", agreements_router)
 api.add_router("/", measurement_router)
 api.add_router("/", escalation_router)
-<<<<<<< HEAD
 api.add_router("/", connectors_router)
 api.add_router("/", connector_hooks)
-=======
 api.add_router("/", reporting_router)
->>>>>>> report-core

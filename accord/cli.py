@@ -7,11 +7,8 @@
     accord token           create | list | revoke API tokens
     accord import          import ticket events or outages (CSV, XES, ServiceNow)
     accord recompute       rebuild stored clocks from events
-<<<<<<< HEAD
     accord sync            pull a service desk connector's changes (REST API, resumable)
-=======
     accord report          an agreement's compliance report (--agreement, --month|--quarter|--year)
->>>>>>> report-core
     accord check           configuration sanity
     accord <django command> (migrate, shell, ...) also works
 """
@@ -20,11 +17,7 @@ import os
 import sys
 
 ACCORD_COMMANDS = ["demo", "serve", "worker", "createuser", "token", "import", "recompute", "check",
-<<<<<<< HEAD
-                   "sync"]
-=======
-                   "report"]
->>>>>>> report-core
+                   "sync", "report"]
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -16,9 +16,6 @@ urlpatterns = [
     path("", include("accord.agreements.urls")),
     path("", include("accord.measurement.urls")),
     path("", include("accord.escalation.urls")),
-<<<<<<< HEAD
     path("", include("accord.connectors.urls")),
-=======
     path("", include("accord.reporting.urls")),
->>>>>>> report-core
 ]

@@ -12,6 +12,7 @@ from accord.catalogue.api import router as catalogue_router
 from accord.connectors.api import hooks as connector_hooks
 from accord.connectors.api import router as connectors_router
 from accord.escalation.api import router as escalation_router
+from accord.experience.api import router as experience_router
 from accord.lib.errors import DomainError
 from accord.measurement.api import router as measurement_router
 from accord.reporting.api import router as reporting_router
@@ -70,3 +71,4 @@ api.add_router("/", escalation_router)
 api.add_router("/", connectors_router)
 api.add_router("/", connector_hooks)
 api.add_router("/", reporting_router)
+api.add_router("/", experience_router)

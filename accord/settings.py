@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "accord.measurement",
     "accord.connectors",
     "accord.escalation",
+    "accord.experience",
     "accord.reporting",
     "accord.web",
 ]

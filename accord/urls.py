@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("accord.escalation.urls")),
     path("", include("accord.connectors.urls")),
     path("", include("accord.reporting.urls")),
+    path("", include("accord.experience.urls")),
 ]

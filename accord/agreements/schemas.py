@@ -58,6 +58,7 @@ class AgreementIn(In):
     currency: str = ""
     credit_cap_percent: Decimal | None = None
     reporting_time_zone: str = ""
+    survey_on_resolve: bool = False
     # The first (draft) version.
     text: str = ""
     effective_from: AwareDatetime | None = None
@@ -82,6 +83,7 @@ class AgreementPatch(In):
     currency: str | None = None
     credit_cap_percent: Decimal | None = None
     reporting_time_zone: str | None = None
+    survey_on_resolve: bool | None = None
 
 
 class AgreementOut(Schema):
@@ -104,6 +106,7 @@ class AgreementOut(Schema):
     currency: str
     credit_cap_percent: Decimal | None
     reporting_time_zone: str
+    survey_on_resolve: bool
     latest_version: int | None
     version_in_force: int | None
     review_due: datetime | None
@@ -203,6 +206,10 @@ class TargetIn(In):
     credit_currency: str = ""
     credit_percent: Decimal | None = None
     credit_basis: CreditBasisName = "per_missed_objective"
+    measure: str = ""
+    threshold: Decimal | None = None
+    direction: str = ""
+    min_responses: int | None = None
     position: int | None = None
 
 
@@ -228,6 +235,10 @@ class TargetPatch(In):
     credit_currency: str | None = None
     credit_percent: Decimal | None = None
     credit_basis: CreditBasisName | None = None
+    measure: str | None = None
+    threshold: Decimal | None = None
+    direction: str | None = None
+    min_responses: int | None = None
     position: int | None = None
 
 
@@ -254,6 +265,10 @@ class TargetOut(Schema):
     credit_currency: str
     credit_percent: float | None
     credit_basis: str
+    measure: str
+    threshold: float | None
+    direction: str
+    min_responses: int | None
     position: int
 
 

@@ -37,7 +37,8 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 # Fixed once a version has been signed: the parties and the shape of the agreement.
 STRUCTURAL = ("kind", "structure", "customer", "team", "supplier", "parent")
 EDITABLE = (*STRUCTURAL, "name", "description", "services", "underpins", "calendar", "owner",
-            "monthly_charge", "currency", "credit_cap_percent", "reporting_time_zone")
+            "monthly_charge", "currency", "credit_cap_percent", "reporting_time_zone",
+            "survey_on_resolve")
 FIRST_VERSION = ("text", "effective_from", "effective_to", "review_due")
 
 
@@ -76,6 +77,10 @@ def _validate_shape(v: dict) -> None:
         raise InvalidInput("monthly_charge needs a three-letter currency such as EUR", "currency")
     v["credit_cap_percent"] = percent(v.get("credit_cap_percent"), "credit_cap_percent")
     v["reporting_time_zone"] = time_zone(v.get("reporting_time_zone"), "reporting_time_zone")
+    survey = v.get("survey_on_resolve")
+    if survey is not None and not isinstance(survey, bool):
+        raise InvalidInput("survey_on_resolve must be true or false", "survey_on_resolve")
+    v["survey_on_resolve"] = bool(survey)
 
 
 def _validate_sla(structure, customer, parent, services) -> None:

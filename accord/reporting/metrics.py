@@ -67,7 +67,8 @@ def authorised(request) -> int:
 def periods_of(agreement: Agreement, now: datetime) -> set[Period]:
     """The current and previous objective periods of the agreement's targets in force."""
     kinds = {e.target.period for e in effective_targets(agreement, now)
-             if e.target.metric in DURATION_METRICS or e.target.metric == Metric.AVAILABILITY}
+             if e.target.metric in DURATION_METRICS
+             or e.target.metric in (Metric.AVAILABILITY, Metric.EXPERIENCE)}
     found = set()
     for kind in kinds:
         current = Period.containing(kind, now, agreement.reporting_zone)
@@ -86,6 +87,10 @@ def collect(now: datetime) -> CollectorRegistry:
                          "Available share of agreed service time, against the target's "
                          "calendar.", ["agreement", "target", "service", "period"],
                          registry=registry)
+    experience = Gauge("accord_experience_value",
+                       "An experience (XLA) target's measure in the period (its unit: the "
+                       "measure's, e.g. CSAT 1-5, NPS -100..100, %).",
+                       ["agreement", "target", "period"], registry=registry)
     agreements = (Agreement.objects.filter(status__in=LIVE, versions__frozen_at__isnull=False)
                   .distinct().select_related("calendar", "customer")
                   .prefetch_related("versions"))
@@ -99,6 +104,11 @@ def collect(now: datetime) -> CollectorRegistry:
                                       period.label).set(row["compliance_percent"] / 100)
             counted = Counter()
             for row in report["targets"]:
+                if row["metric"] == Metric.EXPERIENCE:
+                    if row["objective_period"] == period.kind and row["value"] is not None:
+                        experience.labels(agreement.reference, str(row["target"]),
+                                          period.label).set(row["value"])
+                    continue
                 counted[(row["metric"], row["priority"] or "")] += row["breached"]
             for (metric, priority), n in sorted(counted.items()):
                 breaches.labels(agreement.reference, metric, priority, period.label).set(n)

@@ -15,7 +15,8 @@ pytestmark = pytest.mark.django_db
 
 HEADER = ("source,id,ticket_id,ticket_source,service,customer,timestamp,kind,score,scale,text,"
           "respondent,channel\n")
-CSV = HEADER + """nps-tool,1,,,Web Shop,Acme,2025-03-02T10:00:00+09:00,nps,9,,Great shop,ann@acme.test,email
+CSV = HEADER + """\
+nps-tool,1,,,Web Shop,Acme,2025-03-02T10:00:00+09:00,nps,9,,Great shop,ann@acme.test,email
 nps-tool,2,,,Web Shop,Acme,2025-03-02T11:00:00+09:00,csat,7,,too high,,email
 nps-tool,3,,,Web Shop,Acme,2025-03-02T12:00:00,comment,,,no offset,,email
 nps-tool,4,,,Web Shop,Acme,2025-03-02T13:00:00Z,complaint,,,"Slow, again",,phone

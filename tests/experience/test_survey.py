@@ -94,3 +94,12 @@ def test_a_bad_signature_another_ticket_and_an_expired_link_are_refused(resolved
     assert client.get(path).status_code == 410
     assert client.post(path, {"score": "5"}).status_code == 410
     assert not Feedback.objects.exists()
+
+
+def test_the_ticket_page_shows_the_answer(resolved, client, slm):
+    survey.invite_next(timezone.now(), "w")
+    client.post(link(resolved), {"score": "2", "comment": "Took a week"})
+    client.force_login(slm)
+    page = client.get(f"/tickets/{resolved.pk}/")
+    assert page.status_code == 200
+    assert b"2 / 5" in page.content and b"Took a week" in page.content

@@ -41,9 +41,9 @@ def experience_row(target, version, agreement_ids, start, end, now) -> dict:
     return {
         "target": target.pk, "version": version.number,
         "agreement": version.agreement.reference, "name": str(target),
-        "metric": Metric.EXPERIENCE, "service": service,
+        "metric": Metric.EXPERIENCE.value, "service": service,
         "type": target.ticket_type or None, "priority": target.priority or None,
-        "key": {"metric": Metric.EXPERIENCE, "service": service,
+        "key": {"metric": Metric.EXPERIENCE.value, "service": service,
                 "type": target.ticket_type or None, "priority": target.priority or None,
                 "measure": target.measure},
         "measure": target.measure, "value": shown, "responses": responses,

@@ -17,7 +17,7 @@ from accord.agreements.models import Agreement
 from accord.catalogue import calendars, dependencies
 from accord.catalogue import services as catalogue
 
-from . import demo_history
+from . import demo_experience, demo_history
 
 DEMO_PASSWORD = "accord-demo"
 HOUR = 3600
@@ -197,12 +197,18 @@ def _agreements(by: User, users: dict, c: dict, now: datetime) -> None:
         structure="customer_level", parent=corporate, customer=c["retail_uk"], owner=slm,
         services=[c["web"], c["orders"], c["accounts"]], effective_from=two_months_ago,
         text="Retail UK inherits the corporate targets; P1 incidents resolved in 2 hours.",
+        survey_on_resolve=True,
     )
     version = retail.versions.get(number=1)
     versions.add_target(
         version, by=slm, now=two_months_ago, metric="resolution", ticket_type="incident",
         priority="P1", duration_seconds=2 * HOUR, objective_percent=95, calendar=c["24x7"],
         credit_percent=5, pause_condition=PENDING_CUSTOMER,
+    )
+    # An experience (XLA) target beside the SLA targets: the watermelon check reads it.
+    versions.add_target(
+        version, by=slm, now=two_months_ago, metric="experience", name="Retail UK satisfaction",
+        measure="csat_average", threshold=4, direction="at_least", min_responses=5,
     )
     _sign(retail, slm=slm, counterparty=users["dana"], signatory="", now=two_months_ago)
     agreements.transition(retail, "active", by=slm, now=two_months_ago, reason="In force.")
@@ -284,6 +290,7 @@ def load(now: datetime) -> list[DemoLogin]:
         c = _catalogue(by, users)
         _agreements(by, users, c, now)
         demo_history.load(now, c, by)
+        demo_experience.load(now, by)
     return [
         DemoLogin(u.username, DEMO_PASSWORD, u.get_role_display())
         for u in User.objects.filter(

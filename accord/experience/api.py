@@ -18,11 +18,21 @@ from .choices import FeedbackKind
 
 router = Router(tags=["experience"])
 MAX_ITEMS = 10_000
+MAX_BODY_BYTES = 64 * 1024 * 1024
 
 
 def _items(request) -> list:
+    # Read the stream ourselves: a large batch exceeds DATA_UPLOAD_MAX_MEMORY_SIZE, which
+    # guards form posts (as /events does).
+    if hasattr(request, "_body"):
+        raw = request._body
+    else:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+        if length > MAX_BODY_BYTES:
+            raise InvalidInput(f"the request body is larger than {MAX_BODY_BYTES} bytes")
+        raw = request.read(MAX_BODY_BYTES + 1)
     try:
-        body = json.loads(request.body or b"null")
+        body = json.loads(raw or b"null")
     except ValueError as exc:
         raise InvalidInput(f"the body is not valid JSON: {exc}") from None
     if isinstance(body, dict):

@@ -137,3 +137,11 @@ def test_a_service_owner_enters_a_complaint_by_hand(api, owner, reader, signed, 
     bad = api(owner).post("feedback/by-hand", {**body, "kind": "csat"})
     assert bad.status_code == 422 and bad.data["field"] == "kind" if "field" in (
         bad.data or {}) else bad.status_code == 422
+
+
+def test_a_large_batch_is_read_whole_and_a_bad_body_is_422(api, analyst, signed):
+    client = api(analyst)
+    many = [item(n, score=3, text="x" * 400) for n in range(8000)]  # > 2.5 MB of JSON
+    r = client.post("feedback", many)
+    assert r.status_code == 200 and r.data["stored"] == 8000
+    assert client.post("feedback", "just text").status_code == 422

@@ -154,5 +154,8 @@ ACCORD_AT_RISK_HISTORY = envint("ACCORD_AT_RISK_HISTORY", 5000)
 # /metrics: client addresses (CIDRs, comma-separated) allowed without a token.
 ACCORD_METRICS_ALLOW = envlist("ACCORD_METRICS_ALLOW", [])
 
+# Survey links on resolution go through this email channel (name); empty: the first enabled.
+ACCORD_SURVEY_CHANNEL = env("ACCORD_SURVEY_CHANNEL", "")
+
 if EMBEDDED:
     os.makedirs(DATA_DIR, exist_ok=True)

@@ -118,7 +118,7 @@ def _plan(ticket: Ticket) -> _Plan:
                                           survey_on_resolve=True).order_by("pk").first())
     channel = None
     if agreement is not None:
-        name = getattr(settings, "ACCORD_SURVEY_CHANNEL", "")
+        name = settings.ACCORD_SURVEY_CHANNEL
         channels = Channel.objects.filter(kind=ChannelKind.EMAIL, enabled=True).order_by("pk")
         channel = (channels.filter(name=name) if name else channels).first()
     return _Plan(agreement, _recipient(ticket) if agreement else "", channel)

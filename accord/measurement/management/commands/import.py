@@ -1,5 +1,6 @@
 """``accord import events FILE`` / ``accord import outages FILE`` / ``accord import maintenance
-FILE``: load ticket logs, outages or maintenance windows, and say what happened.
+FILE``: load ticket logs, outages or maintenance windows, and say what happened. Apps above
+measurement add their own kinds (``register_import``), e.g. ``accord import feedback FILE``.
 
 Exits non-zero only when the input is unusable (unknown format, missing --tz, unreadable
 file); rejected rows are reported, not fatal.

@@ -62,7 +62,12 @@ def percent(value) -> str:
     return f"{Decimal(str(value)).normalize():f} %"
 
 
-def threshold(metric: str, seconds, percentage) -> str:
+def threshold(metric: str, seconds, percentage, experience: dict | None = None) -> str:
+    if experience and experience.get("measure"):
+        word = "at most" if experience.get("direction") == "at_most" else "at least"
+        value = Decimal(str(experience.get("threshold"))).normalize()
+        return (f"{experience['measure'].replace('_', ' ')} {word} {value:f} "
+                f"(from {experience.get('min_responses') or 1} responses)")
     if seconds is not None:
         return f"within {duration(seconds)}"
     return f"at least {percent(percentage)}" if percentage is not None else "—"
@@ -87,7 +92,10 @@ def target_row(target, agreement, *, link_calendars: bool) -> dict:
         "calendar": calendar.name,
         "calendar_url": calendar.pk if link_calendars and calendar.pk else None,
         "calendar_source": CALENDAR_SOURCES.get(resolved.source, resolved.source),
-        "threshold": threshold(target.metric, target.duration_seconds, target.percentage),
+        "threshold": threshold(target.metric, target.duration_seconds, target.percentage,
+                               {"measure": target.measure, "threshold": target.threshold,
+                                "direction": target.direction,
+                                "min_responses": target.min_responses}),
         "objective": (f"{percent(target.objective_percent)} per {target.period}"
                       if target.objective_percent is not None else "—"),
         "warnings": " · ".join(str(w) for w in target.warning_thresholds or []) or "none",
@@ -287,7 +295,8 @@ def _target_summary(data: dict, services_: dict) -> dict:
         "name": data["name"] or Metric(data["metric"]).label,
         "metric": Metric(data["metric"]).label,
         "scope": scope(services_.get(data["service"], ""), data["ticket_type"], data["priority"]),
-        "threshold": threshold(data["metric"], data["duration_seconds"], data["percentage"]),
+        "threshold": threshold(data["metric"], data["duration_seconds"], data["percentage"],
+                               data),
         "objective": percent(data["objective_percent"]) if data["objective_percent"] else "—",
     }
 

@@ -41,3 +41,11 @@ def test_a_service_owner_enters_a_compliment_on_the_page(client, sla, slm, owner
     assert (stored.kind, stored.service, stored.entered_by) == ("compliment", world["shop"],
                                                                  owner)
     assert list(stored.agreements.all()) == [sla]
+
+
+def test_the_agreement_page_states_the_experience_target(client, sla, slm):
+    xla(sla, slm, measure="nps", threshold="-10", direction="at_least", min_responses=20)
+    client.force_login(slm)
+    page = client.get(f"/agreements/{sla.pk}/")
+    assert page.status_code == 200
+    assert b"nps at least -10 (from 20 responses)" in page.content

@@ -177,8 +177,10 @@ def clean_version_fields(changes: dict, current: dict) -> dict:
 def clean_target(values: dict, where: str = "") -> dict:
     """A validated copy of a target's plain fields (see TARGET_FIELDS).
 
-    Time metrics need ``duration_seconds``; availability, experience and ratio need
-    ``percentage``. Error fields are prefixed with ``where`` (e.g. "requested_targets[2].").
+    Time metrics need ``duration_seconds``; availability and ratio need ``percentage``;
+    experience needs ``measure``, ``threshold`` and ``direction`` (or, its older form, a
+    ``percentage``: that share of CSAT answers of 4 or 5). Error fields are prefixed with
+    ``where`` (e.g. "requested_targets[2].").
     """
     unknown = sorted(set(values) - set(TARGET_FIELDS))
     if unknown:
@@ -192,9 +194,16 @@ def clean_target(values: dict, where: str = "") -> dict:
     out["priority"] = text(values.get("priority"), f("priority"), 32)
     duration = values.get("duration_seconds")
     pct = out["percentage"] = percent(values.get("percentage"), f("percentage"))
+    legacy = metric == Metric.EXPERIENCE and pct is not None and (
+        not values.get("measure") or _same_as_percentage(values, pct))
+    if legacy:
+        # The older form of an experience target, "80 % satisfied": read as the share of
+        # CSAT answers of 4 or 5 of 5, at least that percentage.
+        values = {**values, "measure": ExperienceMeasure.CSAT_SATISFIED_PERCENT,
+                  "threshold": pct, "direction": Direction.AT_LEAST}
     out.update(_experience(values, metric, f))
     if metric == Metric.EXPERIENCE:
-        if pct is not None:
+        if pct is not None and not legacy:
             raise InvalidInput("experience targets have a measure and a threshold, not a "
                                "percentage", f("percentage"))
         if duration is not None:
@@ -235,6 +244,16 @@ def clean_target(values: dict, where: str = "") -> dict:
     )
     out.update(_credit(values, f))
     return out
+
+
+def _same_as_percentage(values: dict, pct: Decimal) -> bool:
+    """An older-form target read back (e.g. merged for an edit): its measure and threshold
+    are the ones its percentage gave it."""
+    try:
+        same = Decimal(str(values.get("threshold"))) == pct
+    except InvalidOperation:
+        return False
+    return values.get("measure") == ExperienceMeasure.CSAT_SATISFIED_PERCENT and same
 
 
 def _experience(values: dict, metric: str, f) -> dict:

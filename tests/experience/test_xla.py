@@ -175,3 +175,14 @@ def _exposition(registry) -> str:
     from prometheus_client import generate_latest
 
     return generate_latest(registry).decode()
+
+
+def test_an_older_experience_target_with_a_percentage_means_satisfied_percent(sla, slm):
+    from accord.agreements import versions
+
+    target = xla(sla, slm, percentage="80")
+    assert (target.measure, target.threshold, target.direction) == (
+        "csat_satisfied_percent", 80, "at_least")
+    renamed = versions.update_target(target, by=slm, now=NOW, name="Happy stores")
+    assert (renamed.name, renamed.measure, renamed.percentage) == (
+        "Happy stores", "csat_satisfied_percent", 80)

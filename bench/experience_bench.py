@@ -13,7 +13,7 @@ year 2025 and loaded with COPY.
 Measured, for every agreement × month:
 - ``experience_rows``: the rows the compliance function adds (target lookup included),
 - ``measure_values``: all six measures of the ``experience`` KPI,
-- the bare SQL aggregate the CSAT row needs (AVG + COUNT over the link and feedback tables),
+- the bare SQL aggregate the CSAT row needs (AVG + COUNT over the feedback-agreement links),
 and one GROUP BY computing every agreement × month at once. Prints totals, per-call p50/p95
 and the ratios.
 """
@@ -77,7 +77,8 @@ def load_feedback(rows: int, agreements, service, customer, now) -> None:
         at = datetime.fromtimestamp(stamps[i], UTC).isoformat()
         feedback.write(f"{first + i}\tbench\tb{i}\t\\N\t\t\t{service.pk}\t{customer.pk}\t{at}\t"
                        f"{kind}\t{score}\t{scale}\t\t\t\t-\t\\N\t{created}\n")
-        links.write(f"{first + i}\t{agreements[owners[i]].pk}\n")
+        links.write(f"{first + i}\t{agreements[owners[i]].pk}\t{at}\t{kind}\t{score}\t"
+                    f"{scale}\t{service.pk}\n")
     columns = ("id, source, feedback_id, ticket_id, ticket_source, ticket_ref, service_id, "
                "customer_id, at, kind, score, scale, text, respondent, channel, "
                "content_hash, entered_by_id, created_at")
@@ -85,26 +86,25 @@ def load_feedback(rows: int, agreements, service, customer, now) -> None:
     with raw.cursor() as cursor:
         with cursor.copy(f"COPY experience_feedback ({columns}) FROM STDIN") as copy:
             copy.write(feedback.getvalue())
-        with cursor.copy("COPY experience_feedback_agreements (feedback_id, agreement_id) "
-                         "FROM STDIN") as copy:
+        with cursor.copy("COPY experience_feedbackagreement (feedback_id, agreement_id, at, "
+                         "kind, score, scale, service_id) FROM STDIN") as copy:
             copy.write(links.getvalue())
         cursor.execute("SELECT setval(pg_get_serial_sequence('experience_feedback', 'id'), "
                        "(SELECT MAX(id) FROM experience_feedback))")
         cursor.execute("ANALYZE experience_feedback")
-        cursor.execute("ANALYZE experience_feedback_agreements")
+        cursor.execute("ANALYZE experience_feedbackagreement")
     raw.commit()
 
 
 BARE = """
-SELECT AVG(f.score * 5.0 / f.scale), COUNT(*)
-FROM experience_feedback_agreements l JOIN experience_feedback f ON f.id = l.feedback_id
-WHERE l.agreement_id = %s AND f.at >= %s AND f.at < %s AND f.kind = 'csat'
+SELECT AVG(score * 5.0 / scale), COUNT(*) FROM experience_feedbackagreement
+WHERE agreement_id = %s AND kind = 'csat' AND at >= %s AND at < %s
 """
 GROUPED = """
-SELECT l.agreement_id, date_trunc('month', f.at AT TIME ZONE 'UTC') AS month,
-       AVG(f.score * 5.0 / f.scale), COUNT(*)
-FROM experience_feedback_agreements l JOIN experience_feedback f ON f.id = l.feedback_id
-WHERE l.agreement_id = ANY(%s) AND f.at >= %s AND f.at < %s AND f.kind = 'csat'
+SELECT agreement_id, date_trunc('month', at AT TIME ZONE 'UTC') AS month,
+       AVG(score * 5.0 / scale), COUNT(*)
+FROM experience_feedbackagreement
+WHERE agreement_id = ANY(%s) AND kind = 'csat' AND at >= %s AND at < %s
 GROUP BY 1, 2
 """
 
@@ -203,10 +203,11 @@ def main() -> None:
 def cleanup(Agreement, Feedback) -> None:  # noqa: N803 - the model classes
     from accord.agreements.models import AgreementVersion, Target
     from accord.catalogue.models import Customer, Service
+    from accord.experience.models import FeedbackAgreement
 
-    Feedback.agreements.through.objects.filter(feedback__source="bench").delete()
-    Feedback.objects.filter(source="bench")._raw_delete(Feedback.objects.db)
     bench = Agreement.objects.filter(name__startswith="bench ")
+    FeedbackAgreement.objects.filter(agreement__in=bench)._raw_delete(Feedback.objects.db)
+    Feedback.objects.filter(source="bench")._raw_delete(Feedback.objects.db)
     Target.objects.filter(version__agreement__in=bench)._raw_delete(Target.objects.db)
     AgreementVersion.objects.filter(agreement__in=bench)._raw_delete(
         AgreementVersion.objects.db)

@@ -30,7 +30,8 @@ class Feedback(models.Model):
     text = models.TextField(blank=True)
     respondent = models.CharField(max_length=254, blank=True)
     channel = models.CharField(max_length=64, blank=True)
-    agreements = models.ManyToManyField(Agreement, blank=True, related_name="feedback")
+    agreements = models.ManyToManyField(Agreement, blank=True, related_name="feedback",
+                                        through="FeedbackAgreement")
     content_hash = models.CharField(max_length=64)
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
                                    blank=True, related_name="+",
@@ -46,6 +47,35 @@ class Feedback(models.Model):
 
     def __str__(self):
         return f"{self.source}:{self.feedback_id} ({self.kind})"
+
+
+class FeedbackAgreement(models.Model):
+    """Feedback belongs to an agreement. The fields the XLA measures read are copied here
+    (feedback is never edited), so a period's aggregate is one range of the
+    (agreement, kind, at) index instead of a lookup per feedback row."""
+
+    feedback = models.ForeignKey(Feedback, models.CASCADE, related_name="links")
+    agreement = models.ForeignKey(Agreement, models.CASCADE, related_name="feedback_links")
+    at = models.DateTimeField()
+    kind = models.CharField(max_length=12, choices=FeedbackKind.choices)
+    score = models.SmallIntegerField(null=True, blank=True)
+    scale = models.PositiveSmallIntegerField(null=True, blank=True)
+    service = models.ForeignKey(Service, models.SET_NULL, null=True, blank=True,
+                                related_name="+", db_constraint=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["feedback", "agreement"],
+                                               name="uniq_feedback_agreement")]
+        indexes = [models.Index(fields=["agreement", "kind", "at"],
+                                name="feedback_link_measure")]
+
+
+def link(feedback: Feedback, agreement_ids) -> None:
+    """Attach ``feedback`` to these agreements (with the copied fields)."""
+    FeedbackAgreement.objects.bulk_create([
+        FeedbackAgreement(feedback=feedback, agreement_id=pk, at=feedback.at, kind=feedback.kind,
+                          score=feedback.score, scale=feedback.scale,
+                          service_id=feedback.service_id) for pk in set(agreement_ids)])
 
 
 class SurveyInvite(models.Model):

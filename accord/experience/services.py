@@ -18,7 +18,7 @@ from accord.lib.errors import Forbidden, InvalidInput
 from accord.measurement.models import Clock, Ticket
 
 from .choices import HAND_KINDS, FeedbackStatus
-from .models import Feedback
+from .models import Feedback, link
 from .validation import clean_feedback, content_hash
 
 MANUAL_SOURCE = "manual"
@@ -81,8 +81,8 @@ def store_one(clean: dict, *, now: datetime, user=None, by=None) -> tuple[str, F
     try:
         with transaction.atomic():
             feedback = Feedback.objects.create(**_fields(clean, rows, now, by))
-            feedback.agreements.set(agreements_for(rows["ticket"], rows["service"],
-                                                   rows["customer"], clean["timestamp"]))
+            link(feedback, agreements_for(rows["ticket"], rows["service"], rows["customer"],
+                                          clean["timestamp"]))
             record_change(user, feedback, AuditAction.IMPORT if by is None
                           else AuditAction.CREATE)
     except IntegrityError:  # a concurrent request stored the same id first
@@ -148,6 +148,6 @@ def enter_by_hand(*, by, now: datetime, kind: str, service: Service, agreement: 
     with transaction.atomic():
         feedback = Feedback.objects.create(**_fields(clean, {
             "ticket": None, "service": service, "customer": customer}, now, by))
-        feedback.agreements.set([agreement.pk])
+        link(feedback, [agreement.pk])
         record_change(by, feedback, AuditAction.CREATE, message=f"{kind} entered by hand")
     return feedback

@@ -27,9 +27,12 @@ from accord.measurement.choices import EventKind
 from accord.measurement.models import Clock, TicketEvent
 
 from .choices import FeedbackKind
-from .models import Feedback
+from .models import Feedback, FeedbackAgreement
 
 M = ExperienceMeasure
+KIND_OF = {M.CSAT_AVERAGE: FeedbackKind.CSAT, M.CSAT_SATISFIED_PERCENT: FeedbackKind.CSAT,
+           M.CES_AVERAGE: FeedbackKind.CES, M.NPS: FeedbackKind.NPS,
+           M.COMPLAINTS_PER_100_TICKETS: FeedbackKind.COMPLAINT}
 PLACES = Decimal("0.01")
 
 
@@ -51,16 +54,21 @@ def _ratio(numerator, denominator, times=1) -> Decimal | None:
     return Decimal(str(numerator)) * times / Decimal(denominator)
 
 
-def feedback_of(agreement_ids, start: datetime, end: datetime, service_id=None):
-    links = Feedback.agreements.through.objects.filter(agreement_id__in=list(agreement_ids))
-    rows = Feedback.objects.filter(at__gte=start, at__lt=end)
-    if len(agreement_ids) == 1:
-        rows = rows.filter(agreements__id=list(agreement_ids)[0])
-    else:
-        rows = rows.filter(pk__in=links.values("feedback_id"))
+def links_of(agreement_ids, start: datetime, end: datetime, service_id=None):
+    """The feedback links of these agreements in [start, end) (of one service if given)."""
+    ids = list(agreement_ids)
+    rows = FeedbackAgreement.objects.filter(at__gte=start, at__lt=end)
+    rows = rows.filter(agreement_id=ids[0]) if len(ids) == 1 else rows.filter(
+        agreement_id__in=ids)
     if service_id is not None:
         rows = rows.filter(service_id=service_id)
     return rows
+
+
+def feedback_of(agreement_ids, start: datetime, end: datetime, service_id=None):
+    """The feedback itself (each row once), found through its links."""
+    return Feedback.objects.filter(pk__in=links_of(agreement_ids, start, end, service_id)
+                                   .values("feedback_id"))
 
 
 def _scaled(top: int):
@@ -83,7 +91,12 @@ def measure_values(agreement_ids, start: datetime, end: datetime, now: datetime,
                    M.COMPLAINTS_PER_100_TICKETS}:
         csat, ces, nps = (Q(kind=FeedbackKind.CSAT), Q(kind=FeedbackKind.CES),
                           Q(kind=FeedbackKind.NPS))
-        f = feedback_of(agreement_ids, start, end, service_id).aggregate(
+        rows = links_of(agreement_ids, start, end, service_id)
+        kinds = sorted({KIND_OF[m] for m in measures if m in KIND_OF})
+        rows = rows.filter(kind=kinds[0]) if len(kinds) == 1 else rows.filter(kind__in=kinds)
+        # One row per feedback and agreement; an agreement chain (include_children) links
+        # feedback to its innermost level only, so nothing is counted twice.
+        f = rows.aggregate(
             csat_n=Count("pk", filter=csat), csat_sum=Sum(_scaled(5), filter=csat),
             csat_ok=Count("pk", filter=csat & Q(score__gte=F("scale") * 4 / 5.0)),
             ces_n=Count("pk", filter=ces), ces_sum=Sum(_scaled(7), filter=ces),

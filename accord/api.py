@@ -2,8 +2,8 @@
 
 from django.db import DataError
 from django.http import Http404
-from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja import NinjaAPI, Swagger
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from accord.accounts.api import router as accounts_router
 from accord.accounts.auth import API_AUTH
@@ -13,6 +13,7 @@ from accord.connectors.api import hooks as connector_hooks
 from accord.connectors.api import router as connectors_router
 from accord.escalation.api import router as escalation_router
 from accord.experience.api import router as experience_router
+from accord.lib.body import StrictParser, UnreadableBody
 from accord.lib.errors import DomainError
 from accord.measurement.api import router as measurement_router
 from accord.reporting.api import router as reporting_router
@@ -23,6 +24,9 @@ api = NinjaAPI(
     description="Service Level Management: catalogue, agreements, clocks, escalation.",
     auth=API_AUTH,
     urls_namespace="api",
+    parser=StrictParser(),
+    # No deep-link anchors inside Swagger UI's operation buttons (nested controls fail WCAG).
+    docs=Swagger(settings={"deepLinking": False}),
 )
 
 
@@ -56,6 +60,24 @@ def out_of_range(request, exc):
         request, {"detail": [{"msg": f"a value is out of range for the database: {exc}"}]},
         status=422,
     )
+
+
+@api.exception_handler(Exception)
+def server_error(request, exc):
+    # Not ninja's development answer (the traceback as text, messages quoting the request's
+    # data): Django's, through accord.lib.reporting, which withholds that data.
+    raise exc
+
+
+@api.exception_handler(UnreadableBody)
+@api.exception_handler(HttpError)
+def unreadable_body(request, exc):
+    # A body that cannot be read (ninja wraps the parser's error in a 400): one 422 naming
+    # the body, or the value inside it that no database can store.
+    cause = exc if isinstance(exc, UnreadableBody) else exc.__cause__
+    if isinstance(cause, UnreadableBody):
+        return api.create_response(request, {"detail": cause.detail()}, status=422)
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 
 @api.exception_handler(ValidationError)

@@ -28,7 +28,28 @@ def main(argv: list[str] | None = None) -> None:
         return
     from django.core.management import execute_from_command_line
 
+    if argv[0] in _schema().NEEDS_SCHEMA and not {"-h", "--help"} & set(argv):
+        _ensure_schema(argv[0])
     execute_from_command_line(["accord", *argv])
+
+
+def _schema():
+    import django
+
+    django.setup()
+    from accord.lib import schema
+
+    return schema
+
+
+def _ensure_schema(command: str) -> None:
+    """A fresh install has no tables: migrate first, or say what to run (no traceback)."""
+    schema = _schema()
+    try:
+        schema.ensure_schema(command, sys.stderr)
+    except schema.SchemaMissing as exc:
+        sys.stderr.write(f"{exc}\n")
+        sys.exit(1)
 
 
 if __name__ == "__main__":

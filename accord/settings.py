@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "accord.experience",
     "accord.reporting",
     "accord.web",
+    # django-ninja's own static files: the API docs page serves Swagger UI from Accord, not a CDN
+    # (after accord.web, whose templates/ninja/swagger.html adds a language and landmarks).
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -53,6 +56,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accord.web.middleware.ViewerTimeZoneMiddleware",  # dates in the viewer's zone (issue 15)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -75,6 +79,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accord.web.context_processors.navigation",
+                "accord.web.context_processors.viewer_time_zone",
             ],
         },
     },
@@ -129,6 +134,9 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+# Error reports (the development 500 page, e-mails to ADMINS) without the request's data.
+DEFAULT_EXCEPTION_REPORTER = "accord.lib.reporting.BodylessExceptionReporter"
+
 # API lists: bounded pages (accord.lib.pagination), so a huge limit or offset is a 422.
 NINJA_PAGINATION_CLASS = "accord.lib.pagination.Pagination"
 NINJA_PAGINATION_MAX_LIMIT = 1000
@@ -136,6 +144,9 @@ NINJA_PAGINATION_MAX_LIMIT = 1000
 # Accord's own knobs.
 ACCORD_WORKER_INTERVAL = envint("ACCORD_WORKER_INTERVAL", 5)
 ACCORD_EMBEDDED_WORKER = envbool("ACCORD_EMBEDDED_WORKER", EMBEDDED)
+# Events stamped up to this many seconds ahead of the server's clock are accepted (their
+# clocks are recomputed when that instant comes); further ahead they are refused.
+ACCORD_EVENT_MAX_SKEW = envint("ACCORD_EVENT_MAX_SKEW", 300)
 # Notification delivery: attempts before a dead letter, exponential backoff base and cap
 # (seconds), how long a worker's claim lasts (must exceed the longest channel timeout), batch.
 ACCORD_DELIVERY_MAX_ATTEMPTS = envint("ACCORD_DELIVERY_MAX_ATTEMPTS", 10)
@@ -150,6 +161,9 @@ ACCORD_FIRING_BATCH = envint("ACCORD_FIRING_BATCH", 50)
 ACCORD_AT_RISK_PROBABILITY = envfloat("ACCORD_AT_RISK_PROBABILITY", 0.6)
 ACCORD_AT_RISK_MIN_SAMPLE = envint("ACCORD_AT_RISK_MIN_SAMPLE", 20)
 ACCORD_AT_RISK_HISTORY = envint("ACCORD_AT_RISK_HISTORY", 5000)
+# Intake bounds: an event's payload once encoded as JSON (bytes), and any one text in it.
+ACCORD_MAX_PAYLOAD_BYTES = envint("ACCORD_MAX_PAYLOAD_BYTES", 64 * 1024, minimum=256)
+ACCORD_MAX_TEXT_LENGTH = envint("ACCORD_MAX_TEXT_LENGTH", 16 * 1024, minimum=64)
 
 # /metrics: client addresses (CIDRs, comma-separated) allowed without a token.
 ACCORD_METRICS_ALLOW = envlist("ACCORD_METRICS_ALLOW", [])

@@ -1,6 +1,7 @@
 """Take docs/dashboard.png: a 1280x800 screenshot of the dashboard with believable data.
 
     python scripts/screenshot.py                      # docs/dashboard.png
+    python scripts/screenshot.py --width 390 --height 844 --out docs/dashboard-phone.png
     python scripts/screenshot.py --path /agreements/3/ --out /tmp/sla.png --full-page
 
 Loads the EcoShop demo (accord.web.demo) into a temporary SQLite database, starts
@@ -44,12 +45,13 @@ def wait_for(url: str, seconds: float = 30) -> None:
         time.sleep(0.2)
 
 
-def shoot(base: str, path: str, out: Path, user: str, password: str, full_page: bool) -> None:
+def shoot(base: str, path: str, out: Path, user: str, password: str, full_page: bool,
+          viewport: dict) -> None:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        page = browser.new_page(viewport=viewport)
         page.goto(f"{base}/login/?{urllib.parse.urlencode({'next': path})}")
         page.fill("#id_username", user)
         page.fill("#id_password", password)
@@ -66,6 +68,8 @@ def main() -> None:
     parser.add_argument("--out", default=str(ROOT / "docs" / "dashboard.png"))
     parser.add_argument("--user", default="sarah", help="a demo login (default: the SLM)")
     parser.add_argument("--full-page", action="store_true")
+    parser.add_argument("--width", type=int, default=1280, help="viewport width (390: a phone)")
+    parser.add_argument("--height", type=int, default=800)
     args = parser.parse_args()
     if not os.path.exists(CHROMIUM):
         sys.exit(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
@@ -97,7 +101,8 @@ def main() -> None:
         try:
             base = f"http://127.0.0.1:{port}"
             wait_for(f"{base}/health")
-            shoot(base, args.path, Path(args.out), args.user, demo.DEMO_PASSWORD, args.full_page)
+            shoot(base, args.path, Path(args.out), args.user, demo.DEMO_PASSWORD, args.full_page,
+                  {"width": args.width, "height": args.height})
         finally:
             server.terminate()
             server.wait(timeout=10)

@@ -89,3 +89,38 @@ def test_the_printed_login_works(db, client, capsys):
     assert demo.DEMO_PASSWORD in out
 
     assert client.login(username="admin", password=demo.DEMO_PASSWORD)
+
+
+def test_it_ships_an_escalation_policy_and_a_log_channel_with_real_entries(db):
+    from accord.escalation.models import Channel, Escalation, EscalationPolicy, Notification
+
+    demo.load(NOW)
+
+    channel = Channel.objects.get(kind="log")
+    policy = EscalationPolicy.objects.get(agreement__isnull=True)
+    assert policy.steps.count() == 2
+    # The open clocks past 75 % (and the breached ones) fired their steps at load.
+    assert Escalation.objects.filter(level="L1").exists()
+    assert Escalation.objects.filter(level="L2", requires_ack=True).exists()
+    assert Notification.objects.filter(channel=channel).count() >= 2
+
+
+def test_its_audit_trail_matches_the_history_it_loads(db):
+    from accord.accounts.models import AuditEntry
+
+    demo.load(NOW)
+
+    corporate = Agreement.objects.get(name="EcoShop corporate SLA")
+    created = AuditEntry.objects.get(content_type__model="agreement",
+                                     object_id=str(corporate.pk), action="create")
+    assert created.at == NOW - timedelta(days=400)
+    signed_v2 = AuditEntry.objects.filter(content_type__model="agreementversion",
+                                          object_id=str(corporate.versions.get(number=2).pk),
+                                          action="transition").get()
+    assert signed_v2.at == NOW - timedelta(days=60)
+    wholesale = Agreement.objects.get(name="Wholesale Partners SLA")
+    moved = AuditEntry.objects.get(content_type__model="agreement",
+                                   object_id=str(wholesale.pk), action="transition")
+    assert moved.at == NOW - timedelta(days=4)
+    # Nothing in the trail claims to have happened after the demo's "now".
+    assert not AuditEntry.objects.filter(at__gt=NOW).exists()

@@ -14,6 +14,8 @@ TOKEN_PREFIX = "acc_"
 
 class User(AbstractUser):
     role = models.CharField(max_length=32, choices=Role.choices, default=Role.READER)
+    # The zone pages show dates in (IANA name); empty: the browser's zone, else UTC.
+    time_zone = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["username"]

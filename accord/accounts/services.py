@@ -2,7 +2,11 @@
 
 import datetime as dt
 import decimal
+import functools
 import uuid
+import zoneinfo
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -53,6 +57,22 @@ def diff(before: dict | None, after: dict | None) -> dict:
     }
 
 
+_stamp: ContextVar[dt.datetime | None] = ContextVar("accord_audit_at", default=None)
+
+
+@contextmanager
+def audit_time(at: dt.datetime):
+    """Stamp the audit rows written inside the block with ``at`` instead of the wall clock:
+    for loaders that replay history (the demo), whose trail must match the history."""
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise ValueError("audit_time needs an aware datetime")
+    token = _stamp.set(at)
+    try:
+        yield
+    finally:
+        _stamp.reset(token)
+
+
 def record_change(
     user: User | None,
     obj: models.Model,
@@ -62,13 +82,17 @@ def record_change(
     after: dict | None = None,
     changes: dict | None = None,
     message: str = "",
+    at: dt.datetime | None = None,
 ) -> AuditEntry:
-    """Write one audit row for ``obj``. Pass before/after snapshots or ready ``changes``."""
+    """Write one audit row for ``obj``. Pass before/after snapshots or ready ``changes``;
+    ``at`` is the instant it happened (default: now)."""
     if changes is None:
         if after is None and action != AuditAction.DELETE:
             after = snapshot(obj)
         changes = diff(before, after)
+    stamp = _stamp.get()
     return AuditEntry.objects.create(
+        **({"at": stamp} if stamp is not None else {}),
         user=user if user and user.pk else None,
         actor=user.username if user and user.pk else "system",
         action=action,
@@ -77,6 +101,7 @@ def record_change(
         object_repr=str(obj)[:200],
         changes=_jsonable(changes),
         message=message,
+        **({"at": at} if at is not None else {}),
     )
 
 
@@ -84,8 +109,34 @@ def history(obj: models.Model):
     """The audit trail of one object, newest first."""
     ct = ContentType.objects.get_for_model(obj, for_concrete_model=False)
     return AuditEntry.objects.filter(content_type=ct, object_id=str(obj.pk)).select_related(
-        "user"
+        "user", "content_type"
     )
+
+
+def is_time_zone(name: str) -> bool:
+    """Whether ``name`` is an IANA time zone this machine knows (e.g. ``Europe/Paris``)."""
+    return name in _zones()
+
+
+@functools.cache
+def _zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+@transaction.atomic
+def set_time_zone(user: User, time_zone: str, *, by: User | None) -> User:
+    """The zone the user's pages show dates in; ``""`` means the browser's zone, else UTC."""
+    time_zone = (time_zone or "").strip()
+    if time_zone and not is_time_zone(time_zone):
+        raise InvalidInput(f"time_zone {time_zone!r} is not an IANA time zone such as "
+                           "'Europe/Paris'", field="time_zone")
+    if user.time_zone != time_zone:
+        before = {"time_zone": user.time_zone}
+        user.time_zone = time_zone
+        user.save(update_fields=["time_zone"])
+        record_change(by, user, AuditAction.UPDATE, before=before,
+                      after={"time_zone": time_zone})
+    return user
 
 
 @transaction.atomic

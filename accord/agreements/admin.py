@@ -102,6 +102,7 @@ class AgreementAdmin(ServiceAdmin):
               "supplier", "parent", "services", "underpins", "calendar", "owner",
               "monthly_charge", "currency", "credit_cap_percent", "reporting_time_zone",
               "survey_on_resolve",
+              "auto_lifecycle", "auto_review",
               *readonly_fields[1:])
 
     def perform(self, request, pk, form):

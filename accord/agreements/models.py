@@ -97,6 +97,12 @@ class Agreement(models.Model):
         default=False, help_text="Send the requester a one-question satisfaction survey link "
         "when a ticket under this agreement is resolved.",
     )
+    auto_lifecycle = models.BooleanField(
+        default=True, help_text="The worker activates the agreement when a signed version "
+        "takes effect and expires it when the last one ends.")
+    auto_review = models.BooleanField(
+        default=True, help_text="The worker moves the agreement to under review when its "
+        "review falls due.")
     last_reviewed_at = models.DateTimeField(null=True, blank=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField()

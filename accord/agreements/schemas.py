@@ -59,6 +59,8 @@ class AgreementIn(In):
     credit_cap_percent: Decimal | None = None
     reporting_time_zone: str = ""
     survey_on_resolve: bool = False
+    auto_lifecycle: bool = True
+    auto_review: bool = True
     # The first (draft) version.
     text: str = ""
     effective_from: AwareDatetime | None = None
@@ -84,6 +86,8 @@ class AgreementPatch(In):
     credit_cap_percent: Decimal | None = None
     reporting_time_zone: str | None = None
     survey_on_resolve: bool | None = None
+    auto_lifecycle: bool | None = None
+    auto_review: bool | None = None
 
 
 class AgreementOut(Schema):
@@ -107,6 +111,8 @@ class AgreementOut(Schema):
     credit_cap_percent: Decimal | None
     reporting_time_zone: str
     survey_on_resolve: bool
+    auto_lifecycle: bool
+    auto_review: bool
     latest_version: int | None
     version_in_force: int | None
     review_due: datetime | None

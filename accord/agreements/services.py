@@ -38,7 +38,8 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 STRUCTURAL = ("kind", "structure", "customer", "team", "supplier", "parent")
 EDITABLE = (*STRUCTURAL, "name", "description", "services", "underpins", "calendar", "owner",
             "monthly_charge", "currency", "credit_cap_percent", "reporting_time_zone",
-            "survey_on_resolve")
+            "auto_lifecycle", "auto_review", "survey_on_resolve")
+SWITCHES = ("auto_lifecycle", "auto_review")  # the worker's lifecycle settings
 FIRST_VERSION = ("text", "effective_from", "effective_to", "review_due")
 
 
@@ -70,6 +71,9 @@ def _validate_shape(v: dict) -> None:
     owner = v.get("owner")
     if owner is not None and owner.is_portal:
         raise InvalidInput(f"{owner} is a portal user and cannot own an agreement", "owner")
+    for name in SWITCHES:
+        if name in v and not isinstance(v[name], bool):
+            raise InvalidInput(f"{name} must be true or false", name)
     charge = v["monthly_charge"] = money(v.get("monthly_charge"), "monthly_charge",
                                          zero_ok=True)
     currency = v["currency"] = text(v.get("currency"), "currency", 3).upper()
@@ -80,7 +84,8 @@ def _validate_shape(v: dict) -> None:
     survey = v.get("survey_on_resolve")
     if survey is not None and not isinstance(survey, bool):
         raise InvalidInput("survey_on_resolve must be true or false", "survey_on_resolve")
-    v["survey_on_resolve"] = bool(survey)
+    if "survey_on_resolve" in v:
+        v["survey_on_resolve"] = bool(survey)
 
 
 def _validate_sla(structure, customer, parent, services) -> None:
@@ -198,8 +203,14 @@ def update_agreement(agreement: Agreement, *, by, now, **changes) -> Agreement:
 
 
 @transaction.atomic
-def transition(agreement: Agreement, to: str, *, by, now, reason: str = "") -> Agreement:
+def transition(agreement: Agreement, to: str, *, by, now, reason: str = "",
+               expected: str | None = None, guard_at=None, due: bool = False
+               ) -> Agreement | None:
     """Move the agreement to status ``to`` if the lifecycle allows it; audited with the reason.
+    For the worker: ``expected`` is a compare-and-set (an agreement no longer in that status
+    is left alone and None is returned), ``guard_at`` the instant the guards below are
+    checked at (default ``now``), and ``due`` audits the move at ``now`` (the instant it
+    fell due) rather than when it is written.
 
     Into agreed: the latest version is signed by both parties. Into active: a signed version
     is in effect at ``now``. Into expired: none is. Into terminated: a reason is required.
@@ -210,13 +221,15 @@ def transition(agreement: Agreement, to: str, *, by, now, reason: str = "") -> A
     reason = text(reason, "reason", 1000)
     given, agreement = agreement, Agreement.objects.select_for_update().get(pk=agreement.pk)
     frm = agreement.status
+    if expected is not None and frm != expected:
+        return None  # someone else moved it meanwhile
     if to not in TRANSITIONS[frm]:
         allowed = ", ".join(TRANSITIONS[frm]) or "none (it is final)"
         raise DomainError(
             f"{agreement.reference} cannot go from {frm} to {to} (allowed from {frm}: {allowed})",
             field="to",
         )
-    _check_guard(agreement, to, now, reason)
+    _check_guard(agreement, to, now if guard_at is None else guard_at, reason)
     agreement.status = to
     agreement.status_changed_at = now
     fields = ["status", "status_changed_at"]
@@ -227,7 +240,7 @@ def transition(agreement: Agreement, to: str, *, by, now, reason: str = "") -> A
     for name in fields:  # the caller's object shows the new status too
         setattr(given, name, getattr(agreement, name))
     record_change(by, agreement, AuditAction.TRANSITION, changes={"status": [frm, to]},
-                  message=reason)
+                  message=reason, at=now if due else None)
     return agreement
 
 
@@ -256,24 +269,10 @@ def _check_guard(agreement: Agreement, to: str, now, reason: str) -> None:
 
 
 def apply_due_transitions(now, *, by=None) -> list[tuple[Agreement, str, str]]:
-    """What a worker runs: agreed → active once a signed version takes effect, active →
-    expired once none is in effect and none is still to come. Returns what moved."""
-    require_now(now)
-    moved = []
-    for agreement in Agreement.objects.filter(status__in=(S.AGREED, S.ACTIVE)):
-        in_force = version_in_force(agreement, now)
-        if agreement.status == S.AGREED and in_force is not None:
-            to = S.ACTIVE
-        elif agreement.status == S.ACTIVE and in_force is None and not agreement.versions.filter(
-            frozen_at__isnull=False, effective_from__gt=now
-        ).exists():
-            to = S.EXPIRED
-        else:
-            continue
-        frm = agreement.status
-        moved.append((transition(agreement, to, by=by, now=now, reason="effective period"),
-                      frm, to))
-    return moved
+    """The worker's lifecycle unit (see ``lifecycle``). Returns what moved."""
+    from .lifecycle import apply_due_transitions as apply
+
+    return apply(now, by=by)
 
 
 def _matrix_anchor(agreement):

@@ -21,9 +21,11 @@ from accord.accounts.auth import require
 from accord.catalogue import queries as catalogue_queries
 from accord.catalogue.models import Calendar, Customer, Service
 from accord.catalogue.views import audit_rows, filtered, forbidden, page_of
+from accord.lib.durations import business_duration
 from accord.lib.errors import DomainError, Forbidden
 
 from . import queries, services, versions
+from .authoring import may_author
 from .calendars import explain_calendar
 from .choices import AgreementKind, AgreementStatus, Metric, Party
 from .content import compare_versions
@@ -47,13 +49,8 @@ CALENDAR_SOURCES = {
 
 
 def duration(seconds) -> str:
-    """Business time as hours and minutes: 14400 -> "4 h", 5400 -> "1 h 30 min"."""
-    if seconds is None:
-        return "—"
-    hours, rest = divmod(int(seconds), 3600)
-    minutes = rest // 60
-    parts = [f"{hours} h" if hours else "", f"{minutes} min" if minutes else ""]
-    return " ".join(p for p in parts if p) or f"{int(seconds)} s"
+    """Business time as it reads on every page: 14400 -> "4 h", 5400 -> "1 h 30 min"."""
+    return business_duration(seconds)
 
 
 def percent(value) -> str:
@@ -147,6 +144,7 @@ def agreement_list(request):
         agreement.review_due = review_due(agreement, now)
     return render(request, "agreements/list.html", {
         "form": form, "now": now, "service": values.get("service"), **page,
+        "may_author": request.user.can("change_agreement") and not request.user.is_portal,
     })
 
 
@@ -212,6 +210,9 @@ def detail_context(request, agreement, *, number=None, **extra) -> dict:
         # The provider's audit trail (staff names, internal reasons) is for staff only.
         "history": None if user.is_portal else audit_rows(queries.history(agreement)[:100]),
         "link_services": not user.is_portal,
+        "may_author": may_author(user, agreement),
+        "matrix": queries.priority_matrix(agreement),
+        "overlaps": [] if user.is_portal else queries.overlapping_slas(agreement),
         **extra,
     }
 
@@ -314,11 +315,14 @@ def _label(name: str) -> str:
 
 
 def _instant(value) -> str:
-    """An ISO instant from a version's content as "2025-01-01 09:00 UTC"."""
+    """An ISO instant from a version's content in the viewer's zone: "2025-01-01 10:00
+    Europe/Paris" (the zone the request activated, see accord.web.middleware)."""
     if not value:
         return "—"
     try:
-        return datetime.fromisoformat(value).astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        zone = timezone.get_current_timezone()
+        local = datetime.fromisoformat(value).astimezone(UTC).astimezone(zone)
+        return f"{local:%Y-%m-%d %H:%M} {timezone.get_current_timezone_name()}"
     except (TypeError, ValueError):
         return str(value)
 

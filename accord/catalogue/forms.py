@@ -52,17 +52,22 @@ class ServiceForm(forms.Form):
     calendar = forms.ModelChoiceField(queryset=Calendar.objects.all(), required=False,
                                       empty_label="(none: 24x7)", label="Service hours")
 
-    def __init__(self, *args, service: Service, may_reassign: bool, **kwargs):
-        initial = {
-            "name": service.name, "description": service.description,
-            "owner": service.owner_id, "criticality": service.criticality,
-            "status": service.status, "calendar": service.calendar_id,
-        }
+    def __init__(self, *args, service: Service | None, may_reassign: bool, **kwargs):
+        initial = {"status": ServiceStatus.PIPELINE, "criticality": 3}
+        if service is not None:
+            initial = {
+                "name": service.name, "description": service.description,
+                "owner": service.owner_id, "criticality": service.criticality,
+                "status": service.status, "calendar": service.calendar_id,
+            }
         super().__init__(*args, initial=initial, **kwargs)
         self.fields["owner"].queryset = possible_owners()
         # Only a service level manager hands a service to someone else.
         self.fields["owner"].disabled = not may_reassign
-        moves = {service.status, *STATUS_MOVES[service.status]}
+        if service is None:  # a new service starts anywhere but retired
+            moves = set(ServiceStatus.values) - {ServiceStatus.RETIRED}
+        else:
+            moves = {service.status, *STATUS_MOVES[service.status]}
         self.fields["status"].choices = [c for c in ServiceStatus.choices if c[0] in moves]
 
 
@@ -99,7 +104,15 @@ class CalendarForm(forms.Form):
                   "2025-12-24 09:00-12:00 (or: 2025-12-27 closed).",
     )
 
-    def __init__(self, *args, calendar: Calendar, **kwargs):
+    closures = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Closed between two instants, one per line: "
+                  "2025-06-01T10:00+01:00 2025-06-01T12:00+01:00.",
+    )
+
+    def __init__(self, *args, calendar: Calendar | None, **kwargs):
+        if calendar is None:  # a new calendar: office hours in UTC to start from
+            calendar = Calendar(tz="UTC", hours={d: [["09:00", "17:00"]] for d in DAYS[:5]})
         initial = {
             "name": calendar.name, "description": calendar.description, "tz": calendar.tz,
             "always_open": calendar.always_open, "country": calendar.country,
@@ -108,6 +121,7 @@ class CalendarForm(forms.Form):
                 f"{day} {format_spans(spans) or 'closed'}"
                 for day, spans in sorted(calendar.exceptions.items())
             ),
+            "closures": "\n".join(f"{a} {b}" for a, b in calendar.closures),
         }
         initial.update({f"hours_{d}": format_spans(calendar.hours.get(d, [])) for d in DAYS})
         super().__init__(*args, initial=initial, **kwargs)
@@ -136,6 +150,16 @@ class CalendarForm(forms.Form):
                 rest, f"exceptions {day}")
         return exceptions
 
+    def clean_closures(self):
+        closures = []
+        for line in filter(None, (x.strip() for x in self.cleaned_data["closures"].splitlines())):
+            parts = line.split()
+            if len(parts) != 2:
+                raise forms.ValidationError(f"write a closure as two instants with offsets, "
+                                            f"start and end, got {line!r}")
+            closures.append(parts)
+        return closures
+
     def clean(self):
         data = super().clean()
         hours = {}
@@ -153,5 +177,5 @@ class CalendarForm(forms.Form):
     def changes(self) -> dict:
         """The cleaned values as ``calendars.update_calendar`` takes them."""
         keys = ("name", "description", "tz", "always_open", "country", "subdivision",
-                "holidays", "exceptions", "hours")
+                "holidays", "exceptions", "closures", "hours")
         return {key: self.cleaned_data[key] for key in keys}

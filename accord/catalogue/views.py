@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from accord.accounts.sentences import sentences
 from accord.accounts.services import history
 from accord.lib.errors import DomainError, Forbidden
 
@@ -72,15 +73,16 @@ def _shown(value) -> str:
 
 
 def audit_rows(entries) -> list[dict]:
-    """Audit entries made readable: each change as (field, old, new)."""
-    rows = []
-    for entry in entries:
+    """Audit entries made readable: a sentence (accounts' renderer, the same on every page)
+    and, for the details toggle, each raw change as (field, old, new)."""
+    rows, entries = [], list(entries)
+    for entry, text in zip(entries, sentences(entries), strict=True):
         changes = entry.changes if isinstance(entry.changes, dict) else {}
         pairs = []
         for field, value in changes.items():
             old, new = value if isinstance(value, list) and len(value) == 2 else (None, value)
             pairs.append((field, _shown(old), _shown(new)))
-        rows.append({"entry": entry, "changes": pairs})
+        rows.append({"entry": entry, "changes": pairs, "sentence": text})
     return rows
 
 
@@ -194,6 +196,24 @@ def service_edit(request, pk: int):
                   {"service": service, "form": form}, status=status)
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def service_new(request):
+    if not request.user.can("change_catalogue") or request.user.is_portal:
+        return forbidden(request, "Only service level managers add services to the catalogue.")
+    form = ServiceForm(request.POST or None, service=None, may_reassign=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            service = services.create_service(by=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, f"{service.name} added to the catalogue.")
+            return redirect("catalogue:service", pk=service.pk)
+    return render(request, "catalogue/service_edit.html", {"service": None, "form": form},
+                  status=422 if form.errors else 200)
+
+
 # --- components and parties -----------------------------------------------------------------
 
 
@@ -271,8 +291,27 @@ def calendar_detail(request, pk: int):
         "closures": calendar.closures[:50],
         "services": calendar.services.all() if not request.user.is_portal else [],
         "may_edit": request.user.can("change_calendar"),
+        "may_recompute": request.user.can("change_agreement") and not request.user.is_portal,
         **history_context(request.user, calendar),
     })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def calendar_new(request):
+    if not request.user.can("change_calendar"):
+        return forbidden(request, "Only administrators create calendars.")
+    form = CalendarForm(request.POST or None, calendar=None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            calendar = calendars.create_calendar(by=request.user, **form.changes())
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, f"Calendar {calendar.name} created.")
+            return redirect("catalogue:calendar", pk=calendar.pk)
+    return render(request, "catalogue/calendar_edit.html", {"calendar": None, "form": form},
+                  status=422 if form.errors else 200)
 
 
 @login_required

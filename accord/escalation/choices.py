@@ -6,6 +6,7 @@ class ChannelKind(models.TextChoices):
     WEBHOOK = "webhook", "Signed webhook"
     SLACK = "slack", "Slack"
     TEAMS = "teams", "Microsoft Teams"
+    LOG = "log", "Log (local sink)"
 
 
 class NotificationStatus(models.TextChoices):

@@ -19,6 +19,10 @@ from django.conf import settings
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
+from accord.agreements.lifecycle import apply_due_transitions
+from accord.measurement.jobs import run_recompute_batch
+from accord.measurement.recompute import next_recheck_at, refresh_stale
+
 from . import services
 
 log = logging.getLogger("accord.worker")
@@ -39,12 +43,29 @@ def register_step(fn: Step) -> Step:
     return fn
 
 
+def apply_lifecycle(now: datetime, worker_id: str) -> bool:
+    """Agreements whose activation, expiry or review has fallen due move on their own."""
+    return bool(apply_due_transitions(now))
+
+
+def refresh_clocks(now: datetime, worker_id: str) -> bool:
+    """One batch of tickets whose stored clocks are stale: an event stamped ahead has come,
+    or an agreement ended under them."""
+    return refresh_stale(now) > 0
+
+
+register_step(apply_lifecycle)
+register_step(refresh_clocks)
+
+
 def fire_clocks(now: datetime, worker_id: str) -> bool:
     """One batch of due SLA clocks: fire their due steps, plan their next instants."""
     return services.fire_due(now) > 0
 
 
 register_step(fire_clocks)
+# Recompute jobs started from the app (measurement sits below escalation).
+register_step(run_recompute_batch)
 
 
 def deliver_outbox(now: datetime, worker_id: str) -> bool:
@@ -79,10 +100,10 @@ def run_steps(worker_id: str, stop: threading.Event | None = None) -> bool:
 
 
 def idle_seconds(interval: float, now: datetime) -> float:
-    """How long to sleep: ``interval``, or less when a notification or a clock's next
-    event falls due sooner."""
+    """How long to sleep: ``interval``, or less when a notification, a clock's next event
+    or a ticket's recheck falls due sooner."""
     wait = interval
-    for due in (services.next_due_at(), services.next_clock_event_at()):
+    for due in (services.next_due_at(), services.next_clock_event_at(), next_recheck_at()):
         if due is not None:
             wait = min(wait, (due - now).total_seconds())
     return max(0.0, wait)

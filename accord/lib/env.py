@@ -31,14 +31,17 @@ def envbool(name: str, default: bool) -> bool:
     raise ConfigError(f"{name}={value!r} is not a boolean (use true or false)")
 
 
-def envint(name: str, default: int) -> int:
+def envint(name: str, default: int, *, minimum: int | None = None) -> int:
     value = env(name)
     if value is None or value == "":
         return default
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         raise ConfigError(f"{name}={value!r} is not an integer") from None
+    if minimum is not None and number < minimum:
+        raise ConfigError(f"{name}={value!r} is too small (at least {minimum})")
+    return number
 
 
 def envfloat(name: str, default: float) -> float:

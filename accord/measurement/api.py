@@ -1,6 +1,5 @@
 """Measurement API: event intake, tickets, outages and maintenance windows."""
 
-import json
 from datetime import datetime
 
 from django.http import HttpResponse
@@ -11,6 +10,7 @@ from ninja.pagination import paginate
 
 from accord.accounts.auth import require
 from accord.catalogue.models import Component, Service
+from accord.lib.body import loads
 from accord.lib.errors import Forbidden, InvalidInput
 
 from . import queries, services
@@ -55,10 +55,8 @@ def _read_events(request) -> list:
         if length > MAX_BODY_BYTES:
             raise InvalidInput(f"the request body is larger than {MAX_BODY_BYTES} bytes")
         raw = request.read(MAX_BODY_BYTES + 1)
-    try:
-        body = json.loads(raw)
-    except ValueError as exc:
-        raise InvalidInput(f"the body is not valid JSON: {exc}") from None
+    # Values a database cannot store are left in: intake rejects the items holding them.
+    body = loads(raw, strict_values=False)
     if isinstance(body, dict):
         return [body]
     if not isinstance(body, list):
@@ -71,9 +69,14 @@ def _read_events(request) -> list:
 @router.post("/events", response=IngestOut, openapi_extra={"requestBody": _EVENTS_BODY})
 def post_events(request, create_missing: bool = False):
     """Store ticket events: one object or a list of up to 10,000. Each item is judged on its
-    own: stored, duplicate (its (source, event_id) is already stored) or rejected (with the
-    field and the reason). Items without a source get "api". ``create_missing`` creates
-    unknown services, customers, teams and suppliers (service level managers only)."""
+    own: stored, duplicate (its (source, event_id) is already stored with the same content),
+    conflict (already stored with other content: the stored event is kept, and the errors
+    name the fields that differ) or rejected (with the field and the reason). Items without
+    a source get "api". ``create_missing`` creates unknown services, customers, teams and
+    suppliers (service level managers only). An event stamped more than
+    ACCORD_EVENT_MAX_SKEW seconds (default 300) ahead of the server's clock is rejected on
+    ``timestamp``; one less far ahead is stored and counts from its instant (the worker
+    recomputes the ticket's clocks then)."""
     user = require(request, "import_data")
     if create_missing and not user.can("change_catalogue"):
         raise Forbidden(f"your role ({user.role}) may not create catalogue entries")

@@ -4,6 +4,7 @@ availability periods. Mounted by ``measurement.api``."""
 from datetime import datetime
 
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
@@ -12,6 +13,7 @@ from accord.lib.errors import InvalidInput
 
 from . import clock_queries, queries
 from .availability import month_bounds
+from .live import AsOf, as_of
 
 router = Router(tags=["clocks"])
 
@@ -41,6 +43,13 @@ class ClockOut(Schema):
     next_event_at: datetime | None
     attribution: dict
     computed_at: datetime
+    as_of: datetime = Field(..., description="The instant these figures hold at: the "
+                            "request's, for an open clock brought up to it on read.")
+
+    @staticmethod
+    def resolve_as_of(obj):
+        """Set by ``live.as_of``; a clock read without it holds as of its last write."""
+        return getattr(obj, "as_of", obj.computed_at)
 
 
 class ClockTimeline(ClockOut):
@@ -73,21 +82,22 @@ def ticket_clocks(request, ticket_pk: int):
     transitions, and one explanation line per transition."""
     user = require(request, "view")
     ticket = get_object_or_404(queries.tickets_visible_to(user), pk=ticket_pk)
-    return list(clock_queries.clocks_visible_to(user).filter(ticket=ticket)
-                .order_by("kind", "target_id", "cycle"))
+    return as_of(clock_queries.clocks_visible_to(user).filter(ticket=ticket)
+                 .order_by("kind", "target_id", "cycle"), timezone.now())
 
 
 @router.get("/clocks", response=list[ClockOut])
 @paginate
 def list_clocks(request, filters: Query[ClockFilters]):
-    """Stored clocks, newest first. ``at_risk``: running at or above ``threshold`` percent
+    """Stored clocks, newest first, open ones brought up to the request's instant (``as_of``).
+    Filters read the stored rows: ``at_risk``: running at or above ``threshold`` percent
     (default 75); ``from``/``to`` bound the start instant."""
     user = require(request, "view")
     f = filters.dict()
     started_after, started_before = f.pop("started_from"), f.pop("started_to")
-    return clock_queries.filter_clocks(clock_queries.clocks_visible_to(user), **f,
-                                       started_after=started_after,
-                                       started_before=started_before)
+    return AsOf(clock_queries.filter_clocks(clock_queries.clocks_visible_to(user), **f,
+                                            started_after=started_after,
+                                            started_before=started_before), timezone.now())
 
 
 class AvailabilityOut(Schema):

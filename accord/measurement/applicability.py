@@ -24,7 +24,7 @@ from accord.agreements.choices import AgreementKind
 from accord.agreements.engine import clock_definition
 from accord.agreements.inheritance import effective_targets
 from accord.agreements.models import Agreement, AgreementVersion
-from accord.agreements.queries import LIVE, agreements_covering
+from accord.agreements.queries import MEASURED, agreements_covering, coverage_ends
 from accord.catalogue.models import Customer, Service, Supplier, Team
 from accord.clock import TargetDefinition
 
@@ -65,13 +65,15 @@ class Applicability:
         for start, end in AgreementVersion.objects.filter(frozen_at__isnull=False).values_list(
                 "effective_from", "effective_to"):
             bounds.update(b for b in (start, end) if b is not None)
-        self._bounds = sorted(bounds)
+        # Agreement id -> the instant it ended (no signed version in force any more).
+        self.ends = coverage_ends()
+        self._bounds = sorted(bounds | {end for end in self.ends.values()})
         # Teams and suppliers with a live OLA or UC at all: the others need no lookup.
         self._parties = {AgreementKind.OLA: set(), AgreementKind.UC: set()}
         self.teams: dict[str, int] = {}  # name -> id of those teams
         self.suppliers: dict[str, int] = {}  # and of those suppliers
         for kind, team, supplier, team_name, supplier_name in Agreement.objects.filter(
-                kind__in=(AgreementKind.OLA, AgreementKind.UC), status__in=LIVE).values_list(
+                kind__in=(AgreementKind.OLA, AgreementKind.UC), status__in=MEASURED).values_list(
                 "kind", "team_id", "supplier_id", "team__name", "supplier__name"):
             if kind == AgreementKind.OLA:
                 self._parties[kind].add(team)

@@ -34,6 +34,9 @@ class IngestStatus(models.TextChoices):
     STORED = "stored", "Stored"
     DUPLICATE = "duplicate", "Duplicate"
     REJECTED = "rejected", "Rejected"
+    # Its (source, event_id) is stored (or earlier in the batch) with different content: the
+    # stored event is kept unchanged, and the item is reported so the reused id is noticed.
+    CONFLICT = "conflict", "Conflict"
 
 
 class ClockState(models.TextChoices):
@@ -48,4 +51,21 @@ class ClockState(models.TextChoices):
 
 
 # States in which a clock still moves (a breached clock without stopped_at is still open).
+# ENDED is final: the clock's agreement has no version in force any more (expired or
+# terminated), and the clock was closed at that instant (``stopped_at``).
 OPEN_CLOCK_STATES = (ClockState.RUNNING, ClockState.PAUSED, ClockState.BREACHED)
+
+
+class RecomputeScope(models.TextChoices):
+    """What a recompute job rebuilds."""
+
+    ALL = "all", "Every ticket"
+    AGREEMENT = "agreement", "One agreement's tickets"
+    CALENDAR = "calendar", "Tickets measured in one calendar"
+
+
+class JobState(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"

@@ -92,6 +92,10 @@ class Clock(models.Model):
             models.Index(fields=["calendar", "calendar_version"], name="clock_calendar"),
             # Breach prediction: the latest finished clocks of a target.
             models.Index(fields=["target", "stopped_at"], name="clock_target_stopped"),
+            # The worker's refresh: open clocks under agreements that have ended (small:
+            # only open clocks are in it).
+            models.Index(fields=["agreement", "ticket"], name="clock_open_agreement",
+                         condition=Q(stopped_at__isnull=True) & ~Q(state=ClockState.CANCELLED)),
         ]
 
     def __str__(self):

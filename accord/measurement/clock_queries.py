@@ -3,11 +3,13 @@
 from datetime import datetime
 
 from accord.accounts.choices import Role
+from accord.agreements.queries import coverage_ends
 from accord.clock.clock_types import fmt_instant
 from accord.lib.errors import InvalidInput
 
 from .choices import ClockState
 from .clock_models import AvailabilityPeriod, Clock
+from .live import elapsed_now
 from .queries import _aware
 
 AT_RISK_PERCENT = 75.0
@@ -54,6 +56,30 @@ def filter_clocks(clocks, *, state=None, breached=None, at_risk=None, threshold=
     if _aware(started_before, "to") is not None:
         clocks = clocks.filter(started_at__lt=started_before)
     return clocks
+
+
+def open_counts(clocks, now: datetime, threshold: float = AT_RISK_PERCENT) -> dict:
+    """Open clocks among ``clocks`` as of ``now`` (not as of their last write): ``open``,
+    ``breached`` (breached, or running past their due instant) and ``at_risk`` (running,
+    not yet due, at or above ``threshold`` percent now); clocks of agreements that have
+    ended are not open. Counted in the database; only running clocks below the threshold
+    when stored are brought up to ``now`` by the engine."""
+    open_clocks = clocks.filter(stopped_at__isnull=True).exclude(state=ClockState.CANCELLED)
+    ended = coverage_ends(now)
+    if ended:  # closed as ended by the worker's next pass, if not yet
+        open_clocks = open_clocks.exclude(agreement_id__in=list(ended))
+    running = open_clocks.filter(state=ClockState.RUNNING)
+    overdue = running.filter(due_at__lte=now)
+    not_due = running.exclude(due_at__lte=now)
+    at_risk = not_due.filter(percent__gte=threshold).count()
+    below = list(not_due.filter(percent__lt=threshold).select_related(
+        "calendar", "target", "ticket__customer", "ticket__service"))
+    used = elapsed_now(below, now)
+    at_risk += sum(1 for c, e in zip(below, used, strict=True)
+                   if c.target_seconds and e / c.target_seconds * 100 >= threshold)
+    return {"open": open_clocks.count(),
+            "breached": open_clocks.filter(state=ClockState.BREACHED).count() + overdue.count(),
+            "at_risk": at_risk}
 
 
 def explain(clock: Clock) -> list[str]:

@@ -221,30 +221,52 @@ def compute_chunk(chunk, now, histories, applicability) -> tuple[list[int], list
 def read_chunk(chunk, histories, applicability, tickets=None) -> tuple[list[int], list, list]:
     """What computing the clocks of the tickets ``chunk`` needs from the database: the pks
     of those that exist, and per ticket with targets and events, its applied targets by
-    definition id and its (definitions, events) for the engine. ``tickets`` may give their
-    TICKET_READ values (for tickets not yet written)."""
+    definition id (one entry per agreement end: see ``rows_of``) and its (definitions,
+    events) for the engine. ``tickets`` may give their TICKET_READ values (for tickets not
+    yet written)."""
     if tickets is None:
         tickets = select_in(Ticket, TICKET_READ, "id", chunk)
     tickets = sorted(tickets)
     by_ticket = events_of([t[0] for t in tickets], histories)
     applied = applied_for(tickets, by_ticket, applicability)
+    ends = applicability.ends
     owners, items = [], []
-    shaped: dict[int, tuple] = {}  # per applied list: (targets by definition id, definitions)
+    shaped: dict[int, list] = {}  # per applied list: [(by definition id, definitions, end)]
     for pk, *_ in tickets:
         targets = applied[pk]
         if targets and by_ticket.get(pk):
-            by_id, definitions = shaped.get(id(targets)) or shaped.setdefault(id(targets), (
-                {a.definition.id: a for a in targets}, [a.definition for a in targets]))
-            owners.append((pk, by_id))
-            items.append((definitions, by_ticket[pk]))
+            parts = shaped.get(id(targets))
+            if parts is None:
+                parts = shaped[id(targets)] = _parts(targets, ends)
+            for by_id, definitions, end in parts:
+                owners.append((pk, by_id, end))
+                items.append((definitions, by_ticket[pk]))
     return [t[0] for t in tickets], owners, items
 
 
+def _parts(targets, ends) -> list[tuple]:
+    """The applied targets split by the instant their agreement ended (None: it has not)."""
+    by_end: dict = {}
+    for a in targets:
+        by_end.setdefault(ends.get(a.agreement_id), []).append(a)
+    return [({a.definition.id: a for a in group}, [a.definition for a in group], end)
+            for end, group in by_end.items()]
+
+
 def rows_of(owners, items, now) -> list[tuple]:
-    """The clock rows of ``read_chunk``'s tickets: the engine's work, no database."""
+    """The clock rows of ``read_chunk``'s tickets: the engine's work, no database.
+
+    The clocks of an agreement that ended before ``now`` are computed as of its end, and
+    those still open then are closed at that instant as ``ended``."""
+    cutoffs: dict = {}  # the instant computed to (None: now) -> indices
+    for index, (_, _, end) in enumerate(owners):
+        cutoffs.setdefault(end if end is not None and end <= now else None, []).append(index)
     rows = []
-    for (pk, by_id), clocks in zip(owners, compute_rows(items, now), strict=True):
-        rows.extend(clock_row(pk, by_id[c[0]], c, now) for c in clocks)
+    for ended, indices in cutoffs.items():
+        batch = items if len(indices) == len(items) else [items[i] for i in indices]
+        for index, clocks in zip(indices, compute_rows(batch, ended or now), strict=True):
+            pk, by_id, _ = owners[index]
+            rows.extend(clock_row(pk, by_id[c[0]], c, now, ended) for c in clocks)
     return rows
 
 
@@ -295,10 +317,22 @@ def store_rows(ticket_pks, rows, *, new: bool = False) -> None:
         raise RuntimeError("clocks were stored by another writer meanwhile: recompute again")
 
 
-def clock_row(ticket_pk: int, applied: Applied, clock: tuple, now) -> tuple:
-    """An engine clock (a ``compute_rows`` tuple) as a CLOCK_COLUMNS tuple."""
+def _with_end(transitions: str, ended) -> str:
+    """The transitions JSON text with the closing note of an ended clock."""
+    note = (f'{{"at":"{ended.isoformat()}","action":"ended","event_id":null,'
+            '"reason":"its agreement has no signed version in force any more"}')
+    return f"{transitions[:-1]},{note}]" if transitions != "[]" else f"[{note}]"
+
+
+def clock_row(ticket_pk: int, applied: Applied, clock: tuple, now, ended=None) -> tuple:
+    """An engine clock (a ``compute_rows`` tuple) as a CLOCK_COLUMNS tuple. ``ended``: the
+    instant the clock's agreement ended (the clock was computed as of then); a clock still
+    open then is closed there as ``ended``."""
     (_, cycle, state, started, stopped, elapsed, paused, target, due, breached, percent,
      warnings, next_at, transitions, segments, attribution) = clock
+    if ended is not None and stopped is None and state != ClockState.CANCELLED:
+        state, stopped, next_at = ClockState.ENDED, ended, None
+        transitions = _with_end(transitions, ended)
     return (ticket_pk, applied.target_id, applied.agreement_id, applied.version_id,
             applied.kind, applied.metric, applied.holder, cycle, state, started, stopped,
             elapsed, paused, target, due, breached, percent, JSONText(warnings), next_at,

@@ -66,13 +66,18 @@ class Ticket(models.Model):
     last_event_at = models.DateTimeField(null=True, blank=True)
     event_count = models.PositiveIntegerField(default=0)
     payload = models.JSONField(default=dict, blank=True)
+    recheck_at = models.DateTimeField(
+        null=True, blank=True, help_text="The instant of its earliest event stamped ahead of "
+        "the last computation of its clocks: the worker recomputes them then.")
 
     class Meta:
         ordering = ["-last_event_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["source", "ticket_id"], name="uniq_ticket_per_source")
         ]
-        indexes = [models.Index(fields=["-last_event_at", "-id"], name="ticket_recent")]
+        indexes = [models.Index(fields=["-last_event_at", "-id"], name="ticket_recent"),
+                   models.Index(fields=["recheck_at"], name="ticket_recheck",
+                                condition=Q(recheck_at__isnull=False))]
 
     def __str__(self):
         return f"{self.source}:{self.ticket_id}" if self.source else self.ticket_id
@@ -249,6 +254,7 @@ class MaintenanceWindow(models.Model):
 
 
 from .clock_models import AvailabilityPeriod, Clock  # noqa: E402  (models of this app)
+from .job_models import RecomputeJob  # noqa: E402
 
 __all__ = ["Source", "Ticket", "TicketEvent", "Outage", "MaintenanceWindow", "Clock",
-           "AvailabilityPeriod", "CATALOGUE_FIELDS"]
+           "AvailabilityPeriod", "RecomputeJob", "CATALOGUE_FIELDS"]

@@ -9,20 +9,24 @@ of the change as ``now``). Agreement versions are immutable once signed; a newly
 version is picked up with ``accord recompute --agreement``.
 """
 
+import logging
 import multiprocessing
 import queue
 import threading
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import connection, connections, transaction
+from django.db.models import Min
 
 from accord.agreements.models import AgreementVersion
+from accord.agreements.queries import coverage_ends
 
 from .applicability import Applicability
+from .choices import ClockState
 from .clock_models import Clock
 from .clocks import CHUNK, compute_chunk, recompute_tickets, store_rows
-from .models import Ticket
+from .models import Ticket, TicketEvent
 from .services._bulk import gc_paused
 
 
@@ -227,3 +231,83 @@ def calendar_changed(calendar, now: datetime) -> int:
     if ids:
         recompute_tickets(ids, now)
     return len(ids)
+
+
+log = logging.getLogger("accord.worker")
+REFRESH_BATCH = 500  # tickets per unit of the worker's refresh
+
+
+RETRY_AFTER = timedelta(minutes=10)  # a ticket whose recompute failed is left alone so long
+_failed: dict[int, datetime] = {}  # ticket pk -> when this worker process may try it again
+
+
+def stale_tickets(now: datetime, limit: int = REFRESH_BATCH) -> list[int]:
+    """Tickets whose stored clocks are wrong at ``now`` without a recompute: those with an
+    event stamped ahead of their last computation that has come (``Ticket.recheck_at``), and
+    those with a clock still open under an agreement that has ended (to be closed as
+    ended). Tickets whose recompute failed lately are left out for RETRY_AFTER."""
+    for pk, until in list(_failed.items()):
+        if until <= now:
+            del _failed[pk]
+    skip = list(_failed)
+    ids = list(Ticket.objects.filter(recheck_at__lte=now).exclude(pk__in=skip)
+               .order_by("recheck_at").values_list("pk", flat=True)[:limit])
+    ended = coverage_ends(now)
+    if ended and len(ids) < limit:
+        ids += Clock.objects.filter(agreement_id__in=list(ended), stopped_at__isnull=True).exclude(
+            state=ClockState.CANCELLED).exclude(ticket_id__in=ids + skip).order_by(
+            "ticket_id").values_list("ticket_id", flat=True).distinct()[:limit - len(ids)]
+    return ids
+
+
+def next_recheck_at() -> datetime | None:
+    """The earliest planned recheck of a ticket (for the worker's sleep)."""
+    return (Ticket.objects.filter(recheck_at__isnull=False).order_by("recheck_at")
+            .values_list("recheck_at", flat=True).first())
+
+
+def refresh_stale(now: datetime, limit: int = REFRESH_BATCH) -> int:
+    """The worker's refresh unit: recompute up to ``limit`` ``stale_tickets`` as of ``now``
+    in one transaction, each ticket locked (one skipped when another worker holds it).
+    Returns how many were recomputed."""
+    ids = stale_tickets(now, limit)
+    if not ids:
+        return 0
+    try:
+        return _refresh(ids, now)
+    except Exception:
+        if len(ids) == 1:
+            _failed[ids[0]] = now + RETRY_AFTER
+            raise
+    # One bad ticket must not hold up the batch: one at a time, the failing ones set aside.
+    done = 0
+    for pk in ids:
+        try:
+            done += _refresh([pk], now)
+        except Exception:
+            log.exception("ticket %s: recomputing its clocks failed; trying again in %s",
+                          pk, RETRY_AFTER)
+            _failed[pk] = now + RETRY_AFTER
+    return done
+
+
+def _refresh(ids, now: datetime) -> int:
+    with transaction.atomic():
+        locked = Ticket.objects.filter(pk__in=ids).order_by("pk")
+        if connection.features.has_select_for_update_skip_locked:
+            locked = locked.select_for_update(skip_locked=True)
+        ids = list(locked.values_list("pk", flat=True))
+        if ids:
+            recompute_tickets(ids, now)
+            _replan_rechecks(ids, now)
+    return len(ids)
+
+
+def _replan_rechecks(ids, now: datetime) -> None:
+    """After recomputing ``ids`` as of ``now``: the next event still ahead, or none."""
+    ahead = dict(TicketEvent.objects.filter(ticket_id__in=ids, timestamp__gt=now).values(
+        "ticket_id").annotate(first=Min("timestamp")).values_list("ticket_id", "first"))
+    Ticket.objects.filter(pk__in=ids, recheck_at__isnull=False).exclude(
+        pk__in=list(ahead)).update(recheck_at=None)
+    for pk, at in ahead.items():
+        Ticket.objects.filter(pk=pk).update(recheck_at=at)

@@ -29,7 +29,10 @@ class EventIn(Schema):
     team: str | None = None
     supplier: str | None = None
     public: bool | None = None
-    payload: dict | None = None
+    payload: dict | None = Field(None, description=(
+        "Free fields. At most ACCORD_MAX_PAYLOAD_BYTES (default 65,536) once encoded as "
+        "JSON, no text in it longer than ACCORD_MAX_TEXT_LENGTH (default 16,384) characters; "
+        "a larger item is rejected naming payload (or payload.<key>)."))
 
 
 class ErrorOut(Schema):
@@ -39,7 +42,7 @@ class ErrorOut(Schema):
 
 class IngestItemOut(Schema):
     index: int
-    status: Literal["stored", "duplicate", "rejected"]
+    status: Literal["stored", "duplicate", "conflict", "rejected"]
     event_id: str | None
     errors: list[ErrorOut]
 
@@ -48,6 +51,8 @@ class IngestOut(Schema):
     stored: int
     duplicates: int
     rejected: int
+    conflicts: int = Field(description="Items whose (source, event_id) is stored with other "
+                           "content: the stored event is kept, each differing field is named.")
     results: list[IngestItemOut]
 
 

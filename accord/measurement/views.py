@@ -11,11 +11,14 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from accord.agreements import queries as agreement_queries
+from accord.agreements.choices import AgreementKind
 from accord.catalogue.models import Customer, Service
 from accord.catalogue.views import filtered, page_of
+from accord.lib.durations import business_duration, wall_duration
 
 from .choices import ClockState, EventKind, TicketStage
 from .clock_queries import AT_RISK_PERCENT, clocks_visible_to, explain, filter_clocks
+from .live import as_of
 from .models import Clock
 from .queries import filter_tickets, tickets_visible_to
 
@@ -26,18 +29,8 @@ MILESTONES = (EventKind.CREATED, EventKind.RESPONDED, EventKind.RESOLVED, EventK
 
 
 def human(seconds) -> str:
-    """A duration as people say it: "45 min", "3 h 20 min", "2 d 4 h"."""
-    if seconds is None:
-        return "—"
-    seconds = int(abs(seconds))
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes = rest // 60
-    if days:
-        return f"{days} d {hours} h" if hours else f"{days} d"
-    if hours:
-        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
-    return f"{minutes} min" if minutes else f"{seconds} s"
+    """Business time as it reads on every page (``accord.lib.durations``)."""
+    return business_duration(seconds)
 
 
 def _any(choices):
@@ -97,11 +90,17 @@ def ticket_list(request):
     if form.is_bound and form.is_valid():
         values = {k: v for k, v in form.cleaned_data.items() if v not in ("", None, False)}
     visible = clocks_visible_to(request.user).select_related(None).only(
-        "id", "ticket_id", "state", "metric", "percent", "stopped_at")
+        "id", "ticket_id", "state", "metric", "percent", "stopped_at", "due_at")
     rows = _tickets_of(request, values).prefetch_related(
         Prefetch("clocks", queryset=visible.order_by("metric", "cycle"), to_attr="shown"))
+    now = timezone.now()
+    context = page_of(request, rows)
+    for ticket in context["page"]:
+        for clock in ticket.shown:  # as of now: a running clock past its due instant
+            if clock.state == ClockState.RUNNING and clock.due_at and clock.due_at <= now:
+                clock.state = ClockState.BREACHED
     return render(request, "measurement/ticket_list.html", {
-        "form": form, **page_of(request, rows), "now": timezone.now(),
+        "form": form, **context, "now": now, "as_of": now,
     })
 
 
@@ -118,7 +117,7 @@ def timeline(clock: Clock) -> dict:
     span = max((end - start).total_seconds(), 1)
     segments = [{
         "state": s["state"], "holder": s.get("holder", ""), "start": a, "end": b,
-        "wall": human((b - a).total_seconds()), "business": human(s.get("seconds", 0)),
+        "wall": wall_duration((b - a).total_seconds()), "business": human(s.get("seconds", 0)),
         "share": round(100 * (b - a).total_seconds() / span, 3),
     } for a, b, s in parts]
     return {"segments": segments, "start": start, "end": end}
@@ -136,18 +135,43 @@ def clock_row(clock: Clock) -> dict:
     }
 
 
+def promise(agreement) -> str:
+    """Which promise an agreement is, in a few words: "SLA to Acme (customer)"."""
+    party = agreement.counterparty
+    if agreement.kind == AgreementKind.SLA:
+        return f"SLA to {party} (customer)" if party else "SLA to all customers (corporate)"
+    if agreement.kind == AgreementKind.OLA:
+        return f"OLA with {party} (internal team)"
+    return f"UC with {party} (supplier)"
+
+
+def by_agreement(rows: list[dict]) -> list[dict]:
+    """Clock rows grouped by their agreement, in order: one group per promise."""
+    groups: dict[int, dict] = {}
+    for row in rows:
+        agreement = row["clock"].agreement
+        group = groups.setdefault(agreement.pk, {
+            "agreement": agreement, "promise": promise(agreement), "rows": []})
+        group["rows"].append(row)
+    return list(groups.values())
+
+
 @login_required
 def ticket_detail(request, pk: int):
     ticket = get_object_or_404(tickets_visible_to(request.user), pk=pk)
     events = ticket.events.all()
     if request.user.is_portal:
         events = events.filter(public=True) | events.filter(kind__in=MILESTONES)
-    clocks = (clocks_visible_to(request.user).filter(ticket=ticket)
-              .select_related("version", "calendar").order_by("kind", "agreement__name",
-                                                               "metric", "cycle"))
+    now = timezone.now()
+    clocks = as_of(clocks_visible_to(request.user).filter(ticket=ticket)
+                   .select_related("version", "calendar").order_by("kind", "agreement__name",
+                                                                    "metric", "cycle"), now)
+    rows = [clock_row(c) for c in clocks]
+    groups = by_agreement(rows)
     return render(request, "measurement/ticket_detail.html", {
         "ticket": ticket, "events": events.order_by("timestamp", "id"),
-        "clocks": [clock_row(c) for c in clocks], "now": timezone.now(),
+        "clocks": rows, "groups": groups, "now": now, "as_of": now,
+        "sla_count": sum(g["agreement"].kind == AgreementKind.SLA for g in groups),
         "summary": (ticket.payload or {}).get("summary", ""),
     })
 
@@ -165,8 +189,10 @@ def clock_list(request):
     else:
         clocks = clocks.filter(stopped_at__isnull=True).exclude(state=ClockState.CANCELLED)
         clocks = clocks.order_by(F("due_at").asc(nulls_last=True), "-percent", "id")
+    now = timezone.now()
     context = page_of(request, clocks)
-    context["rows"] = [clock_row(c) for c in context["page"]]
+    context["rows"] = [clock_row(c) for c in as_of(context["page"], now)]
     return render(request, "measurement/clock_list.html", {
-        "form": form, "now": timezone.now(), "at_risk_percent": AT_RISK_PERCENT, **context,
+        "form": form, "now": now, "as_of": now, "at_risk_percent": AT_RISK_PERCENT,
+        **context,
     })

@@ -140,6 +140,9 @@ def outcome_of(row, now: datetime) -> tuple[str, datetime] | None:
     if row.state == ClockState.BREACHED:
         return (BREACHED, row.breached_at) if row.breached_at is not None else None
     if row.state == ClockState.ENDED:
+        # It breached before its agreement ended: that outcome was certain first.
+        if row.breached_at is not None:
+            return BREACHED, row.breached_at
         return (ENDED, row.stopped_at) if row.stopped_at is not None else None
     if (row.state == ClockState.RUNNING and row.due_at is not None and row.due_at <= now
             and row.computed_at < row.due_at):
@@ -194,6 +197,7 @@ def _certain_at(now: datetime):
     return Case(
         When(state=ClockState.MET, then=F("stopped_at")),
         When(state=ClockState.BREACHED, then=F("breached_at")),
+        When(state=ClockState.ENDED, breached_at__isnull=False, then=F("breached_at")),
         When(state=ClockState.ENDED, then=F("stopped_at")),
         When(state=ClockState.RUNNING, due_at__lte=now, computed_at__lt=F("due_at"),
              then=F("due_at")),
@@ -204,6 +208,7 @@ def _outcome(now: datetime):
     return Case(
         When(state=ClockState.MET, stopped_at__isnull=False, then=Value(MET)),
         When(state=ClockState.BREACHED, breached_at__isnull=False, then=Value(BREACHED)),
+        When(state=ClockState.ENDED, breached_at__isnull=False, then=Value(BREACHED)),
         When(state=ClockState.ENDED, stopped_at__isnull=False, then=Value(ENDED)),
         When(state=ClockState.RUNNING, due_at__lte=now, computed_at__lt=F("due_at"),
              then=Value(BREACHED)),

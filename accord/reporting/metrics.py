@@ -14,7 +14,7 @@ label in the agreement's reporting zone: 2025-03, 2025-Q1, 2025), from ``complia
 """
 
 import ipaddress
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import datetime
 
 from django.conf import settings
@@ -33,7 +33,7 @@ from accord.escalation.models import Notification
 from accord.measurement.choices import ClockState
 from accord.measurement.models import Clock
 
-from .compliance import compliance_report
+from .compliance import period_rows
 from .periods import Period
 
 
@@ -64,16 +64,11 @@ def authorised(request) -> int:
     return 200 if any(address in network for network in allowed_networks()) else 401
 
 
-def periods_of(agreement: Agreement, now: datetime) -> set[Period]:
-    """The current and previous objective periods of the agreement's targets in force."""
-    kinds = {e.target.period for e in effective_targets(agreement, now)
-             if e.target.metric in DURATION_METRICS
-             or e.target.metric in (Metric.AVAILABILITY, Metric.EXPERIENCE)}
-    found = set()
-    for kind in kinds:
-        current = Period.containing(kind, now, agreement.reporting_zone)
-        found.update((current, current.shift(-1)))
-    return found
+def period_kinds(agreement: Agreement, now: datetime) -> set[str]:
+    """The objective period kinds (month, quarter, year) of the agreement's targets in force."""
+    return {e.target.period for e in effective_targets(agreement, now)
+            if e.target.metric in DURATION_METRICS
+            or e.target.metric in (Metric.AVAILABILITY, Metric.EXPERIENCE)}
 
 
 def collect(now: datetime) -> CollectorRegistry:
@@ -94,29 +89,34 @@ def collect(now: datetime) -> CollectorRegistry:
     agreements = (Agreement.objects.filter(status__in=LIVE, versions__frozen_at__isnull=False)
                   .distinct().select_related("calendar", "customer")
                   .prefetch_related("versions"))
+    # Agreements sharing a reporting zone and an objective period kind share one aggregation
+    # per period (the current and the previous one).
+    groups: dict[tuple, list] = defaultdict(list)
     for agreement in agreements:
-        for period in sorted(periods_of(agreement, now), key=lambda p: (p.kind, p.start_utc)):
-            report = compliance_report(agreement, period, now=now)
-            for row in report["targets"]:
-                if row["objective_period"] == period.kind and \
-                        row["compliance_percent"] is not None:
-                    compliance.labels(agreement.reference, str(row["target"]),
-                                      period.label).set(row["compliance_percent"] / 100)
+        for kind in period_kinds(agreement, now):
+            groups[(kind, agreement.reporting_zone)].append(agreement)
+    for (kind, tz), members in sorted(groups.items()):
+        current = Period.containing(kind, now, tz)
+        for period in (current.shift(-1), current):
+            target_rows, availability_rows, _ = period_rows(members, period, now)
             counted = Counter()
-            for row in report["targets"]:
+            for row in target_rows:
                 if row["metric"] == Metric.EXPERIENCE:
-                    if row["objective_period"] == period.kind and row["value"] is not None:
-                        experience.labels(agreement.reference, str(row["target"]),
-                                          period.label).set(row["value"])
+                    if row["objective_period"] == kind and row["value"] is not None:
+                        experience.labels(row["agreement"], str(row["target"]), period.label
+                                          ).set(row["value"])
                     continue
-                counted[(row["metric"], row["priority"] or "")] += row["breached"]
-            for (metric, priority), n in sorted(counted.items()):
-                breaches.labels(agreement.reference, metric, priority, period.label).set(n)
-            for row in report["availability"]:
+                if row["objective_period"] == kind and row["compliance_percent"] is not None:
+                    compliance.labels(row["agreement"], str(row["target"]), period.label
+                                      ).set(row["compliance_percent"] / 100)
+                counted[(row["agreement"], row["metric"], row["priority"] or "")] += \
+                    row["breached"]
+            for (reference, metric, priority), n in sorted(counted.items()):
+                breaches.labels(reference, metric, priority, period.label).set(n)
+            for row in availability_rows:
                 if row["measured_percent"] is not None:
-                    availability.labels(agreement.reference, str(row["target"]),
-                                        row["service"], period.label
-                                        ).set(row["measured_percent"] / 100)
+                    availability.labels(row["agreement"], str(row["target"]), row["service"],
+                                        period.label).set(row["measured_percent"] / 100)
     clocks = Gauge("accord_clocks", "Stored clocks by state.", ["state"], registry=registry)
     by_state = dict(Clock.objects.order_by().values_list("state").annotate(n=Count("id")))
     for state in ClockState.values:

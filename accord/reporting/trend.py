@@ -55,3 +55,15 @@ def compliance_trend(agreement, period: Period | str, *, now: datetime, count: i
                        "points": points})
     return {"agreement": agreement.reference, "time_zone": tz,
             "periods": [p.label for p in periods], "series": series}
+
+
+def kpi_trend(agreement, period: Period | str, *, now: datetime, count: int = 12) -> list[dict]:
+    """The agreement's KPI block in each of the ``count`` periods ending with ``period``:
+    ``[{"period": "2025-03", "kpis": {...}}, ...]``, oldest first."""
+    from .compliance import compliance_report
+
+    now = require_now(now)
+    tz = agreement.reporting_zone
+    period = Period.parse(period, tz=tz) if isinstance(period, str) else period.in_zone(tz)
+    return [{"period": p.label, "kpis": compliance_report(agreement, p, now=now)["kpis"]}
+            for p in (period.shift(i - count + 1) for i in range(count))]

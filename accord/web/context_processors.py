@@ -1,4 +1,5 @@
-"""Template context for every page: the navigation, shaped by the user's role."""
+"""Template context for every page: the navigation, shaped by the user's role, and the zone
+dates are shown in."""
 
 from django.urls import reverse
 
@@ -45,3 +46,10 @@ def navigation(request) -> dict:
             active = request.path.startswith(prefixes)
         items.append({"label": label, "url": url, "active": active})
     return {"nav_items": items}
+
+
+def viewer_time_zone(request) -> dict:
+    """``viewer_tz``: the zone dates are shown in (see accord.web.middleware), to say so next to
+    them; ``viewer_tz_source``: whose choice it is."""
+    return {"viewer_tz": getattr(request, "viewer_tz", "UTC"),
+            "viewer_tz_source": getattr(request, "viewer_tz_source", "the default")}

@@ -11,11 +11,14 @@ from django.db import transaction
 
 from accord.accounts import services as accounts
 from accord.accounts.models import User
+from accord.accounts.services import audit_time
 from accord.agreements import services as agreements
 from accord.agreements import versions
 from accord.agreements.models import Agreement
 from accord.catalogue import calendars, dependencies
 from accord.catalogue import services as catalogue
+from accord.escalation.services import fire_due
+from accord.escalation.services.setup import create_channel, create_policy
 
 from . import demo_experience, demo_history
 
@@ -166,6 +169,17 @@ def _agreements(by: User, users: dict, c: dict, now: datetime) -> None:
     year_ago, two_months_ago = now - timedelta(days=400), now - timedelta(days=60)
 
     # Corporate SLA, two signed versions: v2 tightened P2 resolution from 12 to 8 hours.
+    with audit_time(year_ago):
+        corporate = _corporate(by, slm, year_ago)
+    with audit_time(two_months_ago):
+        _corporate_v2(corporate, slm, two_months_ago)
+        _retail(by, users, c, corporate, two_months_ago)
+    with audit_time(year_ago):
+        _olas_and_uc(by, users, c, year_ago)
+    _wholesale(by, slm, c, now)
+
+
+def _corporate(by, slm, year_ago):
     corporate = agreements.create_agreement(
         by=by, now=year_ago, name="EcoShop corporate SLA", kind="sla", structure="corporate",
         owner=slm, description="Targets every EcoShop business unit receives.",
@@ -182,6 +196,10 @@ def _agreements(by: User, users: dict, c: dict, now: datetime) -> None:
     )
     _sign(corporate, slm=slm, counterparty=None, signatory="Board of EcoShop", now=year_ago)
     agreements.transition(corporate, "active", by=slm, now=year_ago, reason="In force.")
+    return corporate
+
+
+def _corporate_v2(corporate, slm, two_months_ago):
     v2 = versions.new_draft_version(
         corporate, by=slm, now=two_months_ago, effective_from=two_months_ago,
         change_summary="P2 resolution 12 → 8 business hours after the Q2 review.",
@@ -191,6 +209,9 @@ def _agreements(by: User, users: dict, c: dict, now: datetime) -> None:
     _sign(corporate, slm=slm, counterparty=None, signatory="Board of EcoShop",
           now=two_months_ago)
 
+
+def _retail(by, users, c, corporate, two_months_ago):
+    slm = users["sarah"]
     # Customer level for Retail UK: faster P1 resolution, signed by its contact on the portal.
     retail = agreements.create_agreement(
         by=by, now=two_months_ago, name="Retail UK SLA", kind="sla",
@@ -227,6 +248,9 @@ def _agreements(by: User, users: dict, c: dict, now: datetime) -> None:
     _sign(web, slm=slm, counterparty=users["dana"], signatory="", now=two_months_ago)
     agreements.transition(web, "active", by=slm, now=two_months_ago, reason="In force.")
 
+
+def _olas_and_uc(by, users, c, year_ago):
+    slm = users["sarah"]
     # OLAs with the internal teams, a UC with the hosting supplier.
     for team, name, resolution in [
         (c["dev"], "OLA Development", {"P1": 2 * HOUR, "P2": 6 * HOUR}),
@@ -261,7 +285,18 @@ def _agreements(by: User, users: dict, c: dict, now: datetime) -> None:
     _sign(uc, slm=slm, counterparty=users["hugo"], signatory="", now=year_ago)
     agreements.transition(uc, "active", by=slm, now=year_ago, reason="In force.")
 
+
+def _wholesale(by, slm, c, now):
     # Still being negotiated: the wholesale partners want faster P2 responses.
+    with audit_time(now - timedelta(days=5)):
+        wholesale = _wholesale_draft(by, slm, c, now)
+    with audit_time(now - timedelta(days=4)):
+        agreements.transition(wholesale, "in_negotiation", by=slm,
+                              now=now - timedelta(days=4),
+                              reason="Sent to the partners' procurement team.")
+
+
+def _wholesale_draft(by, slm, c, now):
     wholesale = agreements.create_agreement(
         by=by, now=now - timedelta(days=5), name="Wholesale Partners SLA", kind="sla",
         structure="customer_based", customer=c["wholesale"], owner=slm,
@@ -273,8 +308,25 @@ def _agreements(by: User, users: dict, c: dict, now: datetime) -> None:
         calendar=c["uk"], response={"P1": 30 * 60, "P2": HOUR},
         resolution={"P1": 4 * HOUR, "P2": 8 * HOUR, "P3": 24 * HOUR},
     )
-    agreements.transition(wholesale, "in_negotiation", by=slm, now=now - timedelta(days=4),
-                          reason="Sent to the partners' procurement team.")
+    return wholesale
+
+
+def _escalation(by: User, at: datetime) -> None:
+    """A local log channel and the default policy, so the escalation and notification pages
+    show real entries (the worker delivers them to the ``accord.notifications`` log)."""
+    channel = create_channel(by=by, name="Operations log", kind="log", config={}, now=at)
+    create_policy(
+        by=by, name="EcoShop default escalation", now=at,
+        description="Every agreement: warn the service owner at 75 %, the service level "
+                    "managers at breach (to be acknowledged).",
+        steps=[
+            {"threshold_kind": "percent_used", "threshold": 75, "level": "L1",
+             "recipients": ["service_owner"], "channel_ids": [channel.pk]},
+            {"threshold_kind": "percent_used", "threshold": 100, "level": "L2",
+             "recipients": ["role:service_level_manager"], "channel_ids": [channel.pk],
+             "requires_ack": True},
+        ],
+    )
 
 
 def is_loaded() -> bool:
@@ -285,12 +337,16 @@ def is_loaded() -> bool:
 def load(now: datetime) -> list[DemoLogin]:
     """Create the demo provider unless it is there; returns the logins to print."""
     if not is_loaded():
-        users = _users()
-        by = users["admin"]
-        c = _catalogue(by, users)
+        with audit_time(now - timedelta(days=402)):  # the audit trail matches the history
+            users = _users()
+            by = users["admin"]
+            c = _catalogue(by, users)
+            _escalation(by, now - timedelta(days=402))
         _agreements(by, users, c, now)
         demo_history.load(now, c, by)
         demo_experience.load(now, by)
+        while fire_due(now):  # the open clocks past a step fire it now, as the worker would
+            pass
     return [
         DemoLogin(u.username, DEMO_PASSWORD, u.get_role_display())
         for u in User.objects.filter(

@@ -10,6 +10,7 @@ target than on 24x7 ones, as in real life.
 import random
 from datetime import datetime, timedelta
 
+from accord.accounts.services import audit_time
 from accord.measurement import services as measurement
 
 SOURCE = "ecoshop-desk"
@@ -181,9 +182,11 @@ def outages(now: datetime, c: dict) -> list[dict]:
 
 def load(now: datetime, c: dict, by) -> None:
     """Ingest the ticket history and record the outages (a fresh demo only)."""
-    result = measurement.ingest_events(events(now), now=now, user=by)
+    with audit_time(now):
+        result = measurement.ingest_events(events(now), now=now, user=by)
     if result.rejected:
         bad = next(r for r in result.results if r.errors)
         raise ValueError(f"demo history: {result.rejected} events rejected, e.g. {bad.errors}")
     for data in outages(now, c):
-        measurement.create_outage(data, user=by)
+        with audit_time(data["end"]):  # recorded when it was over
+            measurement.create_outage(data, user=by)

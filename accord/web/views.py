@@ -26,7 +26,7 @@ from accord.catalogue.views import audit_rows
 from accord.escalation import queries as escalation_queries
 from accord.escalation.choices import NotificationStatus
 from accord.measurement.choices import ClockState
-from accord.measurement.clock_queries import AT_RISK_PERCENT, clocks_visible_to
+from accord.measurement.clock_queries import AT_RISK_PERCENT, clocks_visible_to, open_counts
 
 RECENT = 12
 
@@ -101,7 +101,7 @@ _LINKS = {
 
 def _recent_changes(limit: int = RECENT) -> list[dict]:
     """The newest audit rows, each with a link to its object where there is a page."""
-    rows = audit_rows(AuditEntry.objects.select_related("content_type")[:limit])
+    rows = audit_rows(AuditEntry.objects.select_related("content_type", "user")[:limit])
     version_ids = [r["entry"].object_id for r in rows
                    if r["entry"].content_type.model == "agreementversion"]
     agreement_of = dict(AgreementVersion.objects.filter(pk__in=version_ids)
@@ -118,19 +118,23 @@ def _recent_changes(limit: int = RECENT) -> list[dict]:
 
 
 def _clock_cards(user, now) -> dict:
-    """Counts for the clock cards: open, at risk (running, >= 75 % used), breached since the
-    start of this month (UTC), and dead letters in the outbox (staff only)."""
+    """Counts for the clock cards, as of ``now``: open, at risk (running, >= 75 % used now),
+    breached since the start of this month (in the viewer's zone), and dead letters in the
+    outbox (staff only)."""
     clocks = clocks_visible_to(user)
-    open_clocks = clocks.filter(stopped_at__isnull=True).exclude(state=ClockState.CANCELLED)
-    month = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    counts = open_counts(clocks, now)
+    month = timezone.localtime(now).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     return {
-        "open_clocks": open_clocks.count(),
-        "open_breached": open_clocks.filter(state=ClockState.BREACHED).count(),
-        "at_risk": open_clocks.filter(state=ClockState.RUNNING,
-                                      percent__gte=AT_RISK_PERCENT).count(),
+        "open_clocks": counts["open"],
+        "open_breached": counts["breached"],
+        "at_risk": counts["at_risk"],
         "at_risk_percent": AT_RISK_PERCENT,
-        "breached_month": clocks.filter(breached_at__gte=month).count(),
+        # stored breaches, and running clocks that ran out since their row was written
+        "breached_month": clocks.filter(breached_at__gte=month).count() + clocks.filter(
+            state=ClockState.RUNNING, stopped_at__isnull=True, due_at__gte=month,
+            due_at__lte=now).count(),
         "month_start": month,
+        "clocks_as_of": now,
         "dead_letters": None if user.is_portal else escalation_queries.notifications(
             user, NotificationStatus.DEAD).count(),
     }

@@ -24,8 +24,8 @@ def test_an_analyst_posts_a_batch_and_gets_a_result_per_item(analyst, api, shop)
         event(1, kind="created", service="Web Shop", team="Service Desk", status="New"),
         event(2, kind="status_changed", status="In Progress"),
         event(3, timestamp="2025-03-03T09:03:00"),          # naive: rejected
-        event(1, kind="created"),                           # same id again: duplicate
-    ])
+        event(1, kind="created", service="Web Shop", team="Service Desk", status="New"),
+    ])                                                      # the same again: duplicate
 
     assert response.status_code == 200
     body = response.data

@@ -204,12 +204,13 @@ def test_an_item_without_event_id_gets_a_stable_one_so_resending_is_harmless(cat
     assert again.results[0].event_id == first.results[0].event_id
 
 
-def test_a_repeat_within_one_batch_is_a_duplicate(catalogue):
+def test_a_repeat_within_one_batch_is_a_duplicate_or_a_conflict(catalogue):
     item = story()[0]
 
-    result = ingest_events([item, dict(item, status="Changed my mind")], now=NOW)
+    result = ingest_events([item, dict(item), dict(item, status="Changed my mind")], now=NOW)
 
-    assert [r.status for r in result.results] == ["stored", "duplicate"]
+    assert [r.status for r in result.results] == ["stored", "duplicate", "conflict"]
+    assert result.results[2].errors[0]["field"] == "status"
     assert Ticket.objects.get().status == "New"
 
 
@@ -247,10 +248,11 @@ def test_a_batch_mixing_stored_and_new_events_reports_each_exactly(catalogue):
     assert ticket_state()["status"] == "Resolved" and ticket_state()["event_count"] == 4
 
 
-def test_an_event_id_reused_for_another_ticket_is_a_duplicate_and_creates_nothing(catalogue):
+def test_an_event_id_reused_for_another_ticket_is_a_conflict_and_creates_nothing(catalogue):
     ingest_events(story()[:1], now=NOW)
 
     result = ingest_events([dict(story()[0], ticket_id="INC2")], now=NOW)
 
-    assert result.results[0].status == "duplicate"
+    assert result.results[0].status == "conflict"
+    assert result.results[0].errors[0]["field"] == "ticket_id"
     assert list(Ticket.objects.values_list("ticket_id", flat=True)) == ["INC1"]

@@ -1,6 +1,8 @@
 """Recompute: the command, calendar changes, and equality with incremental results."""
 
 
+from datetime import UTC, datetime
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -91,6 +93,10 @@ def test_a_calendar_change_recomputes_the_clocks_measured_in_it(world, admin_use
     assert clock.calendar_version == office.version == 2
 
 
+# After the last event of ``many_stories`` (events further ahead than the skew are refused).
+STORIES_DONE = datetime(2025, 3, 8, tzinfo=UTC)
+
+
 def many_stories(count, start=0):
     """``count`` tickets over a week: a third paused and handed to the second line, a third
     with a supplier in between, the rest plain; P1 and P3 in turn; some still open."""
@@ -135,11 +141,11 @@ def test_a_large_batch_of_new_tickets_stores_what_a_recompute_would(world, monke
             super().__init__(*args, **kwargs)
 
     monkeypatch.setattr(ingest, "Beside", Recording)
-    ingest_events(many_stories(1200), now=NOW)
+    ingest_events(many_stories(1200), now=STORIES_DONE)
     after_intake = every_stored()
     Clock.objects.all().delete()
 
-    recompute(NOW)
+    recompute(STORIES_DONE)
 
     assert every_stored() == after_intake
     assert len(after_intake) > 1500
@@ -164,7 +170,7 @@ def test_tickets_created_meanwhile_by_another_writer_get_the_events(world, monke
         return found
 
     monkeypatch.setattr(ingest, "_lookup_tickets", meanwhile)
-    result = ingest_events(many_stories(40), now=NOW)
+    result = ingest_events(many_stories(40), now=STORIES_DONE)
     monkeypatch.undo()
 
     assert len(calls) == 2  # looked up again: the tickets are the database's
@@ -176,7 +182,7 @@ def test_tickets_created_meanwhile_by_another_writer_get_the_events(world, monke
     assert Ticket.objects.filter(ticket_id__startswith="BULK").count() == 40
     after_intake = every_stored()
     Clock.objects.all().delete()
-    recompute(NOW)
+    recompute(STORIES_DONE)
     assert every_stored() == after_intake
 
 
@@ -204,7 +210,7 @@ def test_an_error_in_clocks_computed_beside_and_thrown_away_does_not_fail_intake
 
     monkeypatch.setattr(clocks, "rows_of", failing_beside)
     monkeypatch.setattr(ingest, "_lookup_tickets", meanwhile)
-    result = ingest_events(many_stories(30), now=NOW)
+    result = ingest_events(many_stories(30), now=STORIES_DONE)
 
     assert result.stored == len(many_stories(30))
     assert Clock.objects.filter(ticket__ticket_id="BULK3").exists()

@@ -94,6 +94,8 @@ def test_sql_and_memory_agree_on_hand_made_edge_cases(world):
           due=at("2025-04-05T00:00"))
     clock(p2, "paused", at("2025-01-30T00:00"), computed=AFTER)
     clock(p2, "ended", at("2025-03-05T00:00"), stopped=at("2025-03-06T00:00"))
+    clock(p2, "ended", at("2025-03-20T00:00"), breached=at("2025-03-21T00:00"),
+          stopped=at("2025-04-02T00:00"))  # breached, then its agreement ended
     clock(p2, "cancelled", at("2025-03-05T00:00"), stopped=at("2025-03-06T00:00"))
     clock(p2, "breached", at("2025-03-07T00:00"), attribution={"supplier Vendor Co": HOUR,
                                                                "unassigned": 2 * HOUR})
@@ -106,6 +108,7 @@ def test_sql_and_memory_agree_on_hand_made_edge_cases(world):
         assert sql.normalised() == memory_aggregate(rows, bounds, now).normalised()
     sql = sql_aggregate(stored_clocks([world["sla"].pk], bounds), bounds, AFTER)
     assert sql.top[(2, "team A")] == 1
-    # Unassigned held most of the P2 breach; the stale running clock has no attribution.
-    assert sql.top[(2, "unassigned")] == 2
+    # Unassigned held most of the P2 breach; the stale running clock and the clock that
+    # breached before its agreement ended have no attribution.
+    assert sql.top[(2, "unassigned")] == 3
     assert sql.top[(2, "supplier Vendor Co")] == 0

@@ -123,6 +123,19 @@ def test_a_clock_open_at_period_end_is_open_then_counted_later(world):
     assert (april["met"], april["open"]) == (1, 1)
 
 
+def test_a_clock_that_breached_before_its_agreement_ended_counts_as_a_breach(world):
+    p1 = world["p1"]
+    # Breached on 21 March (JST); its agreement ended on 2 April, which closed it as ended.
+    clock(p1, "ended", at("2025-03-20T00:00"), breached=at("2025-03-21T00:00"),
+          stopped=at("2025-04-02T00:00"))
+
+    march = row(compliance_report(world["sla"], "2025-03", now=AFTER), p1)
+    april = row(compliance_report(world["sla"], "2025-04", now=AFTER), p1)
+
+    assert (march["breached"], march["ended"], march["compliance_percent"]) == (1, 0, 0.0)
+    assert (april["breached"], april["ended"], april["open"]) == (0, 0, 0)
+
+
 def test_an_ola_caused_breach_is_attributed_to_the_team(world):
     p1 = world["p1"]
     clock(p1, "breached", at("2025-03-10T00:00"), stopped=at("2025-03-10T06:00"),
@@ -223,7 +236,7 @@ def test_resolution_percentiles_are_percentile_cont(world):
 
 
 def test_the_trend_has_one_point_per_period(world):
-    from accord.reporting.trend import compliance_trend
+    from accord.reporting.trend import compliance_trend, kpi_trend
 
     p1 = world["p1"]
     clock(p1, "breached", at("2025-01-10T00:00"))
@@ -239,6 +252,9 @@ def test_the_trend_has_one_point_per_period(world):
     for point in series["points"]:
         month = row(compliance_report(world["sla"], point["period"], now=AFTER), p1)
         assert point["compliance_percent"] == month["compliance_percent"]
+    kpis = kpi_trend(world["sla"], "2025-03", now=AFTER, count=3)
+    assert [(k["period"], k["kpis"]["objectives_missed"]) for k in kpis] == [
+        ("2025-01", 1), ("2025-02", 0), ("2025-03", 0)]
 
 
 def test_kpis_about_agreements(world, slm):

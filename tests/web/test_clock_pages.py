@@ -66,7 +66,8 @@ def test_the_ticket_page_shows_its_clock_with_a_paused_segment(client, reader, a
     clock = html[html.index('class="panel section clock"'):]
     assert '<span class="badge met">Met</span>' in clock
     # 30 min running, 2 h waiting for the customer, 1 h running: 1 h 30 min of 4 h counted.
-    assert "<strong>1 h 30 min</strong> of 4 h (38 %)" in clock
+    assert ('<strong>1 h 30 min</strong> of 4 h <span class="muted">business time</span> (38 %)'
+            in clock)
     assert "paused 2 h" in clock
     timeline = clock[clock.index('class="timeline"'):clock.index("tl-ends")]
     assert [s.split('"')[0] for s in timeline.split('class="tl ')[1:]] == [

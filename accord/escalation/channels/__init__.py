@@ -16,6 +16,7 @@ TRANSPORTS = {
     ChannelKind.WEBHOOK: "accord.escalation.channels.webhook.WebhookTransport",
     ChannelKind.SLACK: "accord.escalation.channels.slack.SlackTransport",
     ChannelKind.TEAMS: "accord.escalation.channels.teams.TeamsTransport",
+    ChannelKind.LOG: "accord.escalation.channels.log.LogTransport",
 }
 
 

@@ -14,13 +14,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from accord.clock.events import Event
+
+from ..choices import IngestStatus
 from ..models import Ticket, TicketEvent
 from ..recompute import Behind
 from ..services import ingest_events
 from ..services._bulk import gc_paused, refresh_statistics
-from .base import Importer, Row, UnusableInput, decode_stream, open_binary
+from .base import BrokenFile, Importer, Row, UnusableInput, decode_stream, open_binary
 from .bpi_incidents import BpiIncidents
 from .bpi_problems import BpiProblems, is_bpi_problems
+from .broken import READ_ERRORS, guarded, reason
+from .coverage import uncovered
 from .helpdesk import Helpdesk, is_helpdesk
 from .normalized import NormalizedCsv, is_normalized, sniff_delimiter
 from .servicenow import ServiceNowIncidents, is_servicenow
@@ -30,11 +35,13 @@ FORMATS: dict[str, type[Importer]] = {
     for cls in (NormalizedCsv, BpiIncidents, ServiceNowIncidents, BpiProblems, Helpdesk)
 }
 BATCH_SIZE = 5000
+MAX_CONFLICT_IDS = 10  # conflicting event ids a summary lists
 STATISTICS_EVERY = 25  # batches between ANALYZEs on PostgreSQL (and after the first)
 MAX_ERRORS = 20
+INTERRUPTED = "the import was interrupted"
 
-__all__ = ["FORMATS", "ImportSummary", "UnusableInput", "detect_format", "importer_for",
-           "run_import"]
+__all__ = ["FORMATS", "BrokenFile", "ImportSummary", "UnusableInput", "detect_format",
+           "importer_for", "run_import"]
 
 
 def detect_format(path) -> str:
@@ -52,7 +59,11 @@ def detect_format(path) -> str:
             if b"<log" in head or b"xes" in head.lower():
                 return BpiIncidents.format
             raise UnusableInput(f"{path}: an XML file but not an XES log")
-        first = decode_stream(stream).readline()
+        try:
+            first = decode_stream(stream).readline()
+        except READ_ERRORS as exc:
+            raise UnusableInput(f"cannot import {path}: {reason(exc)}; nothing was "
+                                "stored") from None
     header = [h.strip() for h in next(csv.reader([first], delimiter=sniff_delimiter(first)), [])]
     for test, fmt in ((is_normalized, NormalizedCsv.format),
                       (is_servicenow, ServiceNowIncidents.format),
@@ -86,17 +97,42 @@ def importer_for(path, fmt: str | None = None, **options) -> Importer:
 
 @dataclass
 class ImportSummary:
-    """What an import did. ``errors`` holds the first rejected rows with their reasons."""
+    """What an import did. ``errors`` holds the first rejected rows with their reasons;
+    ``conflict_ids`` the first event ids stored before with other content."""
 
     path: str
     format: str
     stored: int = 0
     duplicates: int = 0
     rejected: int = 0
+    conflicts: int = 0
     rows: int = 0
     tickets: int = 0
     seconds: float = 0.0
     errors: list[dict] = field(default_factory=list)
+    conflict_ids: list[str] = field(default_factory=list)
+    stopped: dict | None = None  # {"at", "reason"} when the file broke off part way
+    sources: set[str] = field(default_factory=set)
+    uncovered: dict | None = None  # tickets of these sources no target covers (coverage.py)
+
+    def stop(self, where: str, reason: str) -> None:
+        self.stopped = {"at": where, "reason": reason}
+
+    @property
+    def message(self) -> str | None:
+        """What to tell the user when the file broke off, or None."""
+        if self.stopped is None:
+            return None
+        again = ("run the same command again" if self.stopped["reason"] == INTERRUPTED
+                 else "run the same command again with the complete file")
+        return (f"stopped at {self.stopped['at']}: {self.stopped['reason']}; "
+                f"{self.stored:,} events stored (their clocks are up to date); {again} — it "
+                "will skip what is stored")
+
+    def conflict(self, event_id: str | None) -> None:
+        self.conflicts += 1
+        if len(self.conflict_ids) < MAX_CONFLICT_IDS:
+            self.conflict_ids.append(event_id)
 
     def reject(self, where: str, event_id, errors: list[dict], max_errors: int) -> None:
         self.rejected += 1
@@ -105,8 +141,11 @@ class ImportSummary:
 
     def as_dict(self) -> dict:
         return {"stored": self.stored, "duplicates": self.duplicates, "rejected": self.rejected,
+                "conflicts": self.conflicts, "conflict_ids": self.conflict_ids,
                 "rows": self.rows, "tickets": self.tickets, "seconds": round(self.seconds, 3),
-                "path": self.path, "format": self.format, "errors": self.errors}
+                "path": self.path, "format": self.format, "errors": self.errors,
+                "complete": self.stopped is None, "stopped": self.stopped,
+                "message": self.message, "uncovered": self.uncovered}
 
 
 def run_import(
@@ -123,7 +162,10 @@ def run_import(
     """Read ``importer``'s rows and ingest them ``batch_size`` at a time.
 
     ``limit`` keeps only the first N tickets (cases) of the file. Raises UnusableInput when
-    the file cannot be read at all; bad rows are counted as rejected, with reasons. Each
+    the file cannot be read at all (nothing is stored); bad rows are counted as rejected,
+    with reasons. A file that breaks off part way (truncated, corrupt, another encoding)
+    ends the run there: what was read before is stored and measured, and
+    ``summary.stopped`` says where and why. Each
     batch is one transaction; the clocks of the tickets a run touched are stored by the
     time it returns (if it dies before, ``accord recompute`` rebuilds them).
     """
@@ -134,6 +176,8 @@ def run_import(
              limit=limit, batch_size=batch_size, max_errors=max_errors,
              on_progress=on_progress)
         behind.finish()
+    if summary.sources:  # re-imports too: the stored tickets may still lack clocks
+        summary.uncovered = uncovered(summary.sources)
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -156,9 +200,12 @@ def _run(importer, summary, behind, *, now, user, create_missing, limit, batch_s
         summary.stored += result.stored
         summary.duplicates += result.duplicates
         for item in result.results:
-            if item.status == "rejected":
+            if item.status == IngestStatus.REJECTED:
                 summary.reject(batch[item.index].where, item.event_id, item.errors, max_errors)
+            elif item.status == IngestStatus.CONFLICT:
+                summary.conflict(item.event_id)
         tickets.update(result.ticket_ids)
+        summary.sources.update(_source(row.item) for row in batch)
         behind.add(last - result.ticket_ids)
         last = result.ticket_ids
         batch.clear()
@@ -166,20 +213,30 @@ def _run(importer, summary, behind, *, now, user, create_missing, limit, batch_s
             fraction = importer.progress.fraction() if importer.progress else None
             on_progress(summary, fraction)
 
-    for row in _first_cases(importer.rows(), limit, importer.grouped):
-        summary.rows += 1
-        if row.error:
-            summary.reject(row.where, row.item.get("event_id"), [row.error], max_errors)
-            if on_progress and summary.rows % batch_size == 0:
-                on_progress(summary, importer.progress.fraction() if importer.progress else None)
-            continue
-        batch.append(row)
-        if len(batch) >= batch_size:
+    try:
+        for row in _first_cases(guarded(importer, summary), limit, importer.grouped):
+            summary.rows += 1
+            if row.error:
+                summary.reject(row.where, row.item.get("event_id"), [row.error], max_errors)
+                if on_progress and summary.rows % batch_size == 0:
+                    on_progress(summary, importer.progress.fraction() if importer.progress
+                                else None)
+                continue
+            batch.append(row)
+            if len(batch) >= batch_size:
+                flush()
+        if batch or on_progress:
             flush()
-    if batch or on_progress:
-        flush()
+    except KeyboardInterrupt:
+        # Ctrl-C: the batch under way is rolled back; the committed ones keep their clocks
+        # (run_import finishes them) and the summary says where to pick up.
+        summary.stop(batch[0].where if batch else "the end of the file", INTERRUPTED)
     behind.add(last)
     summary.tickets = len(tickets)
+
+
+def _source(item) -> str:
+    return item.source if isinstance(item, Event) else item.get("source") or ""
 
 
 def _first_cases(rows, limit: int | None, grouped: bool):

@@ -7,7 +7,7 @@ import hashlib
 import io
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import resources
@@ -20,6 +20,10 @@ TERMINAL_KINDS = ("resolved", "closed")
 
 class UnusableInput(Exception):
     """The input cannot be imported at all (unknown format, missing --tz, bad mapping)."""
+
+
+class BrokenFile(UnusableInput):
+    """The file breaks off or turns to garbage part way: what was read before may be kept."""
 
 
 @dataclass
@@ -73,6 +77,16 @@ def decode_stream(stream, encoding: str | None = None) -> io.TextIOWrapper:
             # A multi-byte character cut by the end of the sample is still UTF-8.
             encoding = "utf-8-sig" if exc.start >= len(head) - 3 else "cp1252"
     return io.TextIOWrapper(stream, encoding=encoding, newline="")
+
+
+def numbered(reader, lines_before: int = 0) -> Iterator[tuple[int, list[str]]]:
+    """(line, values) for each record of a ``csv.reader``: the physical line the record
+    starts on (a quoted value may span lines). ``lines_before``: lines of the file read
+    before the reader started (a header read apart)."""
+    start = reader.line_num + lines_before + 1
+    for values in reader:
+        yield start, values
+        start = reader.line_num + lines_before + 1
 
 
 def zone(name: str | None, fmt: str) -> ZoneInfo:
@@ -191,6 +205,9 @@ def emit(rows: list[Row], where: str, base: dict, kinds: list[str], event_id: st
             fields.pop("payload", None)
         try:
             rows.append(Row(where, Event(**fields)))
+        except OverflowError:  # a local time whose offset takes it past the years 1-9999
+            rows.append(Row(where, {"event_id": event_id}, error={
+                "field": "timestamp", "msg": "out of range (years 1 to 9999 in UTC)"}))
         except (TypeError, ValueError) as exc:
             name, sep, msg = str(exc).partition(": ")
             error = {"field": name, "msg": msg} if sep and name in fields else {
@@ -210,6 +227,8 @@ class Importer:
         self.tz_name = tz
         self.mapping_path = mapping
         self.progress: Progress | None = None
+        # The line being read (1-based), for a message when the file breaks off.
+        self.reading_line: Callable[[], int] | None = None
 
     def rows(self) -> Iterator[Row]:
         raise NotImplementedError

@@ -9,6 +9,7 @@ from datetime import datetime
 from xml.parsers import expat
 
 from .base import (
+    BrokenFile,
     Importer,
     Lifecycle,
     UnusableInput,
@@ -77,6 +78,7 @@ class BpiIncidents(Importer):
                 case = None
 
         parser = expat.ParserCreate()
+        self.reading_line = lambda: parser.CurrentLineNumber
         parser.StartElementHandler = start
         parser.EndElementHandler = end
         stream, self.progress = open_binary(self.path)
@@ -85,13 +87,13 @@ class BpiIncidents(Importer):
                 try:
                     parser.Parse(chunk, False)
                 except expat.ExpatError as exc:
-                    raise UnusableInput(f"{self.path}: not well-formed XES: {exc}") from None
+                    raise BrokenFile(f"the XES is not well-formed XML ({exc})") from None
                 yield from out
                 out.clear()
             try:
                 parser.Parse(b"", True)
             except expat.ExpatError as exc:
-                raise UnusableInput(f"{self.path}: not well-formed XES: {exc}") from None
+                raise BrokenFile(f"the XES is not well-formed XML ({exc})") from None
             yield from out
 
     def _event(self, rows, life, mapping, source, case, attrs, n_trace):

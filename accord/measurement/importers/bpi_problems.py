@@ -18,6 +18,7 @@ from .base import (
     decode_stream,
     emit,
     load_mapping,
+    numbered,
     open_binary,
     stable_id,
 )
@@ -61,6 +62,7 @@ class BpiProblems(Importer):
         stream, self.progress = open_binary(self.path)
         with decode_stream(stream) as text:
             reader = csv.reader(text, delimiter=";")
+            self.reading_line = lambda: reader.line_num + 1
             header = [h.strip() for h in next(reader, None) or []]
             missing = [c for c in (NUMBER, *COLUMNS.values()) if c not in header]
             if missing:
@@ -69,7 +71,7 @@ class BpiProblems(Importer):
             col = {name: header.index(column) for name, column in COLUMNS.items()}
             number_col = header.index(NUMBER)
             life = Lifecycle()
-            for line, values in enumerate(reader, start=2):
+            for line, values in numbered(reader):
                 if not any(values):
                     continue
                 if len(values) != len(header):

@@ -16,6 +16,7 @@ from .base import (
     decode_stream,
     emit,
     load_mapping,
+    numbered,
     open_binary,
     stable_id,
     zone,
@@ -42,6 +43,7 @@ class Helpdesk(Importer):
         stream, self.progress = open_binary(self.path)
         with decode_stream(stream) as text:
             reader = csv.reader(text)
+            self.reading_line = lambda: reader.line_num + 1
             header = [h.strip() for h in next(reader, None) or []]
             missing = [c for c in REQUIRED if c not in header]
             if missing:
@@ -51,7 +53,7 @@ class Helpdesk(Importer):
             for i, name in enumerate(header):
                 col.setdefault(name, i)  # the header repeats "Variant"
             life = Lifecycle()
-            for line, values in enumerate(reader, start=2):
+            for line, values in numbered(reader):
                 if not any(values):
                     continue
                 if len(values) != len(header):

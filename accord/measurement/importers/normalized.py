@@ -12,7 +12,16 @@ from datetime import datetime
 
 from accord.clock.events import TICKET_FIELDS
 
-from .base import Importer, Row, UnusableInput, decode_stream, open_binary, stable_id, zone
+from .base import (
+    Importer,
+    Row,
+    UnusableInput,
+    decode_stream,
+    numbered,
+    open_binary,
+    stable_id,
+    zone,
+)
 
 COLUMNS = ("source", "event_id", "ticket_id", "timestamp", "kind", *TICKET_FIELDS, "public",
            "payload")
@@ -46,8 +55,9 @@ class NormalizedCsv(Importer):
                 raise UnusableInput(f"{self.path}: not an Accord event CSV (no column "
                                     f"{missing[0]!r})")
             reader = csv.reader(text, delimiter=sniff_delimiter(first))
+            self.reading_line = lambda: reader.line_num + 2  # the header was read apart
             positions: dict[str, int] = {}
-            for line, values in enumerate(reader, start=2):
+            for line, values in numbered(reader, 1):
                 if not any(values):
                     continue
                 if len(values) != len(header):

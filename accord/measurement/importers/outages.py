@@ -14,6 +14,7 @@ from accord.catalogue.models import Component, Service
 
 from ..services import import_rows
 from .base import UnusableInput, decode_stream, open_binary, zone
+from .broken import READ_ERRORS, reason
 from .normalized import sniff_delimiter
 
 KINDS = {
@@ -31,6 +32,14 @@ def read_rows(path, kind: str, *, tz_name: str | None = None) -> tuple[list[dict
         stream, _ = open_binary(path)
     except OSError as exc:
         raise UnusableInput(f"cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        return _read(stream, path, kind, tz)
+    except READ_ERRORS as exc:  # truncated, corrupt, another encoding: nothing is stored
+        raise UnusableInput(f"cannot import {path}: {reason(exc)}; nothing was stored"
+                            ) from None
+
+
+def _read(stream, path, kind: str, tz) -> tuple[list[dict], list[str]]:
     with decode_stream(stream) as text:
         first = text.readline()
         delimiter = sniff_delimiter(first)

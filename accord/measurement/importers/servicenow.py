@@ -20,6 +20,7 @@ from .base import (
     decode_stream,
     emit,
     load_mapping,
+    numbered,
     open_binary,
     stable_id,
     zone,
@@ -85,6 +86,7 @@ class ServiceNowIncidents(Importer):
         stream, self.progress = open_binary(self.path)
         with decode_stream(stream) as text:
             reader = csv.reader(text)
+            self.reading_line = lambda: reader.line_num + 1
             header = next(reader, None) or []
             missing = [c for c in REQUIRED if c not in header]
             if missing:
@@ -96,7 +98,7 @@ class ServiceNowIncidents(Importer):
             required = [(name, col[name]) for name in REQUIRED]
             life = Lifecycle()
             previous: dict[str, tuple[list[str], bool]] = {}
-            for line, values in enumerate(reader, start=2):
+            for line, values in numbered(reader):
                 if len(values) != len(header):
                     yield Row(f"line {line}", {}, error={
                         "field": None, "msg": f"{len(values)} columns, the header has "

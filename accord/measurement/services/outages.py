@@ -3,12 +3,14 @@
 import hashlib
 from datetime import datetime
 
+from django.conf import settings
 from django.db import transaction
 
 from accord.accounts.choices import AuditAction
 from accord.accounts.services import record_change, snapshot
 from accord.catalogue.models import Component, Service
 from accord.lib.errors import InvalidInput
+from accord.lib.jsonsafe import text_problem
 
 from ..availability import outages_changed
 from ..choices import IngestStatus
@@ -38,11 +40,15 @@ def _instant(value, name: str, *, required: bool) -> datetime | None:
 
 
 def _text(data: dict, name: str, limit: int | None = None) -> str:
+    """A text field; free text (no ``limit``) is bounded by ACCORD_MAX_TEXT_LENGTH."""
     value = data.get(name) or ""
     if not isinstance(value, str):
         raise InvalidInput(f"{name} must be text", field=name)
-    if limit and len(value) > limit:
+    limit = limit or settings.ACCORD_MAX_TEXT_LENGTH
+    if len(value) > limit:
         raise InvalidInput(f"{name} is longer than {limit} characters", field=name)
+    if reason := text_problem(value):
+        raise InvalidInput(f"{name} {reason}", field=name)
     return value
 
 

@@ -2,8 +2,9 @@
 FILE``: load ticket logs, outages or maintenance windows, and say what happened. Apps above
 measurement add their own kinds (``register_import``), e.g. ``accord import feedback FILE``.
 
-Exits non-zero only when the input is unusable (unknown format, missing --tz, unreadable
-file); rejected rows are reported, not fatal.
+Exits non-zero when the input is unusable (unknown format, missing --tz, unreadable file:
+nothing is stored) or breaks off part way (what was read before is stored, with its clocks,
+and the message says where it stopped); rejected rows are reported, not fatal.
 """
 
 import json
@@ -99,6 +100,8 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(summary))
         else:
             self._print(summary)
+        if summary.get("message"):  # the file broke off: what was read is stored, say so
+            raise CommandError(summary["message"])
 
     def _events(self, options) -> dict:
         if options["limit"] is not None and options["limit"] < 1:
@@ -126,9 +129,32 @@ class Command(BaseCommand):
         self.stdout.write(f"  stored      {s['stored']:>10,}")
         self.stdout.write(f"  duplicates  {s['duplicates']:>10,}")
         self.stdout.write(f"  rejected    {s['rejected']:>10,}")
+        if s.get("conflicts"):
+            self.stdout.write(f"  conflicts   {s['conflicts']:>10,}  (event ids stored before "
+                              "with other content; the stored events are kept)")
+            self.stdout.write(f"First conflicting event ids: {', '.join(s['conflict_ids'])}")
         if s["errors"]:
             self.stdout.write(f"First rejected rows ({len(s['errors'])} of {s['rejected']:,}):")
             for error in s["errors"]:
                 reasons = "; ".join(f"{e['field']}: {e['msg']}" if e["field"] else e["msg"]
                                     for e in error["errors"])
                 self.stdout.write(f"  {error['where']}: {reasons}")
+        if s.get("uncovered"):
+            self._print_uncovered(s["uncovered"])
+
+    def _print_uncovered(self, u: dict) -> None:
+        span = f", opened {u['first_opened'][:10]} to {u['last_opened'][:10]}" if u[
+            "first_opened"] else ""
+        self.stdout.write(f"No target covers {u['tickets']:,} of the {u['of']:,} tickets of "
+                          f"{', '.join(u['sources']) or 'this import'}{span}:")
+        self.stdout.write(f"  {'service':<24} {'customer':<20} {'priority':<10} "
+                          f"{'tickets':>8}  opened")
+        for g in u["groups"]:
+            opened = f"{(g['first_opened'] or '?')[:10]} to {(g['last_opened'] or '?')[:10]}"
+            self.stdout.write(f"  {g['service'] or '(none)':<24.24} "
+                              f"{g['customer'] or '(none)':<20.20} "
+                              f"{g['priority'] or '(none)':<10.10} {g['tickets']:>8,}  "
+                              f"{opened}")
+        if u["more_groups"]:
+            self.stdout.write(f"  ... and {u['more_groups']:,} more combinations")
+        self.stdout.write(u["advice"])

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('agreements', '0002_report_core_reporting_and_credits'),
+        ('agreements', '0003_merge_20261204_1728'),
     ]
 
     operations = [

@@ -84,7 +84,7 @@ def store_one(clean: dict, *, now: datetime, user=None, by=None) -> tuple[str, F
             link(feedback, agreements_for(rows["ticket"], rows["service"], rows["customer"],
                                           clean["timestamp"]))
             record_change(user, feedback, AuditAction.IMPORT if by is None
-                          else AuditAction.CREATE)
+                          else AuditAction.CREATE, at=now)
     except IntegrityError:  # a concurrent request stored the same id first
         existing = Feedback.objects.get(source=clean["source"], feedback_id=clean["id"])
         same = existing.content_hash == digest
@@ -149,5 +149,6 @@ def enter_by_hand(*, by, now: datetime, kind: str, service: Service, agreement: 
         feedback = Feedback.objects.create(**_fields(clean, {
             "ticket": None, "service": service, "customer": customer}, now, by))
         link(feedback, [agreement.pk])
-        record_change(by, feedback, AuditAction.CREATE, message=f"{kind} entered by hand")
+        record_change(by, feedback, AuditAction.CREATE, message=f"{kind} entered by hand",
+                      at=now)
     return feedback

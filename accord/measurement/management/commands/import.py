@@ -128,6 +128,8 @@ class Command(BaseCommand):
                           f"{tickets}")
         self.stdout.write(f"  stored      {s['stored']:>10,}")
         self.stdout.write(f"  duplicates  {s['duplicates']:>10,}")
+        if "conflicts" in s:  # same id, different content: the stored record was kept
+            self.stdout.write(f"  conflicts   {s['conflicts']:>10,}")
         self.stdout.write(f"  rejected    {s['rejected']:>10,}")
         if s.get("conflicts"):
             self.stdout.write(f"  conflicts   {s['conflicts']:>10,}  (event ids stored before "

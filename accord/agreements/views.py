@@ -59,12 +59,17 @@ def percent(value) -> str:
     return f"{Decimal(str(value)).normalize():f} %"
 
 
+SHORT_MEASURES = {"csat_average": "CSAT", "csat_satisfied_percent": "satisfied %",
+                  "ces_average": "CES", "nps": "NPS", "complaints_per_100_tickets":
+                  "complaints/100 tickets", "reopen_rate_percent": "reopened %"}
+
+
 def threshold(metric: str, seconds, percentage, experience: dict | None = None) -> str:
     if experience and experience.get("measure"):
-        word = "at most" if experience.get("direction") == "at_most" else "at least"
+        sign = "≤" if experience.get("direction") == "at_most" else "≥"
         value = Decimal(str(experience.get("threshold"))).normalize()
-        return (f"{experience['measure'].replace('_', ' ')} {word} {value:f} "
-                f"(from {experience.get('min_responses') or 1} responses)")
+        measure = experience["measure"]
+        return f"{SHORT_MEASURES.get(measure, measure)} {sign} {value:f}"
     if seconds is not None:
         return f"within {duration(seconds)}"
     return f"at least {percent(percentage)}" if percentage is not None else "—"
@@ -94,7 +99,9 @@ def target_row(target, agreement, *, link_calendars: bool) -> dict:
                                 "direction": target.direction,
                                 "min_responses": target.min_responses}),
         "objective": (f"{percent(target.objective_percent)} per {target.period}"
-                      if target.objective_percent is not None else "—"),
+                      if target.objective_percent is not None else
+                      f"per {target.period}, ≥ {target.min_responses} answers"
+                      if target.measure else "—"),
         "warnings": " · ".join(str(w) for w in target.warning_thresholds or []) or "none",
         "credit": (percent(target.credit_percent) + " of charge" if target.credit_percent
                    else f"{target.credit_amount} {target.credit_currency}"

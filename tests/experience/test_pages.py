@@ -48,4 +48,5 @@ def test_the_agreement_page_states_the_experience_target(client, sla, slm):
     client.force_login(slm)
     page = client.get(f"/agreements/{sla.pk}/")
     assert page.status_code == 200
-    assert b"nps at least -10 (from 20 responses)" in page.content
+    text = page.content.decode()
+    assert "NPS ≥ -10" in text and "per month, ≥ 20 answers" in text

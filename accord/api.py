@@ -2,7 +2,7 @@
 
 from django.db import DataError
 from django.http import Http404
-from ninja import NinjaAPI, Swagger
+from ninja import Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from accord.accounts.api import router as accounts_router
@@ -15,10 +15,12 @@ from accord.escalation.api import router as escalation_router
 from accord.experience.api import router as experience_router
 from accord.lib.body import StrictParser, UnreadableBody
 from accord.lib.errors import DomainError
+from accord.lib.openapi import AccordAPI  # documents the 4xx answers on every operation
 from accord.measurement.api import router as measurement_router
+from accord.planning.api import router as planning_router
 from accord.reporting.api import router as reporting_router
 
-api = NinjaAPI(
+api = AccordAPI(
     title="Accord API",
     version="1",
     description="Service Level Management: catalogue, agreements, clocks, escalation.",
@@ -94,3 +96,4 @@ api.add_router("/", connectors_router)
 api.add_router("/", connector_hooks)
 api.add_router("/", reporting_router)
 api.add_router("/", experience_router)
+api.add_router("/", planning_router)

@@ -9,6 +9,8 @@
     accord recompute       rebuild stored clocks from events
     accord sync            pull a service desk connector's changes (REST API, resumable)
     accord report          an agreement's compliance report (--agreement, --month|--quarter|--year)
+    accord simulate        what-if replay of an agreement version (--version, --from, --to)
+    accord agreements      agreements as code: export | schema | validate | diff | apply (YAML)
     accord check           configuration sanity
     accord <django command> (migrate, shell, ...) also works
 """
@@ -17,7 +19,7 @@ import os
 import sys
 
 ACCORD_COMMANDS = ["demo", "serve", "worker", "createuser", "token", "import", "recompute", "check",
-                   "sync", "report"]
+                   "sync", "report", "simulate", "agreements"]
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -6,6 +6,7 @@ start with the development secret key.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -35,6 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
     "accord.accounts",
     "accord.catalogue",
     "accord.agreements",
@@ -43,6 +45,7 @@ INSTALLED_APPS = [
     "accord.escalation",
     "accord.experience",
     "accord.reporting",
+    "accord.planning",
     "accord.web",
     # django-ninja's own static files: the API docs page serves Swagger UI from Accord, not a CDN
     # (after accord.web, whose templates/ninja/swagger.html adds a language and landmarks).
@@ -59,6 +62,7 @@ MIDDLEWARE = [
     "accord.web.middleware.ViewerTimeZoneMiddleware",  # dates in the viewer's zone (issue 15)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: answers a locked-out sign-in
 ]
 
 ROOT_URLCONF = "accord.urls"
@@ -170,6 +174,21 @@ ACCORD_METRICS_ALLOW = envlist("ACCORD_METRICS_ALLOW", [])
 
 # Survey links on resolution go through this email channel (name); empty: the first enabled.
 ACCORD_SURVEY_CHANNEL = env("ACCORD_SURVEY_CHANNEL", "")
+
+# Sign-in throttling (django-axes): after ACCORD_LOGIN_FAILURE_LIMIT failed web sign-ins an
+# account, and separately an address, is locked for ACCORD_LOGIN_COOLOFF_MINUTES; a success
+# resets the count. Administrators see and clear lockouts in the admin. API tokens never go
+# through a sign-in, so their holders are never locked out.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("ACCORD_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=envfloat("ACCORD_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
+AXES_VERBOSE = False
 
 if EMBEDDED:
     os.makedirs(DATA_DIR, exist_ok=True)

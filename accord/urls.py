@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("accord.connectors.urls")),
     path("", include("accord.reporting.urls")),
     path("", include("accord.experience.urls")),
+    path("", include("accord.planning.urls")),
 ]

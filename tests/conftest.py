@@ -103,3 +103,29 @@ def api(client):
         return ApiClient(client, raw)
 
     return make
+
+
+def counterparty_contact(agreement, first="Pat", last="Buyer"):
+    """A contact of ``agreement``'s counterparty (a member for a team; a staff user for a
+    corporate SLA) who signs on paper: made once, named ``first last``."""
+    from accord.accounts import services
+    from accord.accounts.models import User
+
+    username = f"{first}.{last}".lower()
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = services.create_user(username, role="reader", first_name=first, last_name=last)
+    party = agreement.counterparty
+    if party is not None:
+        (party.members if agreement.kind == "ola" else party.contacts).add(user)
+    return user
+
+
+def sign_on_behalf(version, by, now, **kwargs):
+    """``by`` (an SLM) records the counterparty's paper signature (Pat Buyer's)."""
+    from accord.agreements import versions
+
+    contact = counterparty_contact(version.agreement, **kwargs)
+    return versions.approve(version, party="counterparty", by=by, now=now,
+                            on_behalf_of_contact=contact,
+                            evidence="Signed paper copy in the contracts file")

@@ -56,8 +56,35 @@ def check_worker():
     return OK, "worker: embedded thread" if settings.EMBEDDED else "worker: run `accord worker`"
 
 
+# The password `accord demo` gives its accounts outside production: public knowledge.
+DEMO_PASSWORD = "accord-demo"
+KNOWN_DEMO_PASSWORDS = (DEMO_PASSWORD,)
+
+
+def accounts_with_demo_passwords() -> list[str]:
+    """Usernames of active accounts that still sign in with a known demo password."""
+    from .models import User
+
+    users = User.objects.filter(is_active=True).exclude(password="").exclude(
+        password__startswith="!")  # unusable passwords
+    return [u.username for u in users.only("username", "password").order_by("username")
+            if any(u.check_password(p) for p in KNOWN_DEMO_PASSWORDS)]
+
+
+def check_demo_passwords():
+    try:
+        found = accounts_with_demo_passwords()
+    except DatabaseError as exc:
+        return WARN, f"cannot read the accounts: {exc}"
+    if found:
+        return FAIL, (f"{len(found)} account(s) still have the demo password: {', '.join(found)}"
+                      " (give each a new one, or deactivate it)")
+    return OK, "no account has a demo password"
+
+
 CHECKS = [
     check_database, check_migrations, check_secret_key, check_hosts, check_email, check_worker,
+    check_demo_passwords,
 ]
 
 

@@ -26,3 +26,4 @@ class AuditAction(models.TextChoices):
     TRANSITION = "transition", "Status changed"
     APPROVE = "approve", "Approved"
     IMPORT = "import", "Imported"
+    SIMULATE = "simulated", "Simulated"  # a what-if replay (planning): nothing else written

@@ -4,6 +4,8 @@ from typing import Literal
 from ninja import Schema
 from pydantic import Field
 
+from accord.lib.schemas import In
+
 from .choices import Role
 
 
@@ -17,7 +19,7 @@ class UserOut(Schema):
     is_active: bool
 
 
-class UserIn(Schema):
+class UserIn(In):
     username: str = Field(min_length=1, max_length=150)
     role: Literal[tuple(Role.values)]  # type: ignore[valid-type]
     email: str = ""
@@ -26,7 +28,7 @@ class UserIn(Schema):
     password: str | None = None
 
 
-class TokenIn(Schema):
+class TokenIn(In):
     name: str = Field(min_length=1, max_length=100)
     scope: Literal["read", "write"] = "read"
 

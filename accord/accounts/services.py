@@ -178,6 +178,17 @@ def create_user(
     return user
 
 
+def set_password(user: User, password: str, *, by: User | None, reason: str = "") -> User:
+    """Give ``user`` a new password (audited: that it changed, never the password)."""
+    if not password:
+        raise InvalidInput("password must not be empty", field="password")
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    record_change(by, user, AuditAction.UPDATE, changes={"password": ["***", "***"]},
+                  message=reason or "password changed")
+    return user
+
+
 @transaction.atomic
 def create_token(user: User, name: str, scope: str = TokenScope.READ) -> tuple[ApiToken, str]:
     """Create a token; returns the row and the raw token, which is never stored or shown again."""

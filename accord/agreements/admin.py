@@ -184,8 +184,8 @@ class TargetInline(admin.StackedInline):
 class ApprovalInline(admin.TabularInline):
     model = Approval
     extra = 0
-    fields = ("party", "signatory", "user", "on_behalf", "at", "comment", "invalidated_at",
-              "invalidated_reason")
+    fields = ("party", "signatory", "signatory_user", "user", "on_behalf", "evidence", "at",
+              "comment", "invalidated_at", "invalidated_reason")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):

@@ -6,6 +6,7 @@ from ninja import Router, Status
 from ninja.pagination import paginate
 
 from accord.accounts.auth import require
+from accord.lib.errors import InvalidInput
 
 from . import queries, services, slrs
 from .api_common import resolve_ids
@@ -102,17 +103,24 @@ def _matrix_out(agreement):
 def get_priority_matrix(request, agreement: int | None = None):
     """An agreement's matrix (falling back to the global one), or the global matrix."""
     require(request, "view")
-    found = get_object_or_404(queries.visible_to(request.user), pk=agreement) if agreement else None
-    return _matrix_out(found)
+    return _matrix_out(_matrix_agreement(request, agreement))
+
+
+def _matrix_agreement(request, pk):
+    """The agreement named by id in a query or body; an unknown one is bad input (422)."""
+    if pk is None:
+        return None
+    found = queries.visible_to(request.user).filter(pk=pk).first()
+    if found is None:
+        raise InvalidInput(f"no agreement {pk}", field="agreement")
+    return found
 
 
 @router.put("/priority-matrix", response=PriorityMatrixOut)
 def put_priority_matrix(request, payload: PriorityMatrixIn):
     """Replace an agreement's matrix (change_agreement) or the global one (change_policy)."""
     require(request, "view")
-    found = None
-    if payload.agreement is not None:
-        found = get_object_or_404(queries.visible_to(request.user), pk=payload.agreement)
+    found = _matrix_agreement(request, payload.agreement)
     by = require(request, "change_agreement" if found else "change_policy")
     services.set_priority_matrix(found, [c.dict() for c in payload.cells], by=by)
     return _matrix_out(found)

@@ -32,7 +32,9 @@ class TransitionForm(forms.Form):
 
 class ApproveForm(forms.Form):
     party = forms.ChoiceField(choices=Party.choices)
-    signatory = forms.CharField(required=False, max_length=150)
+    # Recording the counterparty's signature on its behalf: who signed, and where the copy is.
+    on_behalf_of_contact = forms.IntegerField(required=False, min_value=1)
+    evidence = forms.CharField(required=False, max_length=2000)
     comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 

@@ -315,6 +315,13 @@ class Approval(models.Model):
     on_behalf = models.BooleanField(
         default=False, help_text="A provider SLM recorded the counterparty's signature."
     )
+    signatory_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+        help_text="The person who signed (the contact, when recorded on their behalf).",
+    )
+    evidence = models.TextField(
+        blank=True, help_text="Where the signed copy is (required on behalf)."
+    )
     comment = models.TextField(blank=True)
     at = models.DateTimeField()
     content_hash = models.CharField(max_length=64)

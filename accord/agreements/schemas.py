@@ -8,6 +8,9 @@ from django.utils import timezone
 from ninja import Schema
 from pydantic import AwareDatetime, ConfigDict, Field
 
+from accord.lib.schemas import Id, Int, Number
+from accord.lib.schemas import In as BodyIn
+
 from . import queries
 from .choices import (
     AgreementKind,
@@ -30,7 +33,7 @@ ReopenName = Literal[tuple(ReopenPolicy.values)]  # type: ignore[valid-type]
 CreditBasisName = Literal[tuple(CreditBasis.values)]  # type: ignore[valid-type]
 
 
-class In(Schema):
+class In(BodyIn):
     model_config = ConfigDict(extra="forbid")
 
 
@@ -46,14 +49,14 @@ class AgreementIn(In):
     kind: KindName
     structure: StructureName = ""
     description: str = ""
-    customer: int | None = None
-    team: int | None = None
-    supplier: int | None = None
-    parent: int | None = None
-    services: list[int] = []
-    underpins: list[int] = []
-    calendar: int | None = None
-    owner: int | None = None
+    customer: Id | None = None
+    team: Id | None = None
+    supplier: Id | None = None
+    parent: Id | None = None
+    services: list[Id] = []
+    underpins: list[Id] = []
+    calendar: Id | None = None
+    owner: Id | None = None
     monthly_charge: Decimal | None = None
     currency: str = ""
     credit_cap_percent: Decimal | None = None
@@ -73,14 +76,14 @@ class AgreementPatch(In):
     kind: KindName | None = None
     structure: StructureName | None = None
     description: str | None = None
-    customer: int | None = None
-    team: int | None = None
-    supplier: int | None = None
-    parent: int | None = None
-    services: list[int] | None = None
-    underpins: list[int] | None = None
-    calendar: int | None = None
-    owner: int | None = None
+    customer: Id | None = None
+    team: Id | None = None
+    supplier: Id | None = None
+    parent: Id | None = None
+    services: list[Id] | None = None
+    underpins: list[Id] | None = None
+    calendar: Id | None = None
+    owner: Id | None = None
     monthly_charge: Decimal | None = None
     currency: str | None = None
     credit_cap_percent: Decimal | None = None
@@ -162,8 +165,10 @@ class ApprovalOut(Schema):
     id: int
     party: str
     signatory: str
+    signatory_user: int | None = Field(None, validation_alias="signatory_user_id")
     recorded_by: str | None
     on_behalf: bool
+    evidence: str
     comment: str
     at: datetime
     valid: bool
@@ -193,15 +198,15 @@ class VersionSummaryOut(Schema):
 class TargetIn(In):
     metric: MetricName
     name: str = ""
-    service: int | None = None
+    service: Id | None = None
     ticket_type: str = ""
     priority: str = ""
-    calendar: int | None = None
-    duration_seconds: int | None = None
+    calendar: Id | None = None
+    duration_seconds: Int | None = None
     percentage: Decimal | None = None
     objective_percent: Decimal | None = None
     period: PeriodName = "month"
-    warning_thresholds: list[int | float] | None = None
+    warning_thresholds: list[Int | Number] | None = None
     start_condition: dict | None = None
     pause_condition: dict | None = None
     stop_condition: dict | None = None
@@ -215,22 +220,22 @@ class TargetIn(In):
     measure: str = ""
     threshold: Decimal | None = None
     direction: str = ""
-    min_responses: int | None = None
-    position: int | None = None
+    min_responses: Int | None = None
+    position: Int | None = None
 
 
 class TargetPatch(In):
     metric: MetricName | None = None
     name: str | None = None
-    service: int | None = None
+    service: Id | None = None
     ticket_type: str | None = None
     priority: str | None = None
-    calendar: int | None = None
-    duration_seconds: int | None = None
+    calendar: Id | None = None
+    duration_seconds: Int | None = None
     percentage: Decimal | None = None
     objective_percent: Decimal | None = None
     period: PeriodName | None = None
-    warning_thresholds: list[int | float] | None = None
+    warning_thresholds: list[Int | Number] | None = None
     start_condition: dict | None = None
     pause_condition: dict | None = None
     stop_condition: dict | None = None
@@ -244,8 +249,8 @@ class TargetPatch(In):
     measure: str | None = None
     threshold: Decimal | None = None
     direction: str | None = None
-    min_responses: int | None = None
-    position: int | None = None
+    min_responses: Int | None = None
+    position: Int | None = None
 
 
 class TargetOut(Schema):
@@ -305,7 +310,12 @@ class VersionOut(VersionSummaryOut):
 class ApproveIn(In):
     party: Literal[tuple(Party.values)]  # type: ignore[valid-type]
     comment: str = ""
-    signatory: str = Field("", description="The signatory's name (required on behalf).")
+    on_behalf_of_contact: Id | None = Field(
+        None, description="Recording the counterparty's signature on its behalf: the id of "
+        "the contact (user) of the customer, team or supplier who signed; for a corporate "
+        "SLA, a staff user other than the provider's signatory.")
+    evidence: str = Field("", max_length=2000, description="Required on behalf: where the "
+                          "signed copy is.")
 
 
 class OverriddenOut(Schema):
@@ -331,8 +341,8 @@ class EffectiveTargetOut(Schema):
 
 class SlrIn(In):
     title: str
-    customer: int
-    service: int | None = None
+    customer: Id
+    service: Id | None = None
     text: str = ""
     requested_by: str = ""
     requested_targets: list[dict] = []
@@ -340,8 +350,8 @@ class SlrIn(In):
 
 class SlrPatch(In):
     title: str | None = None
-    customer: int | None = None
-    service: int | None = None
+    customer: Id | None = None
+    service: Id | None = None
     text: str | None = None
     requested_by: str | None = None
     requested_targets: list[dict] | None = None
@@ -390,7 +400,7 @@ class EvaluateIn(In):
 
 
 class ConvertIn(In):
-    agreement: int | None = Field(None, description="Empty: create a new customer-based SLA.")
+    agreement: Id | None = Field(None, description="Empty: create a new customer-based SLA.")
     name: str = ""
 
 
@@ -410,7 +420,7 @@ class CellOut(Schema):
 
 
 class PriorityMatrixIn(In):
-    agreement: int | None = None
+    agreement: Id | None = None
     cells: list[CellIn]
 
 

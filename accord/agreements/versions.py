@@ -5,17 +5,16 @@ moving target. When a signatory of each party has approved the same content, the
 frozen: its content is snapshotted and hashed, earlier agreed versions become superseded,
 and the agreement moves to agreed (from draft, in negotiation or under review).
 
-Who may approve: as provider, a user who can ``sign_agreement``; as counterparty, a contact
-of the customer or supplier or a member of the team — or a provider SLM recording the
-counterparty's signature on their behalf, which needs the signatory's name.
+Who may approve, and the rule that the two parties are two people: see signatories.py.
 """
 
 from django.db import transaction
 
 from accord.accounts.choices import AuditAction
 from accord.accounts.services import record_change
-from accord.lib.errors import DomainError, Forbidden, InvalidInput
+from accord.lib.errors import DomainError, InvalidInput
 
+from . import signatories, signoff
 from .choices import AgreementStatus, Party, VersionStatus
 from .content import content_hash, content_of, target_dict
 from .models import Agreement, AgreementVersion, Approval, Target
@@ -203,40 +202,19 @@ def delete_target(target: Target, *, by, now) -> None:
     target.delete()
 
 
-def _signatory_role(version: AgreementVersion, party: str, by, signatory: str):
-    """(signatory name, on_behalf) if ``by`` may approve for ``party``; else Forbidden."""
-    agreement = version.agreement
-    if party == Party.PROVIDER:
-        if not by.can("sign_agreement"):
-            raise Forbidden(f"your role ({by.role}) may not sign agreements for the provider")
-        return signatory or str(by), False
-    if agreement.counterparty_signatories().filter(pk=by.pk).exists():
-        return signatory or str(by), False
-    if by.can("sign_agreement") and not by.is_portal:
-        if not signatory:
-            raise InvalidInput(
-                "recording the counterparty's signature needs the signatory's name", "signatory"
-            )
-        return signatory, True
-    raise Forbidden(f"you are not a signatory of {agreement.counterparty or 'the counterparty'}")
-
-
 @transaction.atomic
 def approve(version: AgreementVersion, *, party: str, by, now, comment: str = "",
-            signatory: str = "") -> Approval:
-    """Record one party's approval of a draft; freezes it once both parties approved it."""
+            on_behalf_of_contact=None, evidence: str = "") -> Approval:
+    """Record one party's approval of a draft; freezes it once both parties approved it.
+    ``on_behalf_of_contact`` (a user or id) and ``evidence``: a provider SLM records that
+    counterparty contact's signature on their behalf (see signatories)."""
     require_now(now)
     choice(party, "party", Party)
     comment = text(comment, "comment", 2000)
-    signatory = text(signatory, "signatory", 150)
     version = _editable(version)
-    name, on_behalf = _signatory_role(version, party, by, signatory)
-    other = version.approvals.filter(invalidated_at__isnull=True).exclude(party=party)
-    if other.filter(signatory=name).exists() or (
-        not on_behalf and other.filter(user=by, on_behalf=False).exists()
-    ):
-        raise DomainError(f"{name} already signed for the other party: each party needs its "
-                          "own signatory", field="party")
+    who = signatories.signer(version, party, by, contact=on_behalf_of_contact,
+                             evidence=evidence)
+    signatories.check_two_people(version, party, who)
     if version.effective_from is None:
         raise DomainError(f"{version} has no effective_from: set it before signing",
                           field="effective_from")
@@ -250,19 +228,24 @@ def approve(version: AgreementVersion, *, party: str, by, now, comment: str = ""
     if valid.filter(party=party).exists():
         raise DomainError(f"{version} is already approved by the {party}", field="party")
     approval = Approval.objects.create(
-        version=version, party=party, user=by, signatory=name, on_behalf=on_behalf,
-        comment=comment, at=now, content_hash=digest,
+        version=version, party=party, user=by, signatory=who.name, signatory_user=who.user,
+        on_behalf=who.on_behalf, evidence=who.evidence, comment=comment, at=now,
+        content_hash=digest,
     )
-    how = f" on behalf of the {party}" if on_behalf else ""
+    how = (f", recorded on their behalf by {by} (evidence: {who.evidence})"
+           if who.on_behalf else "")
     record_change(by, version, AuditAction.APPROVE,
-                  changes={"approval": [None, {"party": party, "signatory": name}]},
-                  message=f"approved as {party} by {name}{how}. {comment}".strip())
+                  changes={"approval": [None, {
+                      "party": party, "signatory": who.name, "signatory_user": who.user.pk,
+                      "on_behalf": who.on_behalf, "evidence": who.evidence}]},
+                  message=f"approved as {party} by {who.name}{how}. {comment}".strip())
     if set(valid.values_list("party", flat=True)) == set(Party.values):
         _freeze(version, by, now, digest)
     return approval
 
 
 def _freeze(version: AgreementVersion, by, now, digest: str) -> None:
+    signoff.run(version, by, now)  # e.g. planning's OLA/UC fit (needs an acknowledgement)
     content = content_of(version)
     if content_hash(content) != digest:
         raise DomainError(f"{version} changed while it was being signed; approve it again")

@@ -31,6 +31,7 @@ from .choices import AgreementKind, AgreementStatus, Metric, Party
 from .content import compare_versions
 from .forms import AgreementFilter, ApproveForm, CompareForm, TransitionForm
 from .inheritance import effective_targets
+from .signatories import eligible_contacts
 
 S = AgreementStatus
 ACTION_LABELS = {
@@ -176,8 +177,11 @@ def _approval_options(user, agreement, version) -> list[dict]:
         if agreement.counterparty_signatories().filter(pk=user.pk).exists():
             options.append({"party": Party.COUNTERPARTY, "label": "Approve as counterparty"})
         elif user.can("sign_agreement") and not user.is_portal:
+            signed = {a.signatory_user_id for a in version.approvals.all() if a.is_valid}
+            contacts = [c for c in eligible_contacts(agreement).order_by("last_name", "username")
+                        if c.pk not in signed and c.pk != user.pk]
             options.append({"party": Party.COUNTERPARTY, "on_behalf": True,
-                            "label": "Record counterparty approval"})
+                            "contacts": contacts, "label": "Record counterparty approval"})
     return options
 
 

@@ -4,6 +4,7 @@ time. Changing a calendar needs "change_calendar" (administrators)."""
 import json
 from datetime import datetime
 
+from django.http.multipartparser import MultiPartParserError
 from ninja import Router, Status
 from ninja.pagination import paginate
 
@@ -80,7 +81,11 @@ _ICAL_BODY = {
 def _ical_payload(request) -> IcalIn:
     """The feed from a multipart upload (field "file") or a JSON body {"ics": "..."}."""
     if request.content_type == "multipart/form-data":
-        upload = request.FILES.get("file")
+        try:
+            upload = request.FILES.get("file")
+        except MultiPartParserError as exc:
+            raise InvalidInput(f"file: the multipart body cannot be read ({exc})",
+                               field="file") from None
         if upload is None:
             raise InvalidInput("upload the .ics file in the form field 'file'", field="file")
         replace = request.POST.get("replace", "").lower() in ("1", "true", "yes", "on")

@@ -10,23 +10,25 @@ from datetime import datetime
 from ninja import Schema
 from pydantic import Field
 
+from accord.lib.schemas import Id, In, Int
 
-class ServiceIn(Schema):
+
+class ServiceIn(In):
     name: str
     description: str = ""
-    owner: int | None = None
-    criticality: int = 3
+    owner: Id | None = None
+    criticality: Int = 3
     status: str = "pipeline"
-    calendar: int | None = None
+    calendar: Id | None = None
 
 
-class ServicePatch(Schema):
+class ServicePatch(In):
     name: str = None
     description: str = None
-    owner: int | None = None
-    criticality: int = None
+    owner: Id | None = None
+    criticality: Int = None
     status: str = None
-    calendar: int | None = None
+    calendar: Id | None = None
 
 
 class ServiceOut(Schema):
@@ -39,18 +41,18 @@ class ServiceOut(Schema):
     calendar: int | None = Field(None, alias="calendar_id")
 
 
-class ComponentIn(Schema):
+class ComponentIn(In):
     name: str
     kind: str
     description: str = ""
-    supplier: int | None = None
+    supplier: Id | None = None
 
 
-class ComponentPatch(Schema):
+class ComponentPatch(In):
     name: str = None
     kind: str = None
     description: str = None
-    supplier: int | None = None
+    supplier: Id | None = None
 
 
 class ComponentOut(Schema):
@@ -61,22 +63,22 @@ class ComponentOut(Schema):
     supplier: int | None = Field(None, alias="supplier_id")
 
 
-class CustomerIn(Schema):
+class CustomerIn(In):
     name: str
     description: str = ""
-    calendar: int | None = None
+    calendar: Id | None = None
     tz: str = ""
     contact_email: str = ""
-    contacts: list[int] = []
+    contacts: list[Id] = []
 
 
-class CustomerPatch(Schema):
+class CustomerPatch(In):
     name: str = None
     description: str = None
-    calendar: int | None = None
+    calendar: Id | None = None
     tz: str = None
     contact_email: str = None
-    contacts: list[int] = None
+    contacts: list[Id] = None
 
 
 class CustomerOut(Schema):
@@ -93,20 +95,20 @@ class CustomerOut(Schema):
         return sorted(u.pk for u in obj.contacts.all())
 
 
-class TeamIn(Schema):
+class TeamIn(In):
     name: str
     description: str = ""
     email: str = ""
-    calendar: int | None = None
-    members: list[int] = []
+    calendar: Id | None = None
+    members: list[Id] = []
 
 
-class TeamPatch(Schema):
+class TeamPatch(In):
     name: str = None
     description: str = None
     email: str = None
-    calendar: int | None = None
-    members: list[int] = None
+    calendar: Id | None = None
+    members: list[Id] = None
 
 
 class TeamOut(Schema):
@@ -122,20 +124,20 @@ class TeamOut(Schema):
         return sorted(u.pk for u in obj.members.all())
 
 
-class SupplierIn(Schema):
+class SupplierIn(In):
     name: str
     description: str = ""
     contact_email: str = ""
-    calendar: int | None = None
-    contacts: list[int] = []
+    calendar: Id | None = None
+    contacts: list[Id] = []
 
 
-class SupplierPatch(Schema):
+class SupplierPatch(In):
     name: str = None
     description: str = None
     contact_email: str = None
-    calendar: int | None = None
-    contacts: list[int] = None
+    calendar: Id | None = None
+    contacts: list[Id] = None
 
 
 class SupplierOut(Schema):
@@ -154,7 +156,7 @@ class SupplierOut(Schema):
 Intervals = list[list[str]]
 
 
-class CalendarIn(Schema):
+class CalendarIn(In):
     name: str
     description: str = ""
     tz: str = "UTC"
@@ -167,7 +169,7 @@ class CalendarIn(Schema):
     closures: Intervals = []
 
 
-class CalendarPatch(Schema):
+class CalendarPatch(In):
     name: str = None
     description: str = None
     tz: str = None
@@ -195,7 +197,7 @@ class CalendarOut(Schema):
     version: int
 
 
-class IcalIn(Schema):
+class IcalIn(In):
     ics: str = Field(description="The text of an iCalendar (.ics) file.")
     replace: bool = Field(False, description="Replace holidays and closures instead of adding.")
 
@@ -211,10 +213,10 @@ class PreviewOut(Schema):
     due: datetime | None
 
 
-class DependencyIn(Schema):
-    depends_on_service: int | None = None
-    depends_on_component: int | None = None
-    group: int | None = None
+class DependencyIn(In):
+    depends_on_service: Id | None = None
+    depends_on_component: Id | None = None
+    group: Id | None = None
 
 
 class DependencyOut(Schema):
@@ -225,20 +227,20 @@ class DependencyOut(Schema):
     group: int | None = Field(None, alias="group_id")
 
 
-class MemberIn(Schema):
-    service: int | None = None
-    component: int | None = None
+class MemberIn(In):
+    service: Id | None = None
+    component: Id | None = None
 
 
-class GroupIn(Schema):
+class GroupIn(In):
     name: str
-    min_up: int = 1
+    min_up: Int = 1
     members: list[MemberIn]
 
 
-class GroupPatch(Schema):
+class GroupPatch(In):
     name: str = None
-    min_up: int = None
+    min_up: Int = None
 
 
 class GroupOut(Schema):

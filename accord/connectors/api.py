@@ -12,6 +12,7 @@ from ninja.pagination import paginate
 
 from accord.accounts.auth import require
 from accord.lib.errors import InvalidInput
+from accord.lib.openapi import ApiError
 
 from . import queries, services
 from .choices import DeliveryOutcome
@@ -149,7 +150,8 @@ _HOOK_BODY = {
 }
 
 
-@hooks.post("/hooks/{connector_id}", response={200: HookOut, 202: HookOut, 401: dict},
+@hooks.post("/hooks/{connector_id}",
+            response={200: HookOut, 202: HookOut, 401: ApiError, 403: ApiError},
             url_name="connector_hook", openapi_extra={"requestBody": _HOOK_BODY})
 def hook(request, connector_id: int):
     """Where a desk posts its native webhook payload. Signed as the desk signs (see the

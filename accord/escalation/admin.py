@@ -23,7 +23,7 @@ from .models import (
     EscalationStep,
     Notification,
 )
-from .services.setup import channel_state, clean_scope, policy_state
+from .services.setup import channel_state, clean_scope, may_change_policy, policy_state
 
 
 class RoleAdmin(admin.ModelAdmin):
@@ -73,14 +73,21 @@ class StepInline(admin.TabularInline):
     def has_view_permission(self, request, obj=None):
         return request.user.can("view")
 
+    # ``obj`` is the policy: the global default's steps are the administrators'.
     def has_add_permission(self, request, obj=None):
-        return request.user.can("change_agreement")
+        return _may_change(request.user, obj)
 
     def has_change_permission(self, request, obj=None):
-        return request.user.can("change_agreement")
+        return _may_change(request.user, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return request.user.can("change_agreement")
+        return _may_change(request.user, obj)
+
+
+def _may_change(user, policy) -> bool:
+    if policy is None:
+        return user.can("change_agreement")
+    return may_change_policy(user, agreement_id=policy.agreement_id, target_id=policy.target_id)
 
 
 class PolicyForm(forms.ModelForm):
@@ -96,6 +103,10 @@ class PolicyForm(forms.ModelForm):
                                           exclude_pk=self.instance.pk)
         except InvalidInput as exc:
             raise forms.ValidationError(exc.message) from None
+        if not may_change_policy(self.user, agreement_id=agreement_id,
+                                 target_id=target and target.pk):
+            raise forms.ValidationError("only administrators change the global default "
+                                        "escalation policy: choose an agreement or a target")
         if target is not None and agreement is None:
             data["agreement"] = target.version.agreement
             self.instance.agreement_id = agreement_id
@@ -110,6 +121,17 @@ class PolicyAdmin(RoleAdmin):
     search_fields = ["name", "description"]
     raw_id_fields = ["agreement", "target"]
     inlines = [StepInline]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.user = request.user
+        return form
+
+    def has_change_permission(self, request, obj=None):
+        return _may_change(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return _may_change(request.user, obj)
 
     def save_model(self, request, obj, form, change):
         request._policy_before = (

@@ -4,19 +4,21 @@ from typing import Literal
 from ninja import Schema
 from pydantic import Field
 
+from accord.lib.schemas import Id, In, Int
+
 from .choices import ChannelKind, Level, ThresholdKind
 
 Kind = Literal[tuple(ChannelKind.values)]  # type: ignore[valid-type]
 
 
-class ChannelIn(Schema):
+class ChannelIn(In):
     name: str = Field(min_length=1, max_length=100)
     kind: Kind
     config: dict = Field(default_factory=dict)
     enabled: bool = True
 
 
-class ChannelPatch(Schema):
+class ChannelPatch(In):
     name: str | None = Field(default=None, min_length=1, max_length=100)
     kind: Kind | None = None
     config: dict | None = None
@@ -37,16 +39,16 @@ class ChannelOut(Schema):
         return obj.public_config
 
 
-class StepIn(Schema):
+class StepIn(In):
     threshold_kind: Literal[tuple(ThresholdKind.values)] = ThresholdKind.PERCENT_USED  # type: ignore[valid-type]
-    threshold: int
+    threshold: Int
     level: Literal[tuple(Level.values)] = Level.L1  # type: ignore[valid-type]
     recipients: list[str] = Field(
         default_factory=list,
         description="user:<username>, role:<role>, service_owner, team, customer_contact, "
                     "leadership",
     )
-    channel_ids: list[int] = Field(default_factory=list)
+    channel_ids: list[Id] = Field(default_factory=list)
     requires_ack: bool = False
 
 
@@ -58,19 +60,19 @@ class StepOut(StepIn):
         return sorted(c.pk for c in obj.channels.all())
 
 
-class PolicyIn(Schema):
+class PolicyIn(In):
     name: str = Field(min_length=1, max_length=150)
     description: str = ""
-    agreement_id: int | None = Field(default=None, description="Empty: all agreements.")
-    target_id: int | None = Field(default=None, description="Overrides the agreement's.")
+    agreement_id: Id | None = Field(default=None, description="Empty: all agreements.")
+    target_id: Id | None = Field(default=None, description="Overrides the agreement's.")
     steps: list[StepIn] = Field(default_factory=list)
 
 
-class PolicyPatch(Schema):
+class PolicyPatch(In):
     name: str | None = Field(default=None, min_length=1, max_length=150)
     description: str | None = None
-    agreement_id: int | None = Field(default=None, description="With target_id: the scope.")
-    target_id: int | None = None
+    agreement_id: Id | None = Field(default=None, description="With target_id: the scope.")
+    target_id: Id | None = None
     steps: list[StepIn] | None = Field(default=None, description="Replaces all steps.")
 
 
@@ -160,8 +162,8 @@ class EscalationOut(Schema):
         return obj.decided_by.username if obj.decided_by else None
 
 
-class DecisionIn(Schema):
-    recovery_owner_id: int
+class DecisionIn(In):
+    recovery_owner_id: Id
     action_taken: str = Field(min_length=1)
 
 

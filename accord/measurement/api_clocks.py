@@ -14,6 +14,7 @@ from accord.lib.errors import InvalidInput
 from . import clock_queries, queries
 from .availability import month_bounds
 from .live import AsOf, as_of
+from .schemas import request_portal_view
 
 router = Router(tags=["clocks"])
 
@@ -51,11 +52,20 @@ class ClockOut(Schema):
         """Set by ``live.as_of``; a clock read without it holds as of its last write."""
         return getattr(obj, "as_of", obj.computed_at)
 
+    @staticmethod
+    def resolve_attribution(obj, context):
+        request = context["request"]
+        return queries.attribution_as_seen_by(request_portal_view(request), obj.attribution or {})
+
 
 class ClockTimeline(ClockOut):
     segments: list
     transitions: list
     explain: list[str]
+
+    @staticmethod
+    def resolve_segments(obj, context):
+        return queries.segments_as_seen_by(request_portal_view(context["request"]), obj.segments)
 
     @staticmethod
     def resolve_explain(obj):

@@ -5,9 +5,12 @@ from ninja import Schema
 from pydantic import Field
 
 from accord.clock.events import KINDS
+from accord.lib.schemas import Id, In, Number
+
+from . import queries
 
 
-class EventIn(Schema):
+class EventIn(In):
     """One event in the normalized ticket event format (documentation of POST /events: the
     endpoint validates each item on its own and reports per item)."""
 
@@ -77,21 +80,29 @@ class TicketOut(Schema):
     event_count: int
     payload: dict
 
+    # Portal users see the ticket as queries.PortalView scopes it (one place for API and pages).
     @staticmethod
     def resolve_service(obj):
         return obj.service.name if obj.service_id else None
 
     @staticmethod
-    def resolve_customer(obj):
-        return obj.customer.name if obj.customer_id else None
+    def resolve_customer(obj, context):
+        seen = _seen(obj, context)
+        return seen.customer.name if seen.customer is not None else None
 
     @staticmethod
-    def resolve_team(obj):
-        return obj.team.name if obj.team_id else None
+    def resolve_team(obj, context):
+        seen = _seen(obj, context)
+        return seen.team.name if seen.team is not None else None
 
     @staticmethod
-    def resolve_supplier(obj):
-        return obj.supplier.name if obj.supplier_id else None
+    def resolve_supplier(obj, context):
+        seen = _seen(obj, context)
+        return seen.supplier.name if seen.supplier is not None else None
+
+    @staticmethod
+    def resolve_payload(obj, context):
+        return _seen(obj, context).payload
 
 
 class TicketEventOut(Schema):
@@ -118,29 +129,42 @@ class TicketDetail(TicketOut):
     events: list[TicketEventOut]
 
     @staticmethod
-    def resolve_events(obj):
-        """In canonical order: the order the ticket's state was folded in."""
-        return sorted(obj.events.all(), key=lambda e: e.sort_key)
+    def resolve_events(obj, context):
+        """In canonical order: the order the ticket's state was folded in; for a portal user
+        only the events and fields they may see."""
+        request = context["request"]
+        return queries.events_as_seen_by(request.user, obj, request_portal_view(request))
 
 
-class OutageIn(Schema):
-    service: int | None = Field(None, description="Service id; give this or component.")
-    component: int | None = Field(None, description="Component id; give this or service.")
+def request_portal_view(request):
+    if not hasattr(request, "_accord_portal_view"):
+        request._accord_portal_view = queries.portal_view(request.user)
+    return request._accord_portal_view
+
+
+def _seen(ticket, context):
+    request = context["request"]
+    return queries.ticket_as_seen_by(request.user, ticket, request_portal_view(request))
+
+
+class OutageIn(In):
+    service: Id | None = Field(None, description="Service id; give this or component.")
+    component: Id | None = Field(None, description="Component id; give this or service.")
     start: datetime
     end: datetime | None = Field(None, description="Empty while the outage goes on.")
-    impact: float = Field(1.0, description="1 = down, a fraction = degraded.")
+    impact: Number = Field(1.0, description="1 = down, a fraction = degraded.")
     planned: bool = False
     description: str = ""
     source: str = ""
     external_id: str = ""
 
 
-class OutagePatch(Schema):
-    service: int | None = None
-    component: int | None = None
+class OutagePatch(In):
+    service: Id | None = None
+    component: Id | None = None
     start: datetime | None = None
     end: datetime | None = None
-    impact: float | None = None
+    impact: Number | None = None
     planned: bool | None = None
     description: str | None = None
     source: str | None = None
@@ -170,8 +194,8 @@ class OutageOut(Schema):
         return obj.component.name if obj.component_id else None
 
 
-class MaintenanceIn(Schema):
-    service: int
+class MaintenanceIn(In):
+    service: Id
     start: datetime
     end: datetime
     description: str = ""
@@ -179,8 +203,8 @@ class MaintenanceIn(Schema):
     external_id: str = ""
 
 
-class MaintenancePatch(Schema):
-    service: int | None = None
+class MaintenancePatch(In):
+    service: Id | None = None
     start: datetime | None = None
     end: datetime | None = None
     description: str | None = None

@@ -16,16 +16,21 @@ from accord.catalogue.models import Customer, Service
 from accord.catalogue.views import filtered, page_of
 from accord.lib.durations import business_duration, wall_duration
 
-from .choices import ClockState, EventKind, TicketStage
+from .choices import ClockState, TicketStage
 from .clock_queries import AT_RISK_PERCENT, clocks_visible_to, explain, filter_clocks
 from .live import as_of
 from .models import Clock
-from .queries import filter_tickets, tickets_visible_to
+from .queries import (
+    attribution_as_seen_by,
+    events_as_seen_by,
+    filter_tickets,
+    portal_view,
+    segments_as_seen_by,
+    ticket_as_seen_by,
+    tickets_visible_to,
+)
 
 PRIORITIES = [("P1", "P1"), ("P2", "P2"), ("P3", "P3"), ("P4", "P4")]
-# Events a portal user sees: the ticket's milestones and anything marked public.
-MILESTONES = (EventKind.CREATED, EventKind.RESPONDED, EventKind.RESOLVED, EventKind.CLOSED,
-              EventKind.REOPENED)
 
 
 def human(seconds) -> str:
@@ -108,9 +113,10 @@ def _instant(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
-def timeline(clock: Clock) -> dict:
+def timeline(clock: Clock, view=None) -> dict:
     """The clock's running and paused segments as shares of its span, for a bar."""
-    parts = [(_instant(s["start"]), _instant(s["end"]), s) for s in clock.segments]
+    parts = [(_instant(s["start"]), _instant(s["end"]), s)
+             for s in segments_as_seen_by(view, clock.segments)]
     if not parts:
         return {"segments": [], "start": clock.started_at, "end": clock.stopped_at}
     start, end = parts[0][0], parts[-1][1]
@@ -123,14 +129,16 @@ def timeline(clock: Clock) -> dict:
     return {"segments": segments, "start": start, "end": end}
 
 
-def clock_row(clock: Clock) -> dict:
+def clock_row(clock: Clock, view=None) -> dict:
+    """One clock for the page; ``view`` (queries.portal_view) scopes it for a portal user."""
     warnings = sorted(((float(p), _instant(at)) for p, at in (clock.warnings or {}).items()))
+    held = attribution_as_seen_by(view, clock.attribution or {})
     return {
         "clock": clock, "elapsed": human(clock.elapsed_seconds),
         "target": human(clock.target_seconds), "paused": human(clock.paused_seconds),
         "bar": min(100.0, clock.percent), "warnings": [(f"{p:g} %", at) for p, at in warnings],
-        "timeline": timeline(clock), "explain": explain(clock),
-        "attribution": [(holder, human(s)) for holder, s in (clock.attribution or {}).items()],
+        "timeline": timeline(clock, view), "explain": explain(clock),
+        "attribution": [(holder, human(s)) for holder, s in held.items()],
         "at_risk": clock.state == ClockState.RUNNING and clock.percent >= AT_RISK_PERCENT,
     }
 
@@ -159,17 +167,17 @@ def by_agreement(rows: list[dict]) -> list[dict]:
 @login_required
 def ticket_detail(request, pk: int):
     ticket = get_object_or_404(tickets_visible_to(request.user), pk=pk)
-    events = ticket.events.all()
-    if request.user.is_portal:
-        events = events.filter(public=True) | events.filter(kind__in=MILESTONES)
+    view = portal_view(request.user)
+    events = events_as_seen_by(request.user, ticket, view)
+    ticket = ticket_as_seen_by(request.user, ticket, view)
     now = timezone.now()
     clocks = as_of(clocks_visible_to(request.user).filter(ticket=ticket)
                    .select_related("version", "calendar").order_by("kind", "agreement__name",
                                                                     "metric", "cycle"), now)
-    rows = [clock_row(c) for c in clocks]
+    rows = [clock_row(c, view) for c in clocks]
     groups = by_agreement(rows)
     return render(request, "measurement/ticket_detail.html", {
-        "ticket": ticket, "events": events.order_by("timestamp", "id"),
+        "ticket": ticket, "events": events,
         "clocks": rows, "groups": groups, "now": now, "as_of": now,
         "sla_count": sum(g["agreement"].kind == AgreementKind.SLA for g in groups),
         "summary": (ticket.payload or {}).get("summary", ""),
@@ -191,7 +199,8 @@ def clock_list(request):
         clocks = clocks.order_by(F("due_at").asc(nulls_last=True), "-percent", "id")
     now = timezone.now()
     context = page_of(request, clocks)
-    context["rows"] = [clock_row(c) for c in as_of(context["page"], now)]
+    view = portal_view(request.user)
+    context["rows"] = [clock_row(c, view) for c in as_of(context["page"], now)]
     return render(request, "measurement/clock_list.html", {
         "form": form, "now": now, "as_of": now, "at_risk_percent": AT_RISK_PERCENT,
         **context,

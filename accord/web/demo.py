@@ -4,12 +4,14 @@ Everything is created through the apps' services, so the demo is audited and val
 other change. ``load(now)`` is idempotent: it does nothing when the demo is already there.
 """
 
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
 
 from accord.accounts import services as accounts
+from accord.accounts.checks import DEMO_PASSWORD
 from accord.accounts.models import User
 from accord.accounts.services import audit_time
 from accord.agreements import services as agreements
@@ -19,10 +21,11 @@ from accord.catalogue import calendars, dependencies
 from accord.catalogue import services as catalogue
 from accord.escalation.services import fire_due
 from accord.escalation.services.setup import create_channel, create_policy
+from accord.planning import demo_templates
 
 from . import demo_experience, demo_history
 
-DEMO_PASSWORD = "accord-demo"
+LOGINS = ["admin", "sarah", "omar", "anna", "rita", "dana", "hugo"]
 HOUR = 3600
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
 # Resolution clocks stop while the desk waits for the customer (the engine's default: never).
@@ -32,15 +35,19 @@ PENDING_CUSTOMER = {"field": "status", "in": [demo_history.PENDING_STATUS]}
 @dataclass
 class DemoLogin:
     username: str
-    password: str
+    password: str | None  # None: unchanged since it was printed
     role: str
+
+
+def _new_password(random_passwords: bool) -> str:
+    return secrets.token_urlsafe(12) if random_passwords else DEMO_PASSWORD
 
 
 def _hours(start: str, end: str, days=WEEKDAYS) -> dict:
     return {day: [[start, end]] for day in days}
 
 
-def _users():
+def _users(passwords: dict):
     people = [
         ("admin", "Ada", "Admin", "administrator"),
         ("sarah", "Sarah", "Levels", "service_level_manager"),
@@ -53,9 +60,15 @@ def _users():
     users = {}
     for username, first, last, role in people:
         users[username] = accounts.create_user(
-            username, role=role, password=DEMO_PASSWORD, first_name=first, last_name=last,
-            email=f"{username}@ecoshop.example",
+            username, role=role, password=passwords[username], first_name=first,
+            last_name=last, email=f"{username}@ecoshop.example",
         )
+    # Signatories who sign on paper and never sign in (no usable password).
+    for username, first, last in [("ceo", "Charles", "Board"), ("devlead", "Devi", "Lead"),
+                                  ("opslead", "Otto", "Lead")]:
+        users[username] = accounts.create_user(
+            username, role="reader", first_name=first, last_name=last,
+            email=f"{username}@ecoshop.example")
     users["admin"].is_superuser = True
     users["admin"].save(update_fields=["is_superuser"])
     return users
@@ -88,9 +101,11 @@ def _catalogue(by: User, users: dict) -> dict:
         by=by, name="Wholesale Partners", tz="Europe/Berlin",
         contact_email="partners@ecoshop.example", description="B2B resellers across the EU.",
     )
-    for key, name in [("desk", "Service Desk"), ("dev", "Development"), ("ops", "Operations")]:
+    for key, name, lead in [("desk", "Service Desk", None), ("dev", "Development", "devlead"),
+                            ("ops", "Operations", "opslead")]:
         c[key] = catalogue.create_team(
-            by=by, name=name, email=f"{key}@ecoshop.example", calendar=c["uk"]
+            by=by, name=name, email=f"{key}@ecoshop.example", calendar=c["uk"],
+            members=[users[lead]] if lead else [],
         )
     c["host"] = catalogue.create_supplier(
         by=by, name="CloudHost Ltd", contact_email="support@cloudhost.example",
@@ -136,14 +151,19 @@ def _catalogue(by: User, users: dict) -> dict:
     return c
 
 
-def _sign(agreement: Agreement, *, slm: User, counterparty: User | None, signatory: str, now):
+def _sign(agreement: Agreement, *, slm: User, counterparty: User | None = None,
+          on_behalf_of: User | None = None, now):
+    """The provider signs; the counterparty's contact signs in person, or (``on_behalf_of``)
+    signed on paper and the SLM records it with where the copy is."""
     version = agreement.versions.order_by("-number").first()
     versions.approve(version, party="provider", by=slm, now=now, comment="Agreed at the review.")
     if counterparty is not None:
         versions.approve(version, party="counterparty", by=counterparty, now=now)
     else:
-        versions.approve(version, party="counterparty", by=slm, now=now, signatory=signatory,
-                         comment="Signed copy on file.")
+        versions.approve(version, party="counterparty", by=slm, now=now,
+                         on_behalf_of_contact=on_behalf_of,
+                         evidence=f"Signed paper copy in the contracts file, "
+                                  f"{agreement.reference}.")
     agreement.refresh_from_db()
     return version
 
@@ -170,16 +190,16 @@ def _agreements(by: User, users: dict, c: dict, now: datetime) -> None:
 
     # Corporate SLA, two signed versions: v2 tightened P2 resolution from 12 to 8 hours.
     with audit_time(year_ago):
-        corporate = _corporate(by, slm, year_ago)
+        corporate = _corporate(by, slm, users["ceo"], year_ago)
     with audit_time(two_months_ago):
-        _corporate_v2(corporate, slm, two_months_ago)
+        _corporate_v2(corporate, slm, users["ceo"], two_months_ago)
         _retail(by, users, c, corporate, two_months_ago)
     with audit_time(year_ago):
         _olas_and_uc(by, users, c, year_ago)
     _wholesale(by, slm, c, now)
 
 
-def _corporate(by, slm, year_ago):
+def _corporate(by, slm, ceo, year_ago):
     corporate = agreements.create_agreement(
         by=by, now=year_ago, name="EcoShop corporate SLA", kind="sla", structure="corporate",
         owner=slm, description="Targets every EcoShop business unit receives.",
@@ -194,20 +214,19 @@ def _corporate(by, slm, year_ago):
         response={"P1": 30 * 60, "P2": 2 * HOUR, "P3": 8 * HOUR, "P4": 16 * HOUR},
         resolution={"P1": 4 * HOUR, "P2": 12 * HOUR, "P3": 30 * HOUR, "P4": 50 * HOUR},
     )
-    _sign(corporate, slm=slm, counterparty=None, signatory="Board of EcoShop", now=year_ago)
+    _sign(corporate, slm=slm, on_behalf_of=ceo, now=year_ago)
     agreements.transition(corporate, "active", by=slm, now=year_ago, reason="In force.")
     return corporate
 
 
-def _corporate_v2(corporate, slm, two_months_ago):
+def _corporate_v2(corporate, slm, ceo, two_months_ago):
     v2 = versions.new_draft_version(
         corporate, by=slm, now=two_months_ago, effective_from=two_months_ago,
         change_summary="P2 resolution 12 → 8 business hours after the Q2 review.",
     )
     p2 = v2.targets.get(metric="resolution", priority="P2")
     versions.update_target(p2, by=slm, now=two_months_ago, duration_seconds=8 * HOUR)
-    _sign(corporate, slm=slm, counterparty=None, signatory="Board of EcoShop",
-          now=two_months_ago)
+    _sign(corporate, slm=slm, on_behalf_of=ceo, now=two_months_ago)
 
 
 def _retail(by, users, c, corporate, two_months_ago):
@@ -231,7 +250,7 @@ def _retail(by, users, c, corporate, two_months_ago):
         version, by=slm, now=two_months_ago, metric="experience", name="Retail UK satisfaction",
         measure="csat_average", threshold=4, direction="at_least", min_responses=5,
     )
-    _sign(retail, slm=slm, counterparty=users["dana"], signatory="", now=two_months_ago)
+    _sign(retail, slm=slm, counterparty=users["dana"], now=two_months_ago)
     agreements.transition(retail, "active", by=slm, now=two_months_ago, reason="In force.")
 
     # Service level: the web shop's availability for Retail UK.
@@ -245,16 +264,16 @@ def _retail(by, users, c, corporate, two_months_ago):
         web.versions.get(number=1), by=slm, now=two_months_ago, metric="availability",
         service=c["web"], percentage=99.9, calendar=c["24x7"], credit_percent=10,
     )
-    _sign(web, slm=slm, counterparty=users["dana"], signatory="", now=two_months_ago)
+    _sign(web, slm=slm, counterparty=users["dana"], now=two_months_ago)
     agreements.transition(web, "active", by=slm, now=two_months_ago, reason="In force.")
 
 
 def _olas_and_uc(by, users, c, year_ago):
     slm = users["sarah"]
     # OLAs with the internal teams, a UC with the hosting supplier.
-    for team, name, resolution in [
-        (c["dev"], "OLA Development", {"P1": 2 * HOUR, "P2": 6 * HOUR}),
-        (c["ops"], "OLA Operations", {"P1": HOUR, "P2": 4 * HOUR}),
+    for team, lead, name, resolution in [
+        (c["dev"], users["devlead"], "OLA Development", {"P1": 2 * HOUR, "P2": 6 * HOUR}),
+        (c["ops"], users["opslead"], "OLA Operations", {"P1": HOUR, "P2": 4 * HOUR}),
     ]:
         ola = agreements.create_agreement(
             by=by, now=year_ago, name=name, kind="ola", team=team, owner=slm,
@@ -263,13 +282,15 @@ def _olas_and_uc(by, users, c, year_ago):
         )
         _ticket_targets(ola.versions.get(number=1), by=slm, now=year_ago,
                         response={"P1": 15 * 60}, resolution=resolution)
-        _sign(ola, slm=slm, counterparty=None, signatory=f"{team.name} lead", now=year_ago)
+        _sign(ola, slm=slm, on_behalf_of=lead, now=year_ago)
         agreements.transition(ola, "active", by=slm, now=year_ago, reason="In force.")
 
     uc = agreements.create_agreement(
         by=by, now=year_ago, name="CloudHost hosting UC", kind="uc", supplier=c["host"],
         owner=slm, services=[c["web"], c["orders"]], effective_from=year_ago,
         monthly_charge=12000, currency="GBP",
+        # The SLAs it underpins: planning's fit check shows its 4 h P1 under their 2 h.
+        underpins=list(Agreement.objects.filter(kind="sla", customer=c["retail_uk"])),
         text="CloudHost hosts the platform at 99.95 %, answers P1 calls in 15 minutes and "
              "fixes P1 faults in 4 hours, P2 in 8.",
     )
@@ -282,7 +303,7 @@ def _olas_and_uc(by, users, c, year_ago):
         versions.add_target(version, by=slm, now=year_ago, metric="resolution",
                             priority=priority, duration_seconds=hours * HOUR,
                             calendar=c["24x7"], objective_percent=95)
-    _sign(uc, slm=slm, counterparty=users["hugo"], signatory="", now=year_ago)
+    _sign(uc, slm=slm, counterparty=users["hugo"], now=year_ago)
     agreements.transition(uc, "active", by=slm, now=year_ago, reason="In force.")
 
 
@@ -334,22 +355,35 @@ def is_loaded() -> bool:
 
 
 @transaction.atomic
-def load(now: datetime) -> list[DemoLogin]:
-    """Create the demo provider unless it is there; returns the logins to print."""
+def load(now: datetime, *, random_passwords: bool = False) -> list[DemoLogin]:
+    """Create the demo provider unless it is there; returns the logins to print.
+
+    ``random_passwords`` (production): each login gets a random password, returned this once;
+    an account already there that still has the demo password gets a new random one."""
+    passwords = {name: _new_password(random_passwords) for name in LOGINS}
     if not is_loaded():
         with audit_time(now - timedelta(days=402)):  # the audit trail matches the history
-            users = _users()
+            users = _users(passwords)
             by = users["admin"]
             c = _catalogue(by, users)
             _escalation(by, now - timedelta(days=402))
         _agreements(by, users, c, now)
+        with audit_time(now - timedelta(days=400)):  # planning: three agreement templates
+            demo_templates.load(by=by, now=now - timedelta(days=400), calendars=c)
         demo_history.load(now, c, by)
         demo_experience.load(now, by)
         while fire_due(now):  # the open clocks past a step fire it now, as the worker would
             pass
+    elif random_passwords:
+        for user in User.objects.filter(username__in=LOGINS):
+            if user.check_password(DEMO_PASSWORD):
+                accounts.set_password(user, passwords[user.username], by=None,
+                                      reason="demo password replaced by a random one")
+            else:
+                passwords[user.username] = None
+    else:
+        passwords = {name: DEMO_PASSWORD for name in LOGINS}
     return [
-        DemoLogin(u.username, DEMO_PASSWORD, u.get_role_display())
-        for u in User.objects.filter(
-            username__in=["admin", "sarah", "omar", "anna", "rita", "dana", "hugo"]
-        ).order_by("id")
+        DemoLogin(u.username, passwords[u.username], u.get_role_display())
+        for u in User.objects.filter(username__in=LOGINS).order_by("id")
     ]

@@ -8,7 +8,7 @@ import pytest
 from accord.agreements import services, versions
 from accord.agreements.choices import DURATION_METRICS
 from accord.catalogue.models import Customer, Service
-from tests.conftest import NOW
+from tests.conftest import NOW, sign_on_behalf
 
 JAN_1 = datetime(2025, 1, 1, tzinfo=UTC)
 HOUR = 3600
@@ -57,6 +57,6 @@ def sign(version, slm, counterparty_user=None, now=NOW):
     if counterparty_user is not None:
         versions.approve(version, party="counterparty", by=counterparty_user, now=now)
     else:
-        versions.approve(version, party="counterparty", by=slm, now=now, signatory="Pat Buyer")
+        sign_on_behalf(version, slm, now)
     version.refresh_from_db()
     return version

@@ -1,6 +1,7 @@
 """End-to-end stories through /api/v1 as sam, the service level manager."""
 
 from accord.agreements.models import Agreement
+from tests.conftest import counterparty_contact
 
 
 def test_an_sla_is_drafted_signed_amended_and_compared(slm, acme, web_shop, api):
@@ -22,8 +23,10 @@ def test_an_sla_is_drafted_signed_amended_and_compared(slm, acme, web_shop, api)
     assert target.status_code == 201, target.data
     assert sam.post(f"{base}/transition", {"to": "in_negotiation"}).status_code == 200
     sam.post(f"{base}/versions/1/approve", {"party": "provider"})
+    pat = counterparty_contact(Agreement.objects.get(pk=created.data["id"]))
     signed = sam.post(f"{base}/versions/1/approve",
-                      {"party": "counterparty", "signatory": "Pat Buyer"})
+                      {"party": "counterparty", "on_behalf_of_contact": pat.pk,
+                       "evidence": "Signed copy in the contracts file"})
     assert signed.data["status"] == "agreed" and signed.data["awaiting"] == []
     assert sam.post(f"{base}/transition", {"to": "active"}).data["status"] == "active"
 
@@ -71,7 +74,8 @@ def test_agreements_are_filtered_by_kind_status_customer_service_and_overdue_rev
     # Signed with a start on 1 January 2025, its yearly review is long overdue by now.
     sam.post(f"agreements/{draft_sla.pk}/versions/1/approve", {"party": "provider"})
     sam.post(f"agreements/{draft_sla.pk}/versions/1/approve",
-             {"party": "counterparty", "signatory": "Pat"})
+             {"party": "counterparty", "on_behalf_of_contact": counterparty_contact(draft_sla).pk,
+              "evidence": "Signed copy in the contracts file"})
     assert names("review_overdue=true") == ["Acme Web Shop"]
     assert names("review_overdue=false") == ["Corporate"]
     assert names("limit=1")[0] == "Acme Web Shop"

@@ -5,7 +5,7 @@ from accord.agreements import services, versions
 from accord.agreements.content import content_hash, content_of
 from accord.catalogue.models import Customer, Team
 from accord.lib.errors import DomainError, Forbidden, InvalidInput
-from tests.conftest import NOW
+from tests.conftest import NOW, sign_on_behalf
 
 from .conftest import HOUR, JAN_1, add_target, sign
 
@@ -39,16 +39,19 @@ def test_both_parties_approving_freezes_the_version_with_a_snapshot(draft_sla, s
     assert "signed by" in history(version).filter(action="transition").first().message
 
 
-def test_an_slm_may_record_the_counterpartys_signature_only_with_its_name(draft_sla, slm):
+def test_an_slm_may_record_the_counterpartys_signature_only_naming_its_contact(
+        draft_sla, slm, customer_user):
     version = draft_sla.latest_version()
 
     with pytest.raises(InvalidInput) as err:
         versions.approve(version, party="counterparty", by=slm, now=NOW)
-    assert err.value.field == "signatory"
+    assert err.value.field == "on_behalf_of_contact"
 
     approval = versions.approve(version, party="counterparty", by=slm, now=NOW,
-                                signatory="Pat Buyer (Acme CFO)")
-    assert approval.on_behalf and approval.signatory == "Pat Buyer (Acme CFO)"
+                                on_behalf_of_contact=customer_user.pk,
+                                evidence="Paper copy, contracts file 2025-17")
+    assert approval.on_behalf and approval.signatory == "carl"
+    assert approval.signatory_user == customer_user and approval.user == slm
 
 
 def test_only_the_counterpartys_own_people_sign_for_it(draft_sla, slm, reader, analyst):
@@ -179,8 +182,8 @@ def test_one_person_cannot_sign_for_both_parties(draft_sla, slm, acme):
 
     version.refresh_from_db()
     assert version.frozen_at is None
-    # Recording a named counterparty signatory on their behalf remains possible.
+    # Recording another contact's signature on their behalf remains possible.
     acme.contacts.remove(slm)
-    versions.approve(version, party="counterparty", by=slm, now=NOW, signatory="Pat Buyer")
+    sign_on_behalf(version, slm, NOW)
     version.refresh_from_db()
     assert version.frozen_at == NOW

@@ -13,7 +13,7 @@ from accord.catalogue.models import Customer, Service
 from accord.escalation import services
 from accord.measurement.models import Clock
 from accord.measurement.services import ingest_events
-from tests.conftest import NOW
+from tests.conftest import NOW, sign_on_behalf
 
 JAN_1 = datetime(2025, 1, 1, tzinfo=UTC)
 HOUR = 3600
@@ -40,7 +40,7 @@ def build_world(slm, steps=None, channel=None):
     }
     version = sla.latest_version()
     versions.approve(version, party="provider", by=slm, now=NOW)
-    versions.approve(version, party="counterparty", by=slm, now=NOW, signatory="Pat")
+    sign_on_behalf(version, slm, NOW)
     mail = channel or services.create_channel(by=slm, name="Duty mail", kind="email", now=NOW,
                                               config={"addresses": ["duty@example.com"]})
     if steps is None:

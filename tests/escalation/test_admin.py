@@ -54,8 +54,8 @@ def test_only_administrators_may_change_channels_in_the_admin(client, slm):
     assert client.get("/admin/escalation/channel/add/").status_code == 403
 
 
-def test_policies_saved_in_the_admin_are_audited_and_keep_one_default(client, slm):
-    client.force_login(slm)
+def test_policies_saved_in_the_admin_are_audited_and_keep_one_default(client, admin_user):
+    client.force_login(admin_user)
     form = {"name": "Default", "description": "", "agreement": "", "target": "",
             "steps-TOTAL_FORMS": "1", "steps-INITIAL_FORMS": "0",
             "steps-0-threshold_kind": "percent_used", "steps-0-threshold": "90",
@@ -64,7 +64,7 @@ def test_policies_saved_in_the_admin_are_audited_and_keep_one_default(client, sl
     client.post("/admin/escalation/escalationpolicy/add/", form)
 
     entry = AuditEntry.objects.get(content_type__model="escalationpolicy")
-    assert entry.actor == "sam"
+    assert entry.actor == "ada"
     assert entry.changes["steps"][1][0]["threshold"] == 90
     form["name"] = "Second default"
     refused = client.post("/admin/escalation/escalationpolicy/add/", form)

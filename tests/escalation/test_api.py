@@ -1,6 +1,7 @@
 import pytest
 
 from accord.accounts.models import AuditEntry
+from accord.agreements.models import Agreement
 from accord.escalation import services
 from accord.escalation.models import Channel, Notification
 from tests.conftest import NOW
@@ -98,7 +99,8 @@ def test_notifications_are_listed_and_filtered_for_staff_only(
 
 
 def test_a_service_level_manager_writes_a_policy_with_steps(slm, owner, api, webhook):
-    body = {"name": "P1 default", "steps": [
+    sla = Agreement.objects.create(name="Web Shop SLA", kind="sla", created_at=NOW)
+    body = {"name": "P1 default", "agreement_id": sla.pk, "steps": [
         {"threshold": 75, "level": "L1", "recipients": ["service_owner"],
          "channel_ids": [webhook.pk]},
         {"threshold_kind": "minutes_before_due", "threshold": 30, "level": "L3",
@@ -138,19 +140,19 @@ def test_a_service_level_manager_writes_a_policy_with_steps(slm, owner, api, web
         ({"threshold": 50, "level": "L9"}, ["body", "payload", "steps", 1, "level"]),
     ],
 )
-def test_a_bad_step_is_refused_naming_it_and_nothing_is_written(slm, api, step, loc):
+def test_a_bad_step_is_refused_naming_it_and_nothing_is_written(admin_user, api, step, loc):
     body = {"name": "Broken", "steps": [{"threshold": 90}, step]}
 
-    response = api(slm).post("escalation-policies", body)
+    response = api(admin_user).post("escalation-policies", body)
 
     assert response.status_code == 422
     assert response.data["detail"][0]["loc"] == loc
-    assert api(slm).get("escalation-policies").data["count"] == 0
+    assert api(admin_user).get("escalation-policies").data["count"] == 0
 
 
 @pytest.fixture
-def escalation(slm, owner, webhook):
-    policy = services.create_policy(by=slm, name="Default", now=NOW, steps=[
+def escalation(admin_user, owner, webhook):
+    policy = services.create_policy(by=admin_user, name="Default", now=NOW, steps=[
         {"threshold": 90, "level": "L2", "recipients": ["service_owner"], "requires_ack": True,
          "channel_ids": [webhook.pk]}])
     return services.fire_step(policy.steps.get(), key="clock-1:90", clock_ref="clock-1",

@@ -21,8 +21,8 @@ def channels(admin_user, receiver):
 
 
 @pytest.fixture
-def step(slm, channels):
-    policy = services.create_policy(by=slm, name="Default", now=NOW, steps=[
+def step(admin_user, slm, channels):
+    policy = services.create_policy(by=admin_user, name="Default", now=NOW, steps=[
         {"threshold": 90, "level": "L2", "requires_ack": True,
          "recipients": ["service_owner", "role:service_level_manager", "team"],
          "channel_ids": [c.pk for c in channels]},
@@ -80,7 +80,7 @@ def test_disabled_channels_are_left_out_when_firing(step, owner, channels, admin
 def test_customer_contacts_and_leadership_resolve_to_people(slm, channels, admin_user):
     customer = Customer.objects.create(name="Retail")
     customer.contacts.add(admin_user)
-    policy = services.create_policy(by=slm, name="Retail", now=NOW, steps=[
+    policy = services.create_policy(by=admin_user, name="Retail", now=NOW, steps=[
         {"threshold": 100, "level": "L4", "recipients": ["customer_contact", "leadership"],
          "channel_ids": [channels[0].pk]},
     ])

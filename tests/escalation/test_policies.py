@@ -19,10 +19,10 @@ def policy(slm, name, **scope):
                                   **scope)
 
 
-def test_a_target_policy_overrides_the_agreements_which_overrides_the_default(slm):
+def test_a_target_policy_overrides_the_agreements_which_overrides_the_default(slm, admin_user):
     shop, p1 = agreement_with_target("Web Shop SLA")
     payroll, _ = agreement_with_target("Payroll SLA")
-    default = policy(slm, "Default")
+    default = policy(admin_user, "Default")
     for_shop = policy(slm, "Web Shop", agreement_id=shop.pk)
     for_p1 = policy(slm, "Web Shop P1", target_id=p1.pk)
 
@@ -33,10 +33,10 @@ def test_a_target_policy_overrides_the_agreements_which_overrides_the_default(sl
     assert [s.threshold for s in queries.policy_for(payroll.pk).steps.all()] == [75]
 
 
-def test_each_scope_has_one_policy(slm):
+def test_each_scope_has_one_policy(slm, admin_user):
     shop, p1 = agreement_with_target("Web Shop SLA")
     other, _ = agreement_with_target("Other SLA")
-    policy(slm, "Default")
+    policy(admin_user, "Default")
     policy(slm, "Web Shop", agreement_id=shop.pk)
 
     refusals = [
@@ -47,7 +47,7 @@ def test_each_scope_has_one_policy(slm):
     ]
     for scope, field, message in refusals:
         with pytest.raises(InvalidInput, match=message) as caught:
-            policy(slm, "Another", **scope)
+            policy(admin_user, "Another", **scope)
         assert caught.value.field == field
 
 

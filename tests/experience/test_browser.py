@@ -17,6 +17,7 @@ from accord.escalation.services import create_channel
 from accord.experience import survey
 from accord.measurement.models import Ticket
 from accord.reporting.periods import Period
+from tests.conftest import sign_on_behalf
 from tests.reporting.conftest import clock
 from tests.web.test_browser import MISSING, signed_in
 from tests.web.test_browser import browser as browser  # noqa: F401 - the fixture
@@ -39,7 +40,7 @@ def story(slm, admin_user):
     xla = versions.add_target(version, by=slm, now=now, metric="experience",
                               measure="csat_average", threshold="4", direction="at_least")
     versions.approve(version, party="provider", by=slm, now=now)
-    versions.approve(version, party="counterparty", by=slm, now=now, signatory="Pat")
+    sign_on_behalf(version, slm, now)
     create_channel(by=admin_user, name="Mail", kind="email", now=now,
                    config={"addresses": ["desk@example.com"]})
     ticket = Ticket.objects.create(source="desk", ticket_id="INC-42", customer=acme,

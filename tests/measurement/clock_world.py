@@ -9,7 +9,7 @@ import pytest
 
 from accord.agreements import services, versions
 from accord.catalogue.models import Customer, Service, Supplier, Team
-from tests.conftest import NOW
+from tests.conftest import NOW, sign_on_behalf
 
 JAN_1 = datetime(2025, 1, 1, tzinfo=UTC)
 HOUR = 3600
@@ -18,7 +18,7 @@ WAITING = {"field": "status", "in": ["Waiting for customer"]}
 
 def sign(version, slm):
     versions.approve(version, party="provider", by=slm, now=NOW)
-    versions.approve(version, party="counterparty", by=slm, now=NOW, signatory="Pat")
+    sign_on_behalf(version, slm, NOW)
     version.refresh_from_db()
     return version
 

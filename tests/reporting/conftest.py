@@ -14,7 +14,7 @@ import pytest
 from accord.agreements import services, versions
 from accord.catalogue.models import Customer, Service, Supplier, Team
 from accord.measurement.models import Clock, Ticket
-from tests.conftest import NOW
+from tests.conftest import NOW, sign_on_behalf
 
 JAN_1 = datetime(2025, 1, 1, tzinfo=UTC)
 HOUR = 3600
@@ -26,7 +26,7 @@ AFTER = datetime(2025, 4, 10, tzinfo=UTC)  # "now" for a finished March
 
 def sign(version, slm):
     versions.approve(version, party="provider", by=slm, now=NOW)
-    versions.approve(version, party="counterparty", by=slm, now=NOW, signatory="Pat")
+    sign_on_behalf(version, slm, NOW)
     version.refresh_from_db()
     return version
 

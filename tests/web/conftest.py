@@ -20,6 +20,7 @@ from accord.agreements import versions
 from accord.catalogue import calendars, dependencies
 from accord.catalogue import services as catalogue
 from accord.catalogue.models import Component, Customer, Service
+from tests.conftest import sign_on_behalf
 
 HOUR = 3600
 
@@ -82,7 +83,7 @@ def sign(version, slm, *, counterparty=None):
     now = timezone.now()
     versions.approve(version, party="provider", by=slm, now=now)
     if counterparty is None:
-        versions.approve(version, party="counterparty", by=slm, now=now, signatory="Pat Buyer")
+        sign_on_behalf(version, slm, now)
     else:
         versions.approve(version, party="counterparty", by=counterparty, now=now)
     version.refresh_from_db()

@@ -153,14 +153,14 @@ def test_a_reader_cannot_approve(client, reader, acme_sla):
     assert not Approval.objects.filter(version__number=2).exists()
 
 
-def test_recording_the_counterparty_signature_needs_the_signatory(client, slm, acme_sla):
+def test_recording_the_counterparty_signature_needs_the_contact(client, slm, acme_sla):
     login(client, slm)
 
     response = client.post(f"/agreements/{acme_sla.pk}/versions/2/approve",
                            {"party": "counterparty"})
 
     assert response.status_code == 422
-    assert "needs the signatory" in response.content.decode()
+    assert "needs on_behalf_of_contact" in response.content.decode()
     assert not Approval.objects.filter(version__number=2).exists()
 
 

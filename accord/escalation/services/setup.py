@@ -8,7 +8,7 @@ from django.db import transaction
 from accord.accounts.choices import AuditAction
 from accord.accounts.services import record_change, snapshot
 from accord.agreements.models import Agreement, Target
-from accord.lib.errors import DomainError, InvalidInput
+from accord.lib.errors import DomainError, Forbidden, InvalidInput
 
 from .. import channels
 from ..choices import Level, ThresholdKind
@@ -158,6 +158,25 @@ def _write_steps(policy: EscalationPolicy, steps: list[dict]) -> None:
         step.channels.set(channel_ids)
 
 
+def may_change_policy(user, *, agreement_id=None, target_id=None) -> bool:
+    """The one permission check for escalation policies (API, admin, services): the global
+    default (no agreement, no target) belongs to administrators; a policy of an agreement or
+    a target to service level managers."""
+    if user is None:  # the system (demo loader, migrations)
+        return True
+    if agreement_id is None and target_id is None:
+        return user.can("change_policy")
+    return user.can("change_agreement")
+
+
+def _check_policy_permission(user, agreement_id, target_id) -> None:
+    if not may_change_policy(user, agreement_id=agreement_id, target_id=target_id):
+        if agreement_id is None and target_id is None:
+            raise Forbidden(f"your role ({user.role}) may not change the global default "
+                            "escalation policy: administrators only")
+        raise Forbidden(f"your role ({user.role}) may not change escalation policies")
+
+
 def clean_scope(agreement_id, target_id, exclude_pk=None) -> tuple[int | None, int | None]:
     """(agreement id, target id) for a policy: a target implies its agreement; each scope
     (target, agreement, global default) has at most one policy."""
@@ -197,6 +216,7 @@ def create_policy(*, by, name: str, description: str = "", steps: list | None = 
     require_aware(now)
     name = _clean_name(name, EscalationPolicy)
     agreement_id, target_id = clean_scope(agreement_id, target_id)
+    _check_policy_permission(by, agreement_id, target_id)
     cleaned = _clean_steps(steps or [])
     policy = EscalationPolicy.objects.create(
         name=name, description=description or "", agreement_id=agreement_id,
@@ -217,6 +237,7 @@ def update_policy(policy: EscalationPolicy, *, by, **changes) -> EscalationPolic
         raise InvalidInput(f"{unknown[0]} cannot be changed", field=unknown[0])
     policy = EscalationPolicy.objects.select_for_update().get(pk=policy.pk)  # fresh, no caches
     before = policy_state(policy)
+    _check_policy_permission(by, policy.agreement_id, policy.target_id)
     if "name" in changes:
         policy.name = _clean_name(changes["name"], EscalationPolicy, exclude_pk=policy.pk)
     if "agreement_id" in changes or "target_id" in changes:
@@ -224,6 +245,7 @@ def update_policy(policy: EscalationPolicy, *, by, **changes) -> EscalationPolic
         policy.agreement_id, policy.target_id = clean_scope(
             changes.get("agreement_id"), changes.get("target_id"), exclude_pk=policy.pk
         )
+        _check_policy_permission(by, policy.agreement_id, policy.target_id)
     steps = _clean_steps(changes["steps"]) if changes.get("steps") is not None else None
     if changes.get("description") is not None:
         policy.description = changes["description"]
@@ -236,5 +258,6 @@ def update_policy(policy: EscalationPolicy, *, by, **changes) -> EscalationPolic
 
 @transaction.atomic
 def delete_policy(policy: EscalationPolicy, *, by) -> None:
+    _check_policy_permission(by, policy.agreement_id, policy.target_id)
     record_change(by, policy, AuditAction.DELETE, before=policy_state(policy), after={})
     policy.delete()

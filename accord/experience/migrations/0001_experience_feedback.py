@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('agreements', '0004_experience_xla_targets'),
+        ('agreements', '0005_experience_xla_targets'),
         ('catalogue', '0002_calendar_version'),
         ('measurement', '0004_report_core_reporting_periods'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('agreements', '0003_merge_20261204_1728'),
+        ('agreements', '0004_merge_20261204_1750'),
     ]
 
     operations = [

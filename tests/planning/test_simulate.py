@@ -1,0 +1,198 @@
+"""What-if replay: the version in force replayed over its own history equals the stored
+report month by month; a tighter draft shows more breaches; nothing is written."""
+
+import csv
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+
+from accord.accounts.models import AuditEntry
+from accord.agreements import versions
+from accord.escalation.models import Notification
+from accord.measurement.models import Clock
+from accord.planning.simulate import comparison, simulate
+from accord.reporting.compliance import compliance_report
+from tests.conftest import NOW
+from tests.reporting.conftest import AFTER, HOUR
+
+pytestmark = pytest.mark.django_db
+
+
+def _comparable(report: dict) -> dict:
+    report = dict(report)
+    report["kpis"] = {k: v for k, v in report["kpis"].items() if k != "open_at_risk"}
+    return report
+
+
+def test_replaying_the_version_in_force_equals_the_stored_report(history_world):
+    sla = history_world["sla"]
+    version = sla.version_in_force(AFTER)
+
+    result = simulate(version, "2025-02-01", "2025-03-31", now=AFTER)
+
+    assert (result["agreement"], result["version"]) == (sla.reference, 1)
+    assert (result["from"], result["to"], result["time_zone"]) == (
+        "2025-02-01", "2025-03-31", "Asia/Tokyo")
+    assert [m["period_label"] for m in result["months"]] == ["2025-02", "2025-03"]
+    assert result["baseline"]["version"] == 1
+    breaches = 0
+    for label, replayed, base in zip(("2025-02", "2025-03"), result["months"],
+                                     result["baseline"]["months"], strict=True):
+        stored = compliance_report(sla, label, now=AFTER)
+        assert _comparable(replayed) == _comparable(stored), label
+        assert _comparable(base) == _comparable(stored), label
+        breaches += sum(row["breached"] for row in stored["targets"])
+    assert breaches > 0  # the comparison saw breaches, met clocks too
+    assert sum(row["met"] for m in result["months"] for row in m["targets"]) > 0
+
+
+def test_the_replay_writes_nothing_but_one_audit_entry(history_world):
+    version = history_world["sla"].latest_version()
+    clocks = list(Clock.objects.order_by("pk").values_list("pk", "state", "computed_at"))
+    audits = AuditEntry.objects.count()
+    notifications = Notification.objects.count()
+
+    simulate(version, "2025-01-01", "2025-12-31", now=AFTER)
+
+    assert list(Clock.objects.order_by("pk").values_list("pk", "state", "computed_at")) == clocks
+    assert Notification.objects.count() == notifications
+    assert AuditEntry.objects.count() == audits + 1
+    entry = AuditEntry.objects.latest("pk")
+    assert entry.action == "simulated" and entry.object_id == str(version.pk)
+
+
+def test_a_tighter_draft_shows_more_breaches(history_world, slm):
+    sla = history_world["sla"]
+    draft = versions.new_draft_version(sla, by=slm, now=NOW)
+    p1 = draft.targets.get(priority="P1")
+    versions.update_target(p1, by=slm, now=NOW, duration_seconds=HOUR)
+
+    result = simulate(draft, "2025-02-01", "2025-03-31", now=AFTER)
+
+    assert result["version"] == 2 and result["baseline"]["version"] == 1
+    for month in result["months"]:
+        assert {row["version"] for row in month["targets"]} == {2}
+    simulated = sum(r["breached"] for m in result["months"] for r in m["targets"]
+                    if r["priority"] == "P1")
+    stored = sum(r["breached"] for m in result["baseline"]["months"] for r in m["targets"]
+                 if r["priority"] == "P1")
+    assert simulated > stored
+    p2_sim = [r["breached"] for m in result["months"] for r in m["targets"]
+              if r["priority"] == "P2"]
+    p2_base = [r["breached"] for m in result["baseline"]["months"] for r in m["targets"]
+               if r["priority"] == "P2"]
+    assert p2_sim == p2_base  # an unchanged target replays to the same figures
+    table = comparison(result)
+    p1_row = next(t for t in table if t["key"]["priority"] == "P1")
+    assert [m["month"] for m in p1_row["months"]] == ["2025-02", "2025-03"]
+    assert any(m["compliance_percent"] < m["baseline_percent"] for m in p1_row["months"]
+               if m["baseline_percent"] is not None)
+
+
+def test_the_api_answers_and_names_bad_fields(history_world, slm, reader, api):
+    sla = history_world["sla"]
+    url = f"agreements/{sla.pk}/versions/1/simulate"
+
+    response = api(slm).post(url, {"from": "2025-02-01", "to": "2025-03-31"})
+    assert response.status_code == 200, response.data
+    assert set(response.data) >= {"agreement", "version", "from", "to", "time_zone", "months",
+                                  "baseline"}
+    assert len(response.data["months"]) == 2
+
+    bad = api(slm).post(url, {"from": "2025-02-30", "to": "2025-03-31"})
+    assert bad.status_code == 422 and "from" in json.dumps(bad.data)
+    backwards = api(slm).post(url, {"from": "2025-03-01", "to": "2025-02-01"})
+    assert backwards.status_code == 422 and "to" in json.dumps(backwards.data)
+    assert api(slm).post(f"agreements/{sla.pk}/versions/9/simulate",
+                         {"from": "2025-02-01", "to": "2025-03-31"}).status_code == 404
+    assert api(reader).post(url, {"from": "2025-02-01", "to": "2025-03-31"}).status_code == 403
+
+
+def test_the_cli_writes_json_and_csv(history_world, tmp_path):
+    sla = history_world["sla"]
+    out = tmp_path / "sim.csv"
+    call_command("simulate", "--agreement", sla.reference, "--version", "1",
+                 "--from", "2025-02-01", "--to", "2025-03-31", "--format", "csv",
+                 "--output", str(out))
+    lines = list(csv.reader(io.StringIO(out.read_text())))
+    assert lines[1][:4] == ["side", "agreement", "version", "month"]
+    sides = {line[0] for line in lines[2:]}
+    assert sides == {"simulated", "baseline"}
+
+    printed = io.StringIO()
+    call_command("simulate", "--agreement", sla.reference, "--version", "1",
+                 "--from", "2025-02-01", "--to", "2025-02-28", stdout=printed)
+    data = json.loads(printed.getvalue())
+    assert data["agreement"] == sla.reference and len(data["months"]) == 1
+
+
+def test_the_draft_page_replays_and_draws_a_chart_per_target(history_world, slm, client):
+    sla = history_world["sla"]
+    draft = versions.new_draft_version(sla, by=slm, now=NOW)
+    versions.update_target(draft.targets.get(priority="P1"), by=slm, now=NOW,
+                           duration_seconds=HOUR)
+    client.force_login(slm)
+    detail = client.get(f"/agreements/{sla.pk}/?version={draft.number}")
+    url = f"/agreements/{sla.pk}/versions/{draft.number}/simulate"
+    assert url in detail.content.decode()
+    form = client.get(url)
+    assert form.status_code == 200 and 'name="from"' in form.content.decode()
+
+    page = client.post(url, {"from": "2025-02-01", "to": "2025-03-31"})
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert html.count("<svg") == 2  # one chart per target (P1, P2)
+    assert 'class="simulated"' in html and 'class="baseline"' in html
+    assert "2025-03" in html
+    bad = client.post(url, {"from": "2025-02-01", "to": "nonsense"})
+    assert bad.status_code == 422 and "to:" in bad.content.decode()
+
+
+def test_twelve_months_before_the_current_one():
+    from datetime import date
+
+    from accord.planning.views import last_twelve_months
+
+    assert last_twelve_months(date(2026, 1, 15)) == (date(2025, 1, 1), date(2025, 12, 31))
+    assert last_twelve_months(date(2025, 7, 1)) == (date(2024, 7, 1), date(2025, 6, 30))
+
+
+def test_an_slr_replays_as_a_hypothetical_version_and_leaves_nothing(history_world, slm,
+                                                                      client, api):
+    from accord.agreements import slrs
+    from accord.agreements.models import AgreementVersion, Target
+    from accord.planning.simulate import simulate_slr
+
+    sla = history_world["sla"]
+    slr = slrs.create_slr(by=slm, now=NOW, title="Faster P1", customer=history_world["acme"],
+                          service=history_world["shop"], requested_targets=[
+                              {"metric": "resolution", "priority": "P1",
+                               "duration_seconds": HOUR, "objective_percent": "90"}])
+    targets, version_count = Target.objects.count(), AgreementVersion.objects.count()
+    clocks = Clock.objects.count()
+
+    result = simulate_slr(slr, "2025-02-01", "2025-03-31", now=AFTER, by=slm)
+
+    assert (result["agreement"], result["version"], result["slr"]) == (sla.reference, None,
+                                                                        slr.pk)
+    rows = [r for m in result["months"] for r in m["targets"]]
+    assert {r["priority"] for r in rows} == {"P1"}  # the requested targets only
+    simulated = sum(r["breached"] for r in rows)
+    stored = sum(r["breached"] for m in result["baseline"]["months"] for r in m["targets"]
+                 if r["priority"] == "P1")
+    assert simulated > stored  # 1 hour instead of 4
+    assert (Target.objects.count(), AgreementVersion.objects.count()) == (targets,
+                                                                          version_count)
+    assert Clock.objects.count() == clocks
+    assert AuditEntry.objects.filter(action="simulated", object_id=str(slr.pk)).count() == 1
+
+    response = api(slm).post(f"slrs/{slr.pk}/simulate", {"from": "2025-02-01",
+                                                         "to": "2025-03-31"})
+    assert response.status_code == 200 and response.data["slr"] == slr.pk
+    client.force_login(slm)
+    assert f"/slrs/{slr.pk}/simulate" in client.get(f"/slrs/{slr.pk}/").content.decode()
+    page = client.post(f"/slrs/{slr.pk}/simulate", {"from": "2025-02-01", "to": "2025-03-31"})
+    assert page.status_code == 200 and page.content.decode().count("<svg") == 1

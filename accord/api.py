@@ -13,6 +13,7 @@ from accord.catalogue.api import router as catalogue_router
 from accord.connectors.api import hooks as connector_hooks
 from accord.connectors.api import router as connectors_router
 from accord.escalation.api import router as escalation_router
+from accord.experience.api import router as experience_router
 from accord.lib.body import StrictParser, UnreadableBody
 from accord.lib.errors import DomainError
 from accord.lib.openapi import AccordAPI  # documents the 4xx answers on every operation
@@ -105,4 +106,5 @@ api.add_router("/", connectors_router)
 api.add_router("/", connector_hooks)
 api.add_router("/", reporting_router)
 api.add_router("/", reviews_router)
+api.add_router("/", experience_router)
 api.add_router("/", planning_router)

@@ -5,7 +5,7 @@
     accord worker          the escalation and delivery worker
     accord createuser      add a user with a role
     accord token           create | list | revoke API tokens
-    accord import          import ticket events or outages (CSV, XES, ServiceNow)
+    accord import          import ticket events, outages or feedback (CSV, XES, ServiceNow)
     accord recompute       rebuild stored clocks from events
     accord sync            pull a service desk connector's changes (REST API, resumable)
     accord report          an agreement's compliance report (--agreement, --month|--quarter|--year)

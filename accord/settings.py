@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "accord.measurement",
     "accord.connectors",
     "accord.escalation",
+    "accord.experience",
     "accord.reporting",
     "accord.reviews",
     "accord.planning",
@@ -173,6 +174,9 @@ ACCORD_MAX_TEXT_LENGTH = envint("ACCORD_MAX_TEXT_LENGTH", 16 * 1024, minimum=64)
 
 # /metrics: client addresses (CIDRs, comma-separated) allowed without a token.
 ACCORD_METRICS_ALLOW = envlist("ACCORD_METRICS_ALLOW", [])
+
+# Survey links on resolution go through this email channel (name); empty: the first enabled.
+ACCORD_SURVEY_CHANNEL = env("ACCORD_SURVEY_CHANNEL", "")
 
 # Sign-in throttling (django-axes): after ACCORD_LOGIN_FAILURE_LIMIT failed web sign-ins an
 # account, and separately an address, is locked for ACCORD_LOGIN_COOLOFF_MINUTES; a success

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("accord.connectors.urls")),
     path("", include("accord.reporting.urls")),
     path("", include("accord.reviews.urls")),
+    path("", include("accord.experience.urls")),
     path("", include("accord.planning.urls")),
     path("", include("accord.reporting.page_urls")),  # the service report pages
 ]

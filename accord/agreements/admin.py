@@ -101,6 +101,7 @@ class AgreementAdmin(ServiceAdmin):
     fields = ("name", "kind", "structure", "status", "description", "customer", "team",
               "supplier", "parent", "services", "underpins", "calendar", "owner",
               "monthly_charge", "currency", "credit_cap_percent", "reporting_time_zone",
+              "survey_on_resolve",
               "auto_lifecycle", "auto_review",
               *readonly_fields[1:])
 

@@ -91,3 +91,19 @@ class Feasibility(models.TextChoices):
     YES = "yes", "Yes, we can deliver it"
     PARTLY = "partly", "Partly"
     NO = "no", "No"
+
+
+class ExperienceMeasure(models.TextChoices):
+    """What an experience (XLA) target measures per period."""
+
+    CSAT_AVERAGE = "csat_average", "CSAT average (1-5)"
+    CSAT_SATISFIED_PERCENT = "csat_satisfied_percent", "Satisfied % (CSAT 4 or 5 of 5)"
+    CES_AVERAGE = "ces_average", "Effort average (CES 1-7)"
+    NPS = "nps", "Net promoter score (-100 to 100)"
+    COMPLAINTS_PER_100_TICKETS = "complaints_per_100_tickets", "Complaints per 100 tickets"
+    REOPEN_RATE_PERCENT = "reopen_rate_percent", "Reopened tickets %"
+
+
+class Direction(models.TextChoices):
+    AT_LEAST = "at_least", "At least"
+    AT_MOST = "at_most", "At most"

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from accord.lib.errors import InvalidInput
 
-from .models import AgreementVersion, Target
+from .models import EXPERIENCE_FIELDS, AgreementVersion, Target
 
 VERSION_FIELDS = ("text", "change_summary", "effective_from", "effective_to", "review_due")
 TARGET_CONTENT = (
@@ -27,9 +27,12 @@ def _plain(value):
 
 
 def target_dict(target: Target) -> dict:
-    """The target's terms (foreign keys as ids, numbers as exact text)."""
+    """The target's terms (foreign keys as ids, numbers as exact text). Experience targets
+    add their measure, threshold, direction and min_responses (other targets' content, and
+    so the hashes already signed, stay as they were)."""
     data = {}
-    for name in TARGET_CONTENT:
+    names = TARGET_CONTENT + (EXPERIENCE_FIELDS if target.metric == "experience" else ())
+    for name in names:
         field = Target._meta.get_field(name)
         data[name] = _plain(getattr(target, field.attname))
     return data

@@ -54,6 +54,8 @@ def effective_targets(subject: Agreement | AgreementVersion, at) -> list[Effecti
                 continue  # about another service
             key = (target.metric, target.service_id or (own.pk if own else None),
                    target.ticket_type, target.priority)
+            if target.metric == "experience":  # experience targets differ by measure too
+                key += (target.measure,)
             replaced = merged.get(key)
             merged[key] = EffectiveTarget(
                 target=target, agreement=source, version=source_version,

@@ -18,6 +18,8 @@ from .choices import (
     AgreementKind,
     AgreementStatus,
     CreditBasis,
+    Direction,
+    ExperienceMeasure,
     Feasibility,
     Metric,
     Party,
@@ -36,6 +38,8 @@ def default_warnings() -> list:
     """Warn at 50 %, 75 % and 90 % of a target unless told otherwise."""
     return list(DEFAULT_WARNINGS)
 
+
+EXPERIENCE_FIELDS = ("measure", "threshold", "direction", "min_responses")
 
 CONDITION_FIELDS = (
     "start_condition", "pause_condition", "stop_condition", "reset_condition", "cancel_condition",
@@ -88,6 +92,10 @@ class Agreement(models.Model):
         max_length=64, blank=True,
         help_text="IANA zone whose months, quarters and years reports use; empty: the "
         "calendar's zone, else the customer's, else UTC.",
+    )
+    survey_on_resolve = models.BooleanField(
+        default=False, help_text="Send the requester a one-question satisfaction survey link "
+        "when a ticket under this agreement is resolved.",
     )
     auto_lifecycle = models.BooleanField(
         default=True, help_text="The worker activates the agreement when a signed version "
@@ -391,6 +399,15 @@ class Target(models.Model):
         max_length=24, choices=CreditBasis.choices, default=CreditBasis.PER_MISSED_OBJECTIVE,
         help_text="A credit is due per missed objective (default) or per breach.",
     )
+    # Experience (XLA) targets: a measure per period against a threshold.
+    measure = models.CharField(max_length=32, choices=ExperienceMeasure.choices, blank=True)
+    threshold = models.DecimalField(max_digits=9, decimal_places=4, null=True, blank=True,
+                                    help_text="Experience targets; NPS may be negative.")
+    direction = models.CharField(max_length=8, choices=Direction.choices, blank=True)
+    min_responses = models.PositiveIntegerField(
+        null=True, blank=True,
+        help_text="Experience targets: fewer responses in a period give no verdict.",
+    )
     position = models.PositiveIntegerField(default=0)
 
     objects = TargetQuerySet.as_manager()
@@ -416,7 +433,9 @@ class Target(models.Model):
     @property
     def key(self) -> tuple:
         """What a target is about: metric + scope. Same key in an inner level overrides."""
-        return (self.metric, self.service_id, self.ticket_type, self.priority)
+        key = (self.metric, self.service_id, self.ticket_type, self.priority)
+        # Experience targets of different measures live side by side.
+        return key + (self.measure,) if self.metric == Metric.EXPERIENCE else key
 
     def describe_key(self) -> str:
         scope = [

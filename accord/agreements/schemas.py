@@ -61,6 +61,7 @@ class AgreementIn(In):
     currency: str = ""
     credit_cap_percent: Decimal | None = None
     reporting_time_zone: str = ""
+    survey_on_resolve: bool = False
     auto_lifecycle: bool = True
     auto_review: bool = True
     # The first (draft) version.
@@ -87,6 +88,7 @@ class AgreementPatch(In):
     currency: str | None = None
     credit_cap_percent: Decimal | None = None
     reporting_time_zone: str | None = None
+    survey_on_resolve: bool | None = None
     auto_lifecycle: bool | None = None
     auto_review: bool | None = None
 
@@ -111,6 +113,7 @@ class AgreementOut(Schema):
     currency: str
     credit_cap_percent: Decimal | None
     reporting_time_zone: str
+    survey_on_resolve: bool
     auto_lifecycle: bool
     auto_review: bool
     latest_version: int | None
@@ -214,6 +217,10 @@ class TargetIn(In):
     credit_currency: str = ""
     credit_percent: Decimal | None = None
     credit_basis: CreditBasisName = "per_missed_objective"
+    measure: str = ""
+    threshold: Decimal | None = None
+    direction: str = ""
+    min_responses: Int | None = None
     position: Int | None = None
 
 
@@ -239,6 +246,10 @@ class TargetPatch(In):
     credit_currency: str | None = None
     credit_percent: Decimal | None = None
     credit_basis: CreditBasisName | None = None
+    measure: str | None = None
+    threshold: Decimal | None = None
+    direction: str | None = None
+    min_responses: Int | None = None
     position: Int | None = None
 
 
@@ -265,6 +276,10 @@ class TargetOut(Schema):
     credit_currency: str
     credit_percent: float | None
     credit_basis: str
+    measure: str
+    threshold: float | None
+    direction: str
+    min_responses: int | None
     position: int
 
 

@@ -38,7 +38,7 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 STRUCTURAL = ("kind", "structure", "customer", "team", "supplier", "parent")
 EDITABLE = (*STRUCTURAL, "name", "description", "services", "underpins", "calendar", "owner",
             "monthly_charge", "currency", "credit_cap_percent", "reporting_time_zone",
-            "auto_lifecycle", "auto_review")
+            "auto_lifecycle", "auto_review", "survey_on_resolve")
 SWITCHES = ("auto_lifecycle", "auto_review")  # the worker's lifecycle settings
 FIRST_VERSION = ("text", "effective_from", "effective_to", "review_due")
 
@@ -81,6 +81,11 @@ def _validate_shape(v: dict) -> None:
         raise InvalidInput("monthly_charge needs a three-letter currency such as EUR", "currency")
     v["credit_cap_percent"] = percent(v.get("credit_cap_percent"), "credit_cap_percent")
     v["reporting_time_zone"] = time_zone(v.get("reporting_time_zone"), "reporting_time_zone")
+    survey = v.get("survey_on_resolve")
+    if survey is not None and not isinstance(survey, bool):
+        raise InvalidInput("survey_on_resolve must be true or false", "survey_on_resolve")
+    if "survey_on_resolve" in v:
+        v["survey_on_resolve"] = bool(survey)
 
 
 def _validate_sla(structure, customer, parent, services) -> None:

@@ -8,8 +8,16 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from accord.clock.conditions import Condition
 from accord.lib.errors import InvalidInput
 
-from .choices import DURATION_METRICS, CreditBasis, Metric, Period, ReopenPolicy
-from .models import CONDITION_FIELDS, default_warnings
+from .choices import (
+    DURATION_METRICS,
+    CreditBasis,
+    Direction,
+    ExperienceMeasure,
+    Metric,
+    Period,
+    ReopenPolicy,
+)
+from .models import CONDITION_FIELDS, EXPERIENCE_FIELDS, default_warnings
 
 CURRENCY = re.compile(r"[A-Z]{3}")
 FOUR_PLACES = Decimal("0.0001")
@@ -20,6 +28,7 @@ TARGET_FIELDS = (
     "name", "metric", "ticket_type", "priority", "duration_seconds", "percentage",
     "objective_percent", "period", "warning_thresholds", *CONDITION_FIELDS, "reopen_policy",
     "credit_amount", "credit_currency", "credit_percent", "credit_basis",
+    *EXPERIENCE_FIELDS,
 )
 
 
@@ -168,8 +177,10 @@ def clean_version_fields(changes: dict, current: dict) -> dict:
 def clean_target(values: dict, where: str = "") -> dict:
     """A validated copy of a target's plain fields (see TARGET_FIELDS).
 
-    Time metrics need ``duration_seconds``; availability, experience and ratio need
-    ``percentage``. Error fields are prefixed with ``where`` (e.g. "requested_targets[2].").
+    Time metrics need ``duration_seconds``; availability and ratio need ``percentage``;
+    experience needs ``measure``, ``threshold`` and ``direction`` (or, its older form, a
+    ``percentage``: that share of CSAT answers of 4 or 5). Error fields are prefixed with
+    ``where`` (e.g. "requested_targets[2].").
     """
     unknown = sorted(set(values) - set(TARGET_FIELDS))
     if unknown:
@@ -183,7 +194,22 @@ def clean_target(values: dict, where: str = "") -> dict:
     out["priority"] = text(values.get("priority"), f("priority"), 32)
     duration = values.get("duration_seconds")
     pct = out["percentage"] = percent(values.get("percentage"), f("percentage"))
-    if metric in DURATION_METRICS:
+    legacy = metric == Metric.EXPERIENCE and pct is not None and (
+        not values.get("measure") or _same_as_percentage(values, pct))
+    if legacy:
+        # The older form of an experience target, "80 % satisfied": read as the share of
+        # CSAT answers of 4 or 5 of 5, at least that percentage.
+        values = {**values, "measure": ExperienceMeasure.CSAT_SATISFIED_PERCENT,
+                  "threshold": pct, "direction": Direction.AT_LEAST}
+    out.update(_experience(values, metric, f))
+    if metric == Metric.EXPERIENCE:
+        if pct is not None and not legacy:
+            raise InvalidInput("experience targets have a measure and a threshold, not a "
+                               "percentage", f("percentage"))
+        if duration is not None:
+            raise InvalidInput("experience targets have a threshold, not a duration",
+                               f("duration_seconds"))
+    elif metric in DURATION_METRICS:
         if isinstance(duration, bool) or not isinstance(duration, int) or duration <= 0:
             raise InvalidInput(
                 f"{f('duration_seconds')} must be a positive whole number of seconds for "
@@ -218,6 +244,60 @@ def clean_target(values: dict, where: str = "") -> dict:
     )
     out.update(_credit(values, f))
     return out
+
+
+def _same_as_percentage(values: dict, pct: Decimal) -> bool:
+    """An older-form target read back (e.g. merged for an edit): its measure and threshold
+    are the ones its percentage gave it."""
+    try:
+        same = Decimal(str(values.get("threshold"))) == pct
+    except InvalidOperation:
+        return False
+    return values.get("measure") == ExperienceMeasure.CSAT_SATISFIED_PERCENT and same
+
+
+def _experience(values: dict, metric: str, f) -> dict:
+    """measure, threshold, direction and min_responses: required (min_responses defaults to
+    1) for experience targets, refused for any other metric."""
+    given = {name: values.get(name) for name in EXPERIENCE_FIELDS}
+    if metric != Metric.EXPERIENCE:
+        for name, value in given.items():
+            if value not in (None, ""):
+                raise InvalidInput(f"{name} applies to experience targets only", f(name))
+        return {"measure": "", "threshold": None, "direction": "", "min_responses": None}
+    if not given["measure"]:
+        raise InvalidInput("experience targets need a measure: one of "
+                           + ", ".join(ExperienceMeasure.values), f("measure"))
+    measure = choice(given["measure"], f("measure"), ExperienceMeasure)
+    threshold = given["threshold"]
+    if threshold is None or threshold == "" or isinstance(threshold, bool):
+        raise InvalidInput("experience targets need a threshold (a number)", f("threshold"))
+    try:
+        threshold = Decimal(str(threshold))
+    except InvalidOperation:
+        raise InvalidInput(f"threshold must be a number, got {threshold!r}",
+                           f("threshold")) from None
+    if not threshold.is_finite() or abs(threshold) >= 100000:
+        raise InvalidInput(f"threshold must be a number below 100000, got {threshold}",
+                           f("threshold"))
+    threshold = threshold.quantize(FOUR_PLACES)
+    if measure != ExperienceMeasure.NPS and threshold < 0:
+        raise InvalidInput(f"threshold of {measure} cannot be negative (only NPS can)",
+                           f("threshold"))
+    if measure == ExperienceMeasure.NPS and not Decimal(-100) <= threshold <= Decimal(100):
+        raise InvalidInput("an NPS threshold lies between -100 and 100", f("threshold"))
+    if not given["direction"]:
+        raise InvalidInput("experience targets need a direction: at_least or at_most",
+                           f("direction"))
+    direction = choice(given["direction"], f("direction"), Direction)
+    minimum = given["min_responses"]
+    if minimum is None or minimum == "":
+        minimum = 1
+    if isinstance(minimum, bool) or not isinstance(minimum, int) or minimum < 1:
+        raise InvalidInput(f"min_responses must be a whole number of at least 1, got "
+                           f"{minimum!r}", f("min_responses"))
+    return {"measure": measure, "threshold": threshold, "direction": direction,
+            "min_responses": minimum}
 
 
 def _credit(values: dict, f) -> dict:

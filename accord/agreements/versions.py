@@ -142,7 +142,7 @@ def _clean_relations(version: AgreementVersion, values: dict) -> dict:
 def _check_unique_key(version: AgreementVersion, target: Target) -> None:
     clash = version.targets.exclude(pk=target.pk).filter(
         metric=target.metric, service=target.service, ticket_type=target.ticket_type,
-        priority=target.priority,
+        priority=target.priority, measure=target.measure,
     ).first()
     if clash is not None:
         raise InvalidInput(

@@ -60,7 +60,17 @@ def percent(value) -> str:
     return f"{Decimal(str(value)).normalize():f} %"
 
 
-def threshold(metric: str, seconds, percentage) -> str:
+SHORT_MEASURES = {"csat_average": "CSAT", "csat_satisfied_percent": "satisfied %",
+                  "ces_average": "CES", "nps": "NPS", "complaints_per_100_tickets":
+                  "complaints/100 tickets", "reopen_rate_percent": "reopened %"}
+
+
+def threshold(metric: str, seconds, percentage, experience: dict | None = None) -> str:
+    if experience and experience.get("measure"):
+        sign = "≤" if experience.get("direction") == "at_most" else "≥"
+        value = Decimal(str(experience.get("threshold"))).normalize()
+        measure = experience["measure"]
+        return f"{SHORT_MEASURES.get(measure, measure)} {sign} {value:f}"
     if seconds is not None:
         return f"within {duration(seconds)}"
     return f"at least {percent(percentage)}" if percentage is not None else "—"
@@ -85,9 +95,14 @@ def target_row(target, agreement, *, link_calendars: bool) -> dict:
         "calendar": calendar.name,
         "calendar_url": calendar.pk if link_calendars and calendar.pk else None,
         "calendar_source": CALENDAR_SOURCES.get(resolved.source, resolved.source),
-        "threshold": threshold(target.metric, target.duration_seconds, target.percentage),
+        "threshold": threshold(target.metric, target.duration_seconds, target.percentage,
+                               {"measure": target.measure, "threshold": target.threshold,
+                                "direction": target.direction,
+                                "min_responses": target.min_responses}),
         "objective": (f"{percent(target.objective_percent)} per {target.period}"
-                      if target.objective_percent is not None else "—"),
+                      if target.objective_percent is not None else
+                      f"per {target.period}, ≥ {target.min_responses} answers"
+                      if target.measure else "—"),
         "warnings": " · ".join(str(w) for w in target.warning_thresholds or []) or "none",
         "credit": (percent(target.credit_percent) + " of charge" if target.credit_percent
                    else f"{target.credit_amount} {target.credit_currency}"
@@ -292,7 +307,8 @@ def _target_summary(data: dict, services_: dict) -> dict:
         "name": data["name"] or Metric(data["metric"]).label,
         "metric": Metric(data["metric"]).label,
         "scope": scope(services_.get(data["service"], ""), data["ticket_type"], data["priority"]),
-        "threshold": threshold(data["metric"], data["duration_seconds"], data["percentage"]),
+        "threshold": threshold(data["metric"], data["duration_seconds"], data["percentage"],
+                               data),
         "objective": percent(data["objective_percent"]) if data["objective_percent"] else "—",
     }
 

@@ -19,6 +19,8 @@ from accord.agreements.choices import Period as PeriodKind
 from accord.agreements.inheritance import effective_targets
 from accord.agreements.models import Agreement, AgreementVersion, Target
 from accord.agreements.validation import require_now
+from accord.experience.rows import experience_rows
+from accord.experience.watermelon import watermelon_flags
 
 from . import credits
 from .aggregate import (
@@ -212,6 +214,8 @@ def compliance_report(agreement: Agreement, period: Period | str, *, now: dateti
         "attribution": attribution_table(agg),
         "kpis": report_kpis(agreements, period, now, target_rows, availability, agg,
                             rows=rows),
+        "watermelon": watermelon_flags(agreement, period, target_rows, availability, now,
+                                       agreement_ids=[a.pk for a in agreements]),
         "credits_total": total,
         "credits_uncapped": uncapped,
         "credit_cap_percent": (float(agreement.credit_cap_percent)
@@ -253,6 +257,7 @@ def _figures(agreements, period, now, rows) -> tuple:
         if due is not None:
             dues.append(due)
     availability = availability_rows(agreements, versions, period, now, effective)
+    target_rows += experience_rows(agreements, versions, effective, period, now)
     return target_rows, availability, agg, versions, dues
 
 

@@ -33,6 +33,8 @@ TARGET_COLUMNS = (
     "objective_percent", "objective_period", "met", "breached", "excluded", "open", "ended",
     "compliance_percent", "compliance_percent_raw", "objective_met", "shortfall",
     "credit_basis", "credit_due", "credit_note",
+    # Experience (XLA) rows: their measure and value instead of clock counts.
+    "measure", "value", "responses", "threshold", "direction",
 )
 AVAILABILITY_COLUMNS = (
     "agreement", "version", "target", "name", "service", "target_percent", "measured_percent",

@@ -15,6 +15,7 @@ from accord.agreements.choices import AgreementKind, Metric
 from accord.agreements.models import TERMINAL, Agreement
 from accord.agreements.queries import LIVE, next_review_due
 from accord.catalogue.models import Service
+from accord.experience.rows import experience_kpi
 from accord.measurement.choices import ClockState
 from accord.measurement.clock_queries import AT_RISK_PERCENT
 from accord.measurement.models import Clock
@@ -72,7 +73,9 @@ def breaches(agg, kinds=None) -> tuple[dict, dict, dict]:
 
 
 def objectives(target_rows, availability_rows) -> tuple[float | None, int]:
-    verdicts = [r["objective_met"] for r in target_rows if r.get("objective_met") is not None]
+    # Experience (XLA) rows have their own KPI (``experience``).
+    verdicts = [r["objective_met"] for r in target_rows if r.get("objective_met") is not None
+                and r.get("metric") != Metric.EXPERIENCE]
     verdicts += [r["met"] for r in availability_rows if r.get("met") is not None]
     missed = sum(1 for v in verdicts if v is False)
     if not verdicts:
@@ -144,7 +147,7 @@ def block(*, agreements, services, period, now, target_rows, availability_rows, 
         "services_with_current_sla_percent": services_with_current_sla_percent(services, at),
         "agreements_review_overdue": reviews_overdue(queryset, at),
         "time_to_agree_days_median": time_to_agree_days_median(queryset),
-        "experience": None,
+        "experience": experience_kpi(ids, period, now),
         **duration_percentiles(agg),
         "open_at_risk": open_at_risk(ids, period, now, kinds) if rows is None else None,
     }

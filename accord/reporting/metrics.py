@@ -67,7 +67,8 @@ def authorised(request) -> int:
 def period_kinds(agreement: Agreement, now: datetime) -> set[str]:
     """The objective period kinds (month, quarter, year) of the agreement's targets in force."""
     return {e.target.period for e in effective_targets(agreement, now)
-            if e.target.metric in DURATION_METRICS or e.target.metric == Metric.AVAILABILITY}
+            if e.target.metric in DURATION_METRICS
+            or e.target.metric in (Metric.AVAILABILITY, Metric.EXPERIENCE)}
 
 
 def collect(now: datetime) -> CollectorRegistry:
@@ -81,6 +82,10 @@ def collect(now: datetime) -> CollectorRegistry:
                          "Available share of agreed service time, against the target's "
                          "calendar.", ["agreement", "target", "service", "period"],
                          registry=registry)
+    experience = Gauge("accord_experience_value",
+                       "An experience (XLA) target's measure in the period (its unit: the "
+                       "measure's, e.g. CSAT 1-5, NPS -100..100, %).",
+                       ["agreement", "target", "period"], registry=registry)
     agreements = (Agreement.objects.filter(status__in=LIVE, versions__frozen_at__isnull=False)
                   .distinct().select_related("calendar", "customer")
                   .prefetch_related("versions"))
@@ -96,6 +101,11 @@ def collect(now: datetime) -> CollectorRegistry:
             target_rows, availability_rows, _ = period_rows(members, period, now)
             counted = Counter()
             for row in target_rows:
+                if row["metric"] == Metric.EXPERIENCE:
+                    if row["objective_period"] == kind and row["value"] is not None:
+                        experience.labels(row["agreement"], str(row["target"]), period.label
+                                          ).set(row["value"])
+                    continue
                 if row["objective_period"] == kind and row["compliance_percent"] is not None:
                     compliance.labels(row["agreement"], str(row["target"]), period.label
                                       ).set(row["compliance_percent"] / 100)

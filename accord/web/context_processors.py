@@ -17,6 +17,7 @@ _NAV = (
     ("Reviews overdue", "overdue_reviews", ("/reviews/overdue/",), "staff"),
     ("Reviews", "reviews:reviews", ("/reviews/",), "all"),
     ("Actions", "reviews:actions", ("/actions/",), "staff"),
+    ("Feedback", "experience:feedback", ("/feedback/",), "staff"),
     ("Connectors", "connectors:list", ("/connectors/",), "manage_connectors"),
     ("Admin", "/admin/", ("/admin/",), "is_staff"),
     ("API docs", "/api/v1/docs", ("/api/",), "all"),

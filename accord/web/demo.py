@@ -23,7 +23,7 @@ from accord.escalation.services import fire_due
 from accord.escalation.services.setup import create_channel, create_policy
 from accord.planning import demo_templates
 
-from . import demo_history
+from . import demo_experience, demo_history
 
 LOGINS = ["admin", "sarah", "omar", "anna", "rita", "dana", "hugo"]
 HOUR = 3600
@@ -237,12 +237,18 @@ def _retail(by, users, c, corporate, two_months_ago):
         structure="customer_level", parent=corporate, customer=c["retail_uk"], owner=slm,
         services=[c["web"], c["orders"], c["accounts"]], effective_from=two_months_ago,
         text="Retail UK inherits the corporate targets; P1 incidents resolved in 2 hours.",
+        survey_on_resolve=True,
     )
     version = retail.versions.get(number=1)
     versions.add_target(
         version, by=slm, now=two_months_ago, metric="resolution", ticket_type="incident",
         priority="P1", duration_seconds=2 * HOUR, objective_percent=95, calendar=c["24x7"],
         credit_percent=5, pause_condition=PENDING_CUSTOMER,
+    )
+    # An experience (XLA) target beside the SLA targets: the watermelon check reads it.
+    versions.add_target(
+        version, by=slm, now=two_months_ago, metric="experience", name="Retail UK satisfaction",
+        measure="csat_average", threshold=4, direction="at_least", min_responses=5,
     )
     _sign(retail, slm=slm, counterparty=users["dana"], now=two_months_ago)
     agreements.transition(retail, "active", by=slm, now=two_months_ago, reason="In force.")
@@ -365,6 +371,7 @@ def load(now: datetime, *, random_passwords: bool = False) -> list[DemoLogin]:
         with audit_time(now - timedelta(days=400)):  # planning: three agreement templates
             demo_templates.load(by=by, now=now - timedelta(days=400), calendars=c)
         demo_history.load(now, c, by)
+        demo_experience.load(now, by)
         while fire_due(now):  # the open clocks past a step fire it now, as the worker would
             pass
     elif random_passwords:

@@ -6,6 +6,7 @@ their own agreements (and no audit trail).
 """
 
 import logging
+from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
@@ -17,7 +18,7 @@ from django.utils import timezone
 
 from accord.accounts.models import AuditEntry
 from accord.agreements import queries as agreement_queries
-from accord.agreements.choices import AgreementStatus, Party
+from accord.agreements.choices import AgreementKind, AgreementStatus, Party
 from accord.agreements.models import TERMINAL, AgreementVersion
 from accord.catalogue import queries as catalogue_queries
 from accord.catalogue.choices import ServiceStatus
@@ -26,6 +27,7 @@ from accord.catalogue.views import audit_rows
 from accord.escalation import queries as escalation_queries
 from accord.escalation.choices import NotificationStatus
 from accord.measurement.clock_queries import clocks_visible_to, open_counts
+from accord.reporting.watermelons import watermelons
 
 from .dashboard import figures as dashboard_figures
 
@@ -152,8 +154,18 @@ def dashboard(request):
         "recent": None if user.is_portal else _recent_changes(),
         **_clock_cards(user, now),
         **dashboard_figures(user, agreements, now,
-                            also={"overdue": lambda: _overdue(agreements, now)}),
+                            also={"overdue": lambda: _overdue(agreements, now),
+                                  "watermelons": lambda: _watermelons(agreements, now)}),
     })
+
+
+def _watermelons(agreements, now) -> list[dict]:
+    """Last month's watermelon flags (SLA green, users unhappy, or the reverse) of the live
+    SLAs this viewer may see, each read in its agreement's reporting zone."""
+    last_month = (now.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    live = agreements.filter(kind=AgreementKind.SLA, status__in=(
+        AgreementStatus.ACTIVE, AgreementStatus.UNDER_REVIEW))
+    return watermelons(now, period=last_month, agreements=live)
 
 
 @login_required

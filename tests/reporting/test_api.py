@@ -143,7 +143,11 @@ def test_kpis_across_agreements(world, reader, api):
     assert kpis["breaches_by_priority"] == {"P1": 1}
     assert kpis["objectives_missed"] == 1
     assert kpis["targets_met_percent"] == 50.0
-    assert kpis["experience"] is None
+    # Experience per measure (the experience app): no feedback, so no satisfaction value.
+    assert set(kpis["experience"]) == {"csat_average", "csat_satisfied_percent",
+                                       "ces_average", "nps", "complaints_per_100_tickets",
+                                       "reopen_rate_percent"}
+    assert kpis["experience"]["csat_average"] is None
     assert api(reader).get("reports/kpis?month=2025-3").status_code == 422
 
 

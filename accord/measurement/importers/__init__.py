@@ -75,6 +75,18 @@ def detect_format(path) -> str:
                         f"{', '.join(FORMATS)}")
 
 
+# Imports that apps above measurement add to ``accord import`` (from their AppConfig.ready()):
+# name -> (add_arguments(parser), run(options) -> summary dict).
+EXTRA_IMPORTS: dict[str, tuple] = {}
+
+
+def register_import(name: str, add_arguments, run) -> None:
+    """Add ``accord import NAME FILE``: ``add_arguments`` fills its subparser, ``run`` gets
+    the parsed options and returns the JSON summary (raising UnusableInput when the input is
+    unusable)."""
+    EXTRA_IMPORTS[name] = (add_arguments, run)
+
+
 def importer_for(path, fmt: str | None = None, **options) -> Importer:
     """The reader for ``path``; ``options`` are source, tz and mapping."""
     fmt = fmt or detect_format(path)

@@ -1,5 +1,6 @@
 """``accord import events FILE`` / ``accord import outages FILE`` / ``accord import maintenance
-FILE``: load ticket logs, outages or maintenance windows, and say what happened.
+FILE``: load ticket logs, outages or maintenance windows, and say what happened. Apps above
+measurement add their own kinds (``register_import``), e.g. ``accord import feedback FILE``.
 
 Exits non-zero when the input is unusable (unknown format, missing --tz, unreadable file:
 nothing is stored) or breaks off part way (what was read before is stored, with its clocks,
@@ -12,7 +13,13 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from accord.measurement.importers import FORMATS, UnusableInput, importer_for, run_import
+from accord.measurement.importers import (
+    EXTRA_IMPORTS,
+    FORMATS,
+    UnusableInput,
+    importer_for,
+    run_import,
+)
 from accord.measurement.importers.outages import import_file
 
 
@@ -48,8 +55,8 @@ class Command(BaseCommand):
     help = "Import ticket events, outages or maintenance windows from a file."
 
     def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="what", required=True, metavar="{events,outages,"
-                                    "maintenance}")
+        names = ",".join(["events", "outages", "maintenance", *EXTRA_IMPORTS])
+        sub = parser.add_subparsers(dest="what", required=True, metavar=f"{{{names}}}")
         events = sub.add_parser("events", help="ticket events from a ticket log")
         events.add_argument("file")
         events.add_argument("--format", choices=sorted(FORMATS),
@@ -72,11 +79,15 @@ class Command(BaseCommand):
             p.add_argument("--source", default="", help="source of rows that name none")
             p.add_argument("--json", action="store_true",
                            help="print the summary as one JSON object on stdout")
+        for name, (add_arguments, _) in EXTRA_IMPORTS.items():
+            add_arguments(sub.add_parser(name, help=f"{name} from a file"))
 
     def handle(self, *args, **options):
         try:
             if options["what"] == "events":
                 summary = self._events(options)
+            elif options["what"] in EXTRA_IMPORTS:
+                summary = EXTRA_IMPORTS[options["what"]][1](options)
             else:
                 kind = "outage" if options["what"] == "outages" else "maintenance"
                 summary = import_file(options["file"], kind, source=options["source"],
@@ -117,6 +128,8 @@ class Command(BaseCommand):
                           f"{tickets}")
         self.stdout.write(f"  stored      {s['stored']:>10,}")
         self.stdout.write(f"  duplicates  {s['duplicates']:>10,}")
+        if "conflicts" in s:  # same id, different content: the stored record was kept
+            self.stdout.write(f"  conflicts   {s['conflicts']:>10,}")
         self.stdout.write(f"  rejected    {s['rejected']:>10,}")
         if s.get("conflicts"):
             self.stdout.write(f"  conflicts   {s['conflicts']:>10,}  (event ids stored before "

@@ -125,3 +125,18 @@ def test_its_audit_trail_matches_the_history_it_loads(db):
     assert moved.at == NOW - timedelta(days=4)
     # Nothing in the trail claims to have happened after the demo's "now".
     assert not AuditEntry.objects.filter(at__gt=NOW).exists()
+
+
+def test_it_ships_a_held_review_with_its_actions_a_risk_and_a_plan(db):
+    from accord.reviews.models import Action, Review
+    from accord.reviews.plan_models import Plan, Risk
+
+    demo.load(NOW)
+
+    review = Review.objects.get(agreement__name="Retail UK SLA")
+    assert review.status == "closed" and review.figures and review.decisions.exists()
+    # One follow-up done with evidence, one late (the overdue card has something to show).
+    assert Action.objects.filter(review=review, status="done").exclude(evidence="").exists()
+    assert Action.objects.filter(review=review, status="open", due__lt=NOW.date()).exists()
+    assert Risk.objects.get(service__name="Web Shop").score == 10
+    assert Plan.objects.get(agreement__name="CloudHost hosting UC").approved_at is not None

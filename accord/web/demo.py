@@ -23,7 +23,7 @@ from accord.escalation.services import fire_due
 from accord.escalation.services.setup import create_channel, create_policy
 from accord.planning import demo_templates
 
-from . import demo_experience, demo_history
+from . import demo_experience, demo_history, demo_reviews
 
 LOGINS = ["admin", "sarah", "omar", "anna", "rita", "dana", "hugo"]
 HOUR = 3600
@@ -374,6 +374,7 @@ def load(now: datetime, *, random_passwords: bool = False) -> list[DemoLogin]:
         demo_experience.load(now, by)
         while fire_due(now):  # the open clocks past a step fire it now, as the worker would
             pass
+        demo_reviews.load(now)
     elif random_passwords:
         for user in User.objects.filter(username__in=LOGINS):
             if user.check_password(DEMO_PASSWORD):

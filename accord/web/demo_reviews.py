@@ -1,0 +1,78 @@
+"""The demo's governance: last month's performance review of the Retail UK SLA, held and
+closed with its decisions and actions (one done with evidence, one open, one overdue), a risk
+on the Web Shop and an improvement plan for the CloudHost UC. Audit rows carry the instants
+they describe."""
+
+from datetime import datetime, timedelta
+
+from accord.accounts.models import User
+from accord.accounts.services import audit_time
+from accord.agreements.models import Agreement
+from accord.catalogue.models import Service
+from accord.reviews import actions, plans, reviews, risks
+from accord.reviews.choices import ActionSource, ReviewKind
+
+
+def load(now: datetime) -> None:
+    sarah, omar = User.objects.get(username="sarah"), User.objects.get(username="omar")
+    retail = Agreement.objects.get(name="Retail UK SLA")
+    uc = Agreement.objects.get(name="CloudHost hosting UC")
+    web = Service.objects.get(name="Web Shop")
+    held = now - timedelta(days=3)
+    last_month = (now.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+
+    with audit_time(held - timedelta(days=10)):
+        review = reviews.schedule(agreement=retail, kind=ReviewKind.PERFORMANCE,
+                                  period=last_month, due=held.date(), by=sarah,
+                                  now=held - timedelta(days=10))
+    with audit_time(held):
+        reviews.open_review(review, by=sarah, now=held)
+        reviews.update_review(review, by=sarah, now=held, values={
+            "held_on": held.date(),
+            "attendees": ["Sarah Levels (service level manager)", "Omar Owens (Web Shop)",
+                          "Dana Lee (Retail UK)"],
+            "minutes": "P1 resolution met; two P2 tickets breached while waiting on the "
+                       "hosting supplier. Retail UK reports that store managers chase "
+                       "orders stuck in 'paid' — satisfaction below its 4.0 target although "
+                       "every SLA objective was met.",
+        })
+        reviews.add_decision(review, by=sarah, who="Sarah Levels and Dana Lee",
+                             what="Keep the P2 resolution target; raise the stuck-order "
+                                  "problem with CloudHost and report on it next month.",
+                             decided_on=held.date(), now=held)
+        actions.create_action(
+            by=sarah, now=held, title="Alert on orders stuck in 'paid' for over an hour",
+            owner=omar, due=(now + timedelta(days=11)).date(), agreement=retail, service=web,
+            source=ActionSource.REVIEW, extra={"review": review},
+            description="The watermelon flag of the review: SLA green, stores unhappy.")
+        actions.create_action(
+            by=sarah, now=held, title="Get CloudHost's root cause for the P2 escalations",
+            owner=omar, due=(now - timedelta(days=1)).date(), agreement=retail, service=web,
+            source=ActionSource.REVIEW, extra={"review": review})
+        notes = actions.create_action(
+            by=sarah, now=held, title="Send the review minutes to Retail UK", owner=sarah,
+            due=(held + timedelta(days=1)).date(), agreement=retail,
+            source=ActionSource.REVIEW, extra={"review": review})
+        reviews.close_review(review, by=sarah, now=held)
+    with audit_time(held + timedelta(hours=20)):
+        actions.close_action(notes, by=sarah, now=held + timedelta(hours=20),
+                             evidence="Minutes mailed to Dana Lee; acknowledged by reply.")
+
+    with audit_time(now - timedelta(days=20)):
+        risks.create_risk(by=sarah, now=now - timedelta(days=20),
+                          title="Single hosting region for the Web Shop", service=web,
+                          description="A CloudHost region outage takes the shop down; no "
+                                      "standby in a second region.",
+                          likelihood=2, impact=5, owner=omar,
+                          review_date=(now + timedelta(days=40)).date())
+    with audit_time(held):
+        plan = plans.create_plan(
+            by=sarah, now=held, title="CloudHost P1/P2 resolution within the SLA",
+            shortfall="The UC promises P1 resolution in 4 h under SLAs that promise 2 h; two "
+                      "P2 breaches last month waited on the supplier.",
+            agreement=uc, owner=sarah, milestones=[
+                {"title": "Supplier root-cause report", "due": str((now + timedelta(
+                    days=7)).date())},
+                {"title": "Renegotiated UC draft with 2 h P1", "due": str((now + timedelta(
+                    days=45)).date())}])
+        plans.approve_plan(plan, by=sarah, now=held)

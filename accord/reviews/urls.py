@@ -13,6 +13,7 @@ urlpatterns = [
     path("reviews/<int:pk>/actions", views.review_action, name="review_action"),
     path("reviews/<int:pk>/close", views.review_close, name="review_close"),
     path("actions/", views.action_list, name="actions"),
+    path("actions/raise", views.action_raise, name="action_raise"),
     path("actions/<int:pk>/", views.action_detail, name="action"),
     path("leadership/", views.leadership_view, name="leadership"),
     path("exclusions/", views_more.exclusion_list, name="exclusions"),

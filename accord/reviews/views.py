@@ -10,6 +10,8 @@ from django.views.decorators.http import require_POST
 
 from accord.catalogue.views import forbidden, page_of
 from accord.lib.errors import DomainError
+from accord.measurement.clock_queries import clocks_visible_to
+from accord.reporting.queries import find_agreement
 
 from . import actions, leadership, reviews
 from .choices import LIVE_ACTION, LIVE_REVIEW, ActionSource
@@ -100,6 +102,30 @@ def review_action(request, pk: int):
 def review_close(request, pk: int):
     return _run(request, pk, "run_reviews", lambda r: reviews.close_review(
         r, by=request.user, now=timezone.now()), "Review closed.")
+
+
+@login_required
+@require_POST
+def action_raise(request):
+    """One click on a breached clock or a watermelon flag: an action owned by the agreement's
+    owner (else the service owner), due in the configured number of days."""
+    user = request.user
+    if user.is_portal or not user.can("manage_actions"):
+        return forbidden(request, f"your role ({user.role}) may not raise actions")
+    clock_id, agreement_id = request.POST.get("clock", ""), request.POST.get("agreement", "")
+    clock = (get_object_or_404(clocks_visible_to(user), pk=int(clock_id))
+             if clock_id.isdigit() else None)
+    agreement = find_agreement(agreement_id, user) if agreement_id else None
+    try:
+        made = actions.create_action(
+            by=user, now=timezone.now(), title=request.POST.get("title", ""),
+            description=request.POST.get("description", ""), agreement=agreement, clock=clock,
+            source=ActionSource.BREACH if clock is not None else ActionSource.MANUAL)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("reviews:actions")
+    messages.success(request, f"Action raised for {made.owner or 'nobody yet'}, due {made.due}.")
+    return redirect("reviews:action", pk=made.pk)
 
 
 @login_required

@@ -105,10 +105,12 @@ def review_close(request, pk: int):
 
 
 @login_required
-@require_POST
 def action_raise(request):
     """One click on a breached clock or a watermelon flag: an action owned by the agreement's
-    owner (else the service owner), due in the configured number of days."""
+    owner (else the service owner), due in the configured number of days. A GET (a bookmark,
+    a crawler) goes to the actions list."""
+    if request.method != "POST":
+        return redirect("reviews:actions")
     user = request.user
     if user.is_portal or not user.can("manage_actions"):
         return forbidden(request, f"your role ({user.role}) may not raise actions")

@@ -42,20 +42,8 @@ def simulate_page(request, pk: int, number: int):
     first, last = last_twelve_months(today)
     context = {"agreement": agreement, "version": version, "first": first, "last": last,
                "result": None, "error": None}
-    if request.method == "POST":
-        try:
-            by = require(request, "change_agreement")
-            first = request.POST.get("from") or first
-            last = request.POST.get("to") or last
-            context.update(first=first, last=last)
-            result = simulate(version, first, last, now=now, by=by)
-        except Forbidden as exc:
-            return forbidden(request, exc.message)
-        except DomainError as exc:
-            context["error"] = f"{exc.field}: {exc.message}" if exc.field else exc.message
-            return render(request, "planning/simulate.html", context, status=422)
-        context.update(_shown(result, f"v{version.number} replayed"))
-    return render(request, "planning/simulate.html", context)
+    return _replay_page(request, context, lambda first, last, now, by: simulate(
+        version, first, last, now=now, by=by), f"v{version.number} replayed", now)
 
 
 def _shown(result: dict, sim_label: str) -> dict:
@@ -80,19 +68,26 @@ def slr_simulate_page(request, pk: int):
     first, last = last_twelve_months(now.astimezone(ZoneInfo(tz)).date())
     context = {"slr": slr, "agreement": None, "version": None, "first": first, "last": last,
                "result": None, "error": None}
+    return _replay_page(request, context, lambda first, last, now, by: simulate_slr(
+        slr, first, last, now=now, by=by), "requested targets", now)
+
+
+def _replay_page(request, context: dict, run, label: str, now):
+    """The replay page: on POST, ``run(first, last, now, by)`` over the chosen months (the
+    form's, else the last twelve); a refusal is shown next to the form with a 422."""
     if request.method == "POST":
         try:
             by = require(request, "change_agreement")
-            first = request.POST.get("from") or first
-            last = request.POST.get("to") or last
+            first = request.POST.get("from") or context["first"]
+            last = request.POST.get("to") or context["last"]
             context.update(first=first, last=last)
-            result = simulate_slr(slr, first, last, now=now, by=by)
+            result = run(first, last, now, by)
         except Forbidden as exc:
             return forbidden(request, exc.message)
         except DomainError as exc:
             context["error"] = f"{exc.field}: {exc.message}" if exc.field else exc.message
             return render(request, "planning/simulate.html", context, status=422)
-        context.update(_shown(result, "requested targets"))
+        context.update(_shown(result, label))
         context["agreement_ref"] = result["agreement"]
     return render(request, "planning/simulate.html", context)
 

@@ -150,6 +150,10 @@ NINJA_PAGINATION_MAX_LIMIT = 1000
 ACCORD_WORKER_INTERVAL = envint("ACCORD_WORKER_INTERVAL", 5)
 # Seconds the dashboard keeps its compliance figures and trend (0: computed on every view).
 ACCORD_DASHBOARD_CACHE = envint("ACCORD_DASHBOARD_CACHE", 60)
+# The what-if replay shares the tickets among processes from this many tickets on
+# (PostgreSQL only).
+ACCORD_REPLAY_WORKERS = envint("ACCORD_REPLAY_WORKERS", min(os.cpu_count() or 1, 4), minimum=1)
+ACCORD_REPLAY_PARALLEL_FROM = envint("ACCORD_REPLAY_PARALLEL_FROM", 20_000, minimum=0)
 ACCORD_EMBEDDED_WORKER = envbool("ACCORD_EMBEDDED_WORKER", EMBEDDED)
 # Events stamped up to this many seconds ahead of the server's clock are accepted (their
 # clocks are recomputed when that instant comes); further ahead they are refused.

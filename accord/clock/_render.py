@@ -47,6 +47,11 @@ def attribution_json(shares: dict) -> str:
                           for h, us in shares.items()) + "}"
 
 
+def attribution_dict(shares: dict) -> dict:
+    """``attribution_json`` as a dict (the same keys and seconds)."""
+    return {"unassigned" if h is None else str(h): us / 1e6 for h, us in shares.items()}
+
+
 def when(ref, steps, now):
     """The instant of a step (or ``NOW``)."""
     return now if ref == NOW else steps[ref][0].timestamp
@@ -124,10 +129,15 @@ ROW_FIELDS = ("target_id", "cycle", "state", "started_at", "stopped_at", "elapse
               "transitions", "segments", "attribution")
 
 
-def rows(works, now: datetime) -> list[tuple]:
+def rows(works, now: datetime, lean: bool = False) -> list[tuple]:
     """Each measured work as a tuple of ``ROW_FIELDS``: instants as datetimes, the warnings,
     transitions, segments and attribution as JSON text (what ``Clock`` holds, in JSON:
-    instants in ISO 8601, holders as "team Desk", unassigned time as "unassigned")."""
+    instants in ISO 8601, holders as "team Desk", unassigned time as "unassigned").
+
+    ``lean``: without the timelines (warnings "{}", transitions and segments "[]") and with
+    the attribution as a dict (``attribution_dict``): what an aggregation reads."""
+    if lean:
+        return _lean_rows(works, now)
     now_us = to_us(now, "now")
     instants: list[int] = []  # every instant the JSON texts show, made ISO in one go
     for w in works:
@@ -176,6 +186,26 @@ def rows(works, now: datetime) -> list[tuple]:
             maybe_instant(w.breached), w.used / spec._target_us * 100, warnings,
             maybe_instant(w.next), "[" + ",".join(parts) + "]", "[" + ",".join(segments) + "]",
             attribution_json(shares)))
+    return out
+
+
+def _lean_rows(works, now: datetime) -> list[tuple]:
+    out = []
+    for w in works:
+        spec, tpl, ticket = w.spec, w.tpl, w.ticket
+        steps, shares = ticket.steps, {}
+        for k, _, _, e in w.segments:
+            _, _, mode, holder_ref = tpl.ops[k]
+            if mode is _RUNNING:
+                holder = ticket.holders[holder_ref]
+                shares[holder] = shares.get(holder, 0) + e
+        out.append((
+            spec.id, tpl.number, str(final_state(tpl.state, w.used > spec._target_us)),
+            when(tpl.started, steps, now),
+            None if tpl.stopped is None else when(tpl.stopped, steps, now),
+            w.used / 1e6, w.paused / 1e6, spec.seconds, maybe_instant(w.due),
+            maybe_instant(w.breached), w.used / spec._target_us * 100, "{}",
+            maybe_instant(w.next), "[]", "[]", attribution_dict(shares)))
     return out
 
 

@@ -71,11 +71,14 @@ def compute_many(items, now: datetime, *, calc=None) -> list[list[Clock]]:
     return [[next(clocks) for _ in range(count)] for count in counts]
 
 
-def compute_rows(items, now: datetime, *, min_group: int = 16) -> list[list[tuple]]:
+def compute_rows(items, now: datetime, *, min_group: int = 16, lean: bool = False
+                 ) -> list[list[tuple]]:
     """Like ``compute_many``, but each clock as a tuple of ``ROW_FIELDS`` (instants as
     datetimes; warnings, transitions, segments and attribution as JSON text), the form a
     store of clocks keeps: cheaper than building ``Clock`` objects. Groups of at least
-    ``min_group`` alike clocks (one template, one target) are measured a column at a time."""
+    ``min_group`` alike clocks (one template, one target) are measured a column at a time.
+    ``lean``: the numbers without the timelines, the attribution as a dict (for an
+    aggregation that stores nothing: the what-if replay)."""
     now = aware_utc(now, "now")
     now_us = to_us(now, "now")
     jobs, counts = _jobs(items, now)
@@ -88,10 +91,10 @@ def compute_rows(items, now: datetime, *, min_group: int = 16) -> list[list[tupl
                 group = groups[key] = (spec, template, [])
             group[2].append((index, ticket))
     large = [group for group in groups.values() if len(group[2]) >= min_group]
-    rows = _columns.rows(large, now, now_us)
+    rows = _columns.rows(large, now, now_us, lean)
     rest = [index for index in range(len(jobs)) if index not in rows]
     works = _measure.measure([jobs[i] for i in rest], now_us, _measure.VectorCalc())
-    rows.update(zip(rest, _render.rows(works, now), strict=True))
+    rows.update(zip(rest, _render.rows(works, now, lean), strict=True))
     out, index = [], 0
     for count in counts:
         out.append([rows[i] for i in range(index, index + count)])

@@ -253,18 +253,20 @@ def _parts(targets, ends) -> list[tuple]:
             for end, group in by_end.items()]
 
 
-def rows_of(owners, items, now) -> list[tuple]:
+def rows_of(owners, items, now, lean: bool = False) -> list[tuple]:
     """The clock rows of ``read_chunk``'s tickets: the engine's work, no database.
 
     The clocks of an agreement that ended before ``now`` are computed as of its end, and
-    those still open then are closed at that instant as ``ended``."""
+    those still open then are closed at that instant as ``ended``. ``lean``: without the
+    timelines, the attribution as a dict (``compute_rows``): rows to aggregate, not store."""
     cutoffs: dict = {}  # the instant computed to (None: now) -> indices
     for index, (_, _, end) in enumerate(owners):
         cutoffs.setdefault(end if end is not None and end <= now else None, []).append(index)
     rows = []
     for ended, indices in cutoffs.items():
         batch = items if len(indices) == len(items) else [items[i] for i in indices]
-        for index, clocks in zip(indices, compute_rows(batch, ended or now), strict=True):
+        for index, clocks in zip(indices, compute_rows(batch, ended or now, lean=lean),
+                                 strict=True):
             pk, by_id, _ = owners[index]
             rows.extend(clock_row(pk, by_id[c[0]], c, now, ended) for c in clocks)
     return rows
@@ -336,5 +338,6 @@ def clock_row(ticket_pk: int, applied: Applied, clock: tuple, now, ended=None) -
     return (ticket_pk, applied.target_id, applied.agreement_id, applied.version_id,
             applied.kind, applied.metric, applied.holder, cycle, state, started, stopped,
             elapsed, paused, target, due, breached, percent, JSONText(warnings), next_at,
-            JSONText(transitions), JSONText(segments), JSONText(attribution),
+            JSONText(transitions), JSONText(segments),
+            JSONText(attribution) if isinstance(attribution, str) else attribution,
             applied.calendar_id, applied.calendar_version, now)

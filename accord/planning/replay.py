@@ -14,8 +14,12 @@ end, not stopped before its start). Their clocks come from ``compute_chunk``'s p
 """
 
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
+from multiprocessing import get_context
 
+from django.conf import settings
+from django.db import connection
 from django.db.models import Q
 
 from accord.agreements.choices import AgreementKind
@@ -25,7 +29,15 @@ from accord.measurement.applicability import Applicability
 from accord.measurement.clocks import CHUNK, read_chunk, rows_of
 from accord.measurement.models import Clock, Ticket
 from accord.measurement.services._bulk import gc_paused, select_in
-from accord.reporting.aggregate import ClockRow, outcome_of, rows_from_computed
+from accord.reporting.aggregate import (
+    Aggregate,
+    ClockRow,
+    memory_aggregate,
+    outcome_of,
+    rows_from_computed,
+)
+
+from . import replay_worker
 
 
 class ReplayApplicability(Applicability):
@@ -71,12 +83,60 @@ def replay_rows(agreement, version, ticket_ids, now: datetime) -> Iterator[list[
     applicability = ReplayApplicability(agreement, version)
     with gc_paused():
         for start in range(0, len(ticket_ids), CHUNK):
-            chunk = ticket_ids[start:start + CHUNK]
-            _, owners, items = read_chunk(chunk, {}, applicability)
-            computed = rows_of(owners, items, now)
-            priorities = dict(select_in(Ticket, ("id", "priority"), "id",
-                                        sorted({row[0] for row in computed})))
-            yield rows_from_computed(computed, {k: v or "" for k, v in priorities.items()})
+            yield _chunk_rows(ticket_ids[start:start + CHUNK], applicability, now)
+
+
+def _chunk_rows(chunk, applicability, now) -> list[ClockRow]:
+    _, owners, items = read_chunk(chunk, {}, applicability)
+    computed = rows_of(owners, items, now, lean=True)  # numbers only: nothing is stored
+    priorities = dict(select_in(Ticket, ("id", "priority"), "id",
+                                sorted({row[0] for row in computed})))
+    return rows_from_computed(computed, {k: v or "" for k, v in priorities.items()})
+
+
+def replay_aggregates(agreement, version, ticket_ids, bounds: list[datetime], now: datetime,
+                      *, workers: int | None = None, parallel_from: int | None = None
+                      ) -> list[Aggregate]:
+    """The in-memory aggregation of each month (``bounds``: the months' UTC edges) of the
+    clocks ``version`` would have given ``ticket_ids``: one ``memory_aggregate`` per chunk
+    and month, merged (``Aggregate.merged``). With at least ``parallel_from`` tickets on
+    PostgreSQL the chunks are shared among ``workers`` processes (both default to the
+    settings ``ACCORD_REPLAY_WORKERS`` and ``ACCORD_REPLAY_PARALLEL_FROM``)."""
+    workers = workers or settings.ACCORD_REPLAY_WORKERS
+    parallel_from = (settings.ACCORD_REPLAY_PARALLEL_FROM if parallel_from is None
+                     else parallel_from)
+    chunks = [ticket_ids[i:i + CHUNK] for i in range(0, len(ticket_ids), CHUNK)]
+    args = (agreement.pk, version.pk, bounds, now)
+    if workers > 1 and len(chunks) > 1 and len(ticket_ids) >= parallel_from \
+            and connection.vendor == "postgresql":
+        shares = [chunks[w::workers] for w in range(min(workers, len(chunks)))]
+        db = {k: connection.settings_dict[k] for k in
+              ("NAME", "USER", "PASSWORD", "HOST", "PORT")}
+        with ProcessPoolExecutor(len(shares), mp_context=get_context("spawn"),
+                                 initializer=replay_worker.start, initargs=(db,)) as pool:
+            parts = list(pool.map(replay_worker.aggregate_chunks,
+                                  [(share, *args) for share in shares]))
+    else:
+        parts = [aggregate_chunks((chunks, *args))]
+    return [Aggregate.merged(part[i] for part in parts) for i in range(len(bounds) - 1)]
+
+
+def aggregate_chunks(args) -> list[Aggregate]:
+    """Per month, the merged aggregation of the replayed clocks of ``chunks``."""
+    from accord.agreements.models import AgreementVersion
+
+    chunks, agreement_id, version_id, bounds, now = args
+    version = AgreementVersion.objects.select_related("agreement").get(pk=version_id)
+    applicability = ReplayApplicability(version.agreement, version)
+    months: list[list[Aggregate]] = [[] for _ in range(len(bounds) - 1)]
+    with gc_paused():
+        for chunk in chunks:
+            rows = [r for r in _chunk_rows(chunk, applicability, now)
+                    if r.agreement_id == agreement_id]
+            for i, found in enumerate(rows_by_month(rows, bounds, now)):
+                if found:
+                    months[i].append(memory_aggregate(found, bounds[i:i + 2], now))
+    return [Aggregate.merged(parts) for parts in months]
 
 
 def rows_by_month(rows, bounds: list[datetime], now: datetime) -> list[list[ClockRow]]:

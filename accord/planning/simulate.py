@@ -24,9 +24,10 @@ from accord.agreements.models import AgreementVersion
 from accord.agreements.validation import require_now
 from accord.lib.errors import InvalidInput
 from accord.reporting.compliance import compliance_report
+from accord.reporting.kpis import keeping_stored_kpis
 from accord.reporting.periods import Period
 
-from .replay import replay_rows, rows_by_month, tickets_for
+from .replay import replay_aggregates, tickets_for
 
 MAX_MONTHS = 36
 
@@ -74,11 +75,8 @@ def replayed_months(version: AgreementVersion, months: list[Period], now: dateti
     agreement = version.agreement
     bounds = [m.start_utc for m in months] + [months[-1].end_utc]
     ids = tickets_for(agreement, bounds[0], bounds[-1])
-    per_month: list[list] = [[] for _ in months]
-    for rows in replay_rows(agreement, version, ids, now):
-        for i, found in enumerate(rows_by_month(rows, bounds, now)):
-            per_month[i].extend(found)
-    return [_only(compliance_report(agreement, month, now=now, rows=per_month[i]),
+    aggregates = replay_aggregates(agreement, version, ids, bounds, now)
+    return [_only(compliance_report(agreement, month, now=now, aggregate=aggregates[i]),
                   version.number) for i, month in enumerate(months)]
 
 
@@ -99,14 +97,15 @@ def simulate(version: AgreementVersion, first, last, *, now: datetime, by=None,
     agreement = version.agreement
     tz = agreement.reporting_zone
     months = months_between(first, last, tz)
-    result = {
-        "agreement": agreement.reference,
-        "version": version.number,
-        "status": version.status,
-        "from": first.isoformat(), "to": last.isoformat(), "time_zone": tz,
-        "months": replayed_months(version, months, now),
-        "baseline": baseline(agreement, months, now),
-    }
+    with keeping_stored_kpis():
+        result = {
+            "agreement": agreement.reference,
+            "version": version.number,
+            "status": version.status,
+            "from": first.isoformat(), "to": last.isoformat(), "time_zone": tz,
+            "months": replayed_months(version, months, now),
+            "baseline": baseline(agreement, months, now),
+        }
     if audit:
         record_change(by, version, AuditAction.SIMULATE, changes={},
                       message=f"simulated over {first} – {last} ({tz})")

@@ -27,6 +27,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
@@ -56,9 +57,9 @@ PERCENTILE_METRICS = ("response", "resolution")  # the KPIs' duration percentile
 FRACTIONS = (0.5, 0.9)
 
 
-@dataclass(frozen=True, slots=True)
-class ClockRow:
-    """What the aggregation reads of one clock (a stored ``Clock`` or an engine result)."""
+class ClockRow(NamedTuple):
+    """What the aggregation reads of one clock (a stored ``Clock`` or an engine result). A
+    named tuple: a replay makes millions of them."""
 
     target_id: int
     version_id: int
@@ -74,7 +75,7 @@ class ClockRow:
     elapsed_seconds: float
     target_seconds: float
     priority: str = ""  # the ticket's priority
-    attribution: dict = field(default_factory=dict)
+    attribution: dict | None = None  # business seconds per holder
     excluded: bool = False  # an approved breach exclusion annotates this clock
     party: str = ""  # the responsible party a person confirmed (breach investigation)
 
@@ -110,7 +111,7 @@ def rows_from_computed(clock_tuples, priorities: dict | None = None) -> list[Clo
             t[at["due_at"]], t[at["breached_at"]], t[at["computed_at"]],
             t[at["elapsed_seconds"]], t[at["target_seconds"]],
             priorities.get(t[at["ticket"]], ""),
-            json.loads(attribution) if isinstance(attribution, str) else dict(attribution)))
+            json.loads(attribution) if isinstance(attribution, str) else attribution))
     return out
 
 
@@ -130,6 +131,30 @@ class Aggregate:
     # breaches per (bucket, largest holder), which the confirmed party replaces in the KPIs.
     confirmed: Counter = field(default_factory=Counter)
     confirmed_top: Counter = field(default_factory=Counter)
+    # The business seconds behind ``percentiles`` (in-memory backend only): what lets the
+    # aggregates of parts of the clocks be merged (``merged``).
+    durations: dict = field(default_factory=dict)
+
+    @classmethod
+    def merged(cls, parts: Iterable["Aggregate"]) -> "Aggregate":
+        """One aggregate of several ``memory_aggregate`` results over disjoint clocks and
+        the same buckets (the what-if replay's chunks and processes): the sums, and the
+        percentiles of all the durations together."""
+        out = cls()
+        durations: dict[str, list[float]] = defaultdict(list)
+        for part in parts:
+            for key, counts in part.counts.items():
+                out.counts[key].update(counts)
+            for name in ("breaches", "top", "confirmed", "confirmed_top"):
+                getattr(out, name).update(getattr(part, name))
+            for key, seconds in part.held.items():
+                out.held[key] += seconds
+            for metric, values in part.durations.items():
+                durations[metric].extend(values)
+        out.durations = dict(durations)
+        for metric, values in durations.items():
+            out.percentiles[metric] = tuple(percentile(values, p) for p in FRACTIONS)
+        return out
 
     def normalised(self) -> tuple:
         """Comparable form (tests hold the two backends equal with it)."""
@@ -214,6 +239,7 @@ def memory_aggregate(rows: Iterable[ClockRow], bounds: Sequence[datetime], now: 
                 result.confirmed_top[(bucket, top_holder(row.attribution))] += 1
     for metric, values in durations.items():
         result.percentiles[metric] = tuple(percentile(values, p) for p in FRACTIONS)
+    result.durations = dict(durations)
     return result
 
 

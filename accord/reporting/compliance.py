@@ -183,12 +183,14 @@ def _row(target, version, agreement, counts, held, period, months) -> tuple[dict
 
 
 def compliance_report(agreement: Agreement, period: Period | str, *, now: datetime,
-                      include_children: bool = False, rows=None) -> dict:
+                      include_children: bool = False, rows=None, aggregate=None) -> dict:
     """The compliance JSON of ``agreement`` for ``period`` (a ``Period`` or "2025-03",
     "2025-Q1", "2025"), read in the agreement's reporting zone, as of ``now``.
 
     ``rows``: in-memory ``ClockRow``s (e.g. from an engine replay) to aggregate instead of
-    the stored clocks; the result is the same JSON.
+    the stored clocks; the result is the same JSON. ``aggregate``: their aggregation
+    already made (``memory_aggregate`` over the period's month buckets, or several merged
+    with ``Aggregate.merged``), instead of ``rows``.
     """
     from .kpis import report_kpis  # kpis reads the report's rows
 
@@ -196,7 +198,10 @@ def compliance_report(agreement: Agreement, period: Period | str, *, now: dateti
     tz = agreement.reporting_zone
     period = (Period.parse(period, tz=tz) if isinstance(period, str) else period.in_zone(tz))
     agreements = agreement_chain(agreement, include_children)
-    target_rows, availability, agg, versions, dues = _figures(agreements, period, now, rows)
+    target_rows, availability, agg, versions, dues = _figures(agreements, period, now, rows,
+                                                              aggregate)
+    if aggregate is not None and rows is None:
+        rows = ()  # replayed figures: no "open at risk now" from the stored clocks
     total, uncapped = credits.totals(agreement, dues, period.months)
     own_versions = sorted({v.number for v in versions if v.agreement_id == agreement.pk})
     return {
@@ -232,10 +237,12 @@ def period_rows(agreements, period: Period, now: datetime, rows=None) -> tuple:
     return target_rows, availability, agg
 
 
-def _figures(agreements, period, now, rows) -> tuple:
+def _figures(agreements, period, now, rows, aggregate=None) -> tuple:
     ids = [a.pk for a in agreements]
     bounds = month_bounds(period)
-    if rows is None:
+    if aggregate is not None:
+        agg = aggregate
+    elif rows is None:
         agg = sql_aggregate(stored_clocks(ids, bounds), bounds, now)
     else:
         agg = memory_aggregate([r for r in rows if r.agreement_id in ids], bounds, now)

@@ -7,6 +7,8 @@ period (met or breached): PostgreSQL's own aggregate, and on SQLite the same def
 """
 
 from collections import Counter
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 
 from django.db.models import Min, Q
@@ -131,23 +133,52 @@ def open_at_risk(agreement_ids, period, now: datetime, kinds=None) -> int | None
     return clocks.filter(Q(due_at__isnull=True) | Q(due_at__gt=now)).count()
 
 
+_kept: ContextVar[dict | None] = ContextVar("accord_kpis_kept", default=None)
+
+
+@contextmanager
+def keeping_stored_kpis():
+    """Within this block, the KPIs that come from the database alone (not from the clocks
+    counted: services covered, reviews overdue, time to agree, experience) are read once
+    per agreements, services, period and ``now``: the what-if replay shows each month twice,
+    replayed and as stored, and those figures are the same in both."""
+    token = _kept.set({})
+    try:
+        yield
+    finally:
+        _kept.reset(token)
+
+
+def _stored_kpis(ids, services, period, now) -> dict:
+    kept = _kept.get()
+    key = (tuple(ids), str(services.query), period.start_utc, period.end_utc, now)
+    if kept is not None and key in kept:
+        return kept[key]
+    at = min(period.end_utc, now)
+    queryset = Agreement.objects.filter(pk__in=ids)
+    found = {
+        "services_with_current_sla_percent": services_with_current_sla_percent(services, at),
+        "agreements_review_overdue": reviews_overdue(queryset, at),
+        "time_to_agree_days_median": time_to_agree_days_median(queryset),
+        "experience": experience_kpi(ids, period, now),
+    }
+    if kept is not None:
+        kept[key] = found
+    return found
+
+
 def block(*, agreements, services, period, now, target_rows, availability_rows, agg,
           rows=None, kinds=None) -> dict:
     ids = [a.pk for a in agreements]
     met_percent, missed = objectives(target_rows, availability_rows)
     by_priority, by_metric, by_party = breaches(agg, kinds)
-    at = min(period.end_utc, now)
-    queryset = Agreement.objects.filter(pk__in=ids)
     out = {
         "targets_met_percent": met_percent,
         "objectives_missed": missed,
         "breaches_by_priority": by_priority,
         "breaches_by_metric": by_metric,
         "breaches_by_party": by_party,
-        "services_with_current_sla_percent": services_with_current_sla_percent(services, at),
-        "agreements_review_overdue": reviews_overdue(queryset, at),
-        "time_to_agree_days_median": time_to_agree_days_median(queryset),
-        "experience": experience_kpi(ids, period, now),
+        **_stored_kpis(ids, services, period, now),
         **duration_percentiles(agg),
         "open_at_risk": open_at_risk(ids, period, now, kinds) if rows is None else None,
     }

@@ -121,6 +121,12 @@ def check(histories, now):
     assert compute_rows(items, now) == rows
     assert compute_rows(items, now, min_group=1) == rows  # every group a column at a time
     assert compute_rows(items, now, min_group=10**9) == rows  # every clock on its own
+    # Lean rows (the what-if replay's): the same numbers, no timelines, attribution a dict.
+    lean = [[(*r[:11], "{}", r[12], "[]", "[]", json.loads(r[15])) for r in clocks]
+            for clocks in rows]
+    assert compute_rows(items, now, lean=True) == lean
+    assert compute_rows(items, now, min_group=1, lean=True) == lean
+    assert compute_rows(items, now, min_group=10**9, lean=True) == lean
     return expected
 
 

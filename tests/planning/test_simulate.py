@@ -196,3 +196,27 @@ def test_an_slr_replays_as_a_hypothetical_version_and_leaves_nothing(history_wor
     assert f"/slrs/{slr.pk}/simulate" in client.get(f"/slrs/{slr.pk}/").content.decode()
     page = client.post(f"/slrs/{slr.pk}/simulate", {"from": "2025-02-01", "to": "2025-03-31"})
     assert page.status_code == 200 and page.content.decode().count("<svg") == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_replay_shared_among_processes_equals_the_replay_in_one(history_world,
+                                                                      monkeypatch):
+    """On PostgreSQL a large replay is shared among processes (each with its own connection
+    and chunks); the merged months equal one process's, to the percentile. (SQLite replays
+    in one process: the same assertion holds trivially.)"""
+    import accord.planning.replay as replay
+    from accord.planning.simulate import months_between
+
+    sla = history_world["sla"]
+    version = sla.version_in_force(AFTER)
+    months = months_between(AFTER.date().replace(month=2, day=1),
+                            AFTER.date().replace(month=3, day=31), sla.reporting_zone)
+    bounds = [m.start_utc for m in months] + [months[-1].end_utc]
+    ids = replay.tickets_for(sla, bounds[0], bounds[-1])
+    alone = replay.replay_aggregates(sla, version, ids, bounds, AFTER, workers=1)
+    monkeypatch.setattr(replay, "CHUNK", 7)  # several chunks for each process
+    shared = replay.replay_aggregates(sla, version, ids, bounds, AFTER, workers=2,
+                                      parallel_from=0)
+    assert [a.normalised() for a in shared] == [a.normalised() for a in alone]
+    assert [a.percentiles for a in shared] == [a.percentiles for a in alone]
+    assert sum(n for a in alone for c in a.counts.values() for n in c.values()) > 0

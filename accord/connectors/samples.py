@@ -56,7 +56,10 @@ def sample(kind: str, at: datetime) -> dict | list:
     if kind == "servicenow":
         return {"sys_id": "accord-test", "number": "ACCORD-TEST", "operation": "insert",
                 "sys_mod_count": 0, "sys_updated_on": stamp, "current": {"state": "New"}}
-    if kind in ("glpi", "freshservice"):
+    if kind == "glpi":
+        return {"event": "new", "ticket_id": "ACCORD-TEST", "at": stamp, "status": "1",
+                "priority": "3", "group": ""}
+    if kind == "freshservice":
         return {"event": "created", "ticket_id": "ACCORD-TEST", "at": stamp, "status": "New"}
     return {"ticket_id": "ACCORD-TEST", "timestamp": stamp, "kind": "created"}
 

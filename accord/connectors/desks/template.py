@@ -1,4 +1,5 @@
-"""GLPI and Freshservice: desks whose webhook body the administrator writes.
+"""Freshservice (and the header check GLPI shares): desks whose webhook body the
+administrator writes.
 
 The body to paste (``TEMPLATES``) is shown on the connector page. It names the event
 (``created``, ``updated`` or ``comment``), the ticket, the desk's id for the change (a log or
@@ -14,17 +15,6 @@ from .mapping import Mapping
 TOKEN_HEADER = "X-Accord-Token"
 
 TEMPLATES = {
-    "glpi": """{
-  "event": "updated",
-  "ticket_id": "##ticket.id##",
-  "change_id": "##ticket.id##-##ticket.updatedate##",
-  "at": "##ticket.updatedate##",
-  "status": "##ticket.status##",
-  "previous_status": "",
-  "priority": "##ticket.priority##",
-  "group": "##ticket.assigntogroups##",
-  "public": true
-}""",
     "freshservice": """{
   "event": "updated",
   "ticket_id": "{{ticket.id_numeric}}",

@@ -1,0 +1,98 @@
+"""GLPI: the Webhooks of GLPI 11 (Setup → Webhooks), their payload written from the
+templates below (GLPI renders them with Twig over ``event`` and ``item``, the ticket or
+followup as GLPI's high-level API shows it).
+
+GLPI signs with a header the administrator adds: ``X-Accord-Token: <the connector's secret>``
+(constant-time compare, as for Freshservice). Status and priority travel as GLPI's numbers,
+whatever the language of the instance; the mapping's ``values`` name them.
+
+Event ids, shared with pull sync (``sync/glpi.py``) so a change seen both ways is stored
+once: ``<ticket>:created``; ``<ticket>:<instant>`` for a save of the ticket, the instant
+being the ticket's ``date_mod`` (GLPI stamps the ticket and every history entry of one save
+with the same request time) in UTC to the second, e.g. ``4711:2025-03-03T10:00:00Z``;
+``<ticket>:followup:<followup id>`` for a followup. The webhook body is the ticket *after*
+the save and GLPI gives no previous status, so a save gives ``resolved``/``closed`` on
+entering such a status and ``updated`` otherwise; only pull sync, reading the history's old
+and new values, adds the reopening (``<ticket>:<instant>:reopened``).
+"""
+
+from datetime import datetime
+
+from .base import Unmappable, event, instant, require
+from .mapping import TERMINAL, Mapping
+from .template import delivery_key, verify
+
+__all__ = ["TICKET_TEMPLATE", "FOLLOWUP_TEMPLATE", "verify", "delivery_key", "translate",
+           "change_id"]
+
+# The assigned group: the team member whose role is "assigned" and whose link is a group's.
+_GROUP = ("{% for m in item.team %}{% if m.role == 'assigned' and 'group.form.php' in m.href %}"
+          "{{ m.name }}{% endif %}{% endfor %}")
+TICKET_TEMPLATE = """{
+  "event": "{{ event }}",
+  "ticket_id": "{{ item.id }}",
+  "at": "{{ item.date_mod|date('c') }}",
+  "status": "{{ item.status.id }}",
+  "priority": "{{ item.priority }}",
+  "group": "GROUP"
+}""".replace("GROUP", _GROUP)
+
+FOLLOWUP_TEMPLATE = """{
+  "event": "comment",
+  "ticket_id": "{{ item.items_id }}",
+  "comment_id": "{{ item.id }}",
+  "at": "{{ item.date_creation|date('c') }}",
+  "public": {{ item.is_private ? 'false' : 'true' }}
+}"""
+
+CREATED, UPDATED = ("new", "created"), ("update", "updated")
+
+
+def change_id(at: str) -> str:
+    """The instant part of a save's id: UTC, to the second (``2025-03-03T10:00:00Z``)."""
+    return datetime.fromisoformat(at).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def named(mapping: dict, field: str, value):
+    """GLPI's number for a status or priority, named through the mapping's ``values``."""
+    if value in (None, ""):
+        return None
+    return mapping.get("values", {}).get(field, {}).get(str(value), str(value))
+
+
+def group_name(value) -> str:
+    """A group as GLPI's history names it ("Parent > Child (7)") or as the webhook does
+    ("Child"): the group's own name."""
+    text = str(value or "").strip()
+    if text.endswith(")") and " (" in text:
+        head, _, tail = text.rpartition(" (")
+        if tail[:-1].isdigit():
+            text = head
+    return text.rpartition(" > ")[2].strip()
+
+
+def translate(payload, mapping):
+    if not isinstance(payload, dict):
+        raise Unmappable("body: expected the connector page's template, filled in")
+    m = Mapping(mapping)
+    name = str(require(payload, "event", "body"))
+    ticket = require(payload, "ticket_id", "body")
+    at = instant(require(payload, "at", "body"), "at", mapping.get("timezone"))
+    if name == "comment":
+        comment = require(payload, "comment_id", "body")
+        return name, [event(f"{ticket}:followup:{comment}", ticket, at, "commented",
+                            public=bool(payload.get("public", m.comments_public)))]
+    status = named(mapping, "status", payload.get("status"))
+    fields = {"priority": m.priority(named(mapping, "priority", payload.get("priority"))),
+              "team": m.team(group_name(payload.get("group")))}
+    if name in CREATED:
+        kinds, base = m.created_fields(status)
+        return "created", [event(f"{ticket}:created", ticket, at, kinds[0], **base, **fields)]
+    if name in UPDATED:
+        entry = m.entry(status)
+        kind = entry["kind"] if entry.get("kind") in TERMINAL else "updated"
+        extra = {"status": m.status(status), "payload": {"paused": bool(entry.get("pause"))}} \
+            if status else {}
+        return "updated", [event(f"{ticket}:{change_id(at)}", ticket, at, kind, **fields,
+                                 **extra)]
+    raise Unmappable(f"event: {name!r} is not new, update or comment")

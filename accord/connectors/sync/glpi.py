@@ -46,9 +46,9 @@ def total_of(client, answer) -> int | None:
     return None
 
 
-def all_of(client, path: str, page: int = LOG_PAGE) -> list[dict]:
+def all_of(client, path: str) -> list[dict]:
     """Every row of a sub-item list (history, followups), range by range."""
-    rows, start = [], 0
+    rows, start, page = [], 0, LOG_PAGE
     while True:
         answer = client.get(path, {"range": f"{start}-{start + page - 1}"})
         if not isinstance(answer, list):

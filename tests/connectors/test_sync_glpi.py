@@ -148,7 +148,8 @@ def test_a_failure_mid_way_keeps_the_pages_stored_and_the_next_run_resumes(glpi)
     # time): 4711 came again as duplicates, 4712 and 4713 were stored once.
     assert (report.pages, report.stored, report.duplicates) == (3, 18, 9)
     assert TicketEvent.objects.count() == 27
-    assert glpi.__class__.objects.get(pk=glpi.pk).last_sync_error == ""
+    glpi.refresh_from_db()
+    assert glpi.last_sync_error == ""
     searches = [q for p, q, _ in server.requests if p == f"{API}/search/Ticket"]
     assert searches[0].get("criteria[0][value]") is None  # the first run: everything
     assert searches[-1]["criteria[0][field]"] == "19"
@@ -227,3 +228,30 @@ def test_a_ticket_webhook_names_glpi_numbers_through_the_mapping(glpi, desk):
     assert (created.event_id, created.status, created.priority, created.team) == (
         "4711:created", "Pending", "P1", "Second Line")
     assert created.payload == {"paused": True}
+
+
+def test_a_followup_of_a_change_is_recorded_and_stores_nothing(glpi, desk):
+    item = copy.deepcopy(story("glpi")[1])
+    item["payload"]["itemtype"] = "Change"  # the Followup webhook fires for every ITIL type
+
+    answer = desk(glpi).send(item)
+
+    assert (answer.status_code, answer.data["stored"]) == (200, 0)
+    assert not TicketEvent.objects.exists()
+    assert Delivery.objects.get().outcome == "ignored"
+
+
+def test_rows_gone_between_two_ranges_end_the_run_without_error(glpi):
+    with DeskServer(page_by="range") as server:
+        point(glpi, server)
+        session(server)
+        server.answer(f"{API}/search/Ticket", "0-0", search([4711], 0, 2))
+        # A ticket deleted meanwhile: GLPI refuses the next range (apirest.md, Errors).
+        server.answer(f"{API}/search/Ticket", "1-1", (400, {}, [
+            "ERROR_RANGE_EXCEED_TOTAL", "Provided range exceed total count of data: 1"]))
+        record(server)
+        report = sync_connector(glpi, now=NOW)
+
+    assert (report.pages, report.stored) == (1, 9)
+    glpi.refresh_from_db()
+    assert glpi.sync_cursor == {"since": "2025-03-03T15:00:00+00:00"}

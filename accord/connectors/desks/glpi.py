@@ -39,6 +39,7 @@ TICKET_TEMPLATE = """{
 
 FOLLOWUP_TEMPLATE = """{
   "event": "comment",
+  "itemtype": "{{ item.itemtype }}",
   "ticket_id": "{{ item.items_id }}",
   "comment_id": "{{ item.id }}",
   "at": "{{ item.date_creation|date('c') }}",
@@ -79,6 +80,8 @@ def translate(payload, mapping):
     ticket = require(payload, "ticket_id", "body")
     at = instant(require(payload, "at", "body"), "at", mapping.get("timezone"))
     if name == "comment":
+        if payload.get("itemtype") not in (None, "", "Ticket"):
+            return name, []  # a followup of a change or a problem
         comment = require(payload, "comment_id", "body")
         return name, [event(f"{ticket}:followup:{comment}", ticket, at, "commented",
                             public=bool(payload.get("public", m.comments_public)))]

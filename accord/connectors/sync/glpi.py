@@ -46,11 +46,24 @@ def total_of(client, answer) -> int | None:
     return None
 
 
+def ranged_get(client, path: str, params: dict, start: int, page: int):
+    """One range of a list; None past its end (GLPI answers 400 ERROR_RANGE_EXCEED_TOTAL
+    when rows went away since the count was read)."""
+    try:
+        return client.get(path, {**params, "range": f"{start}-{start + page - 1}"})
+    except SyncError as exc:
+        if start and "ERROR_RANGE_EXCEED_TOTAL" in str(exc):
+            return None
+        raise
+
+
 def all_of(client, path: str) -> list[dict]:
     """Every row of a sub-item list (history, followups), range by range."""
     rows, start, page = [], 0, LOG_PAGE
     while True:
-        answer = client.get(path, {"range": f"{start}-{start + page - 1}"})
+        answer = ranged_get(client, path, {}, start, page)
+        if answer is None:
+            return rows
         if not isinstance(answer, list):
             raise SyncError(f"GET {path}: expected a list of rows")
         rows.extend(answer)
@@ -120,7 +133,8 @@ def ticket_payloads(ticket: dict, logs: list[dict], followups: list[dict], mappi
     if not payloads:
         payloads.append(body("new", start))
     for f in followups:
-        payloads.append({"event": "comment", "ticket_id": str(tid), "comment_id": str(f["id"]),
+        payloads.append({"event": "comment", "itemtype": "Ticket", "ticket_id": str(tid),
+                         "comment_id": str(f["id"]),
                          "at": _at(f.get("date_creation") or f.get("date"), tz),
                          "public": not f.get("is_private")})
     return payloads, reopened
@@ -143,12 +157,13 @@ def _local(at: datetime, tz: str | None) -> str:
 
 
 def _open_session(client) -> None:
+    client.headers["Content-Type"] = "application/json"  # apirest.md: on every call
     answer = client.get("initSession")
     token = answer.get("session_token") if isinstance(answer, dict) else None
     if not token:
         raise SyncError("initSession: no session_token in GLPI's answer")
     client.headers.pop("Authorization", None)
-    client.headers.update({"Session-Token": token, "Content-Type": "application/json"})
+    client.headers["Session-Token"] = token
 
 
 def pages(connector, client, cursor: dict, since: datetime | None):
@@ -164,8 +179,9 @@ def pages(connector, client, cursor: dict, since: datetime | None):
     try:
         offset, latest = 0, start
         while True:
-            answer = client.get("search/Ticket", {**query,
-                                                  "range": f"{offset}-{offset + PAGE - 1}"})
+            answer = ranged_get(client, "search/Ticket", query, offset, PAGE)
+            if answer is None:
+                return
             total = total_of(client, answer)
             rows = (answer.get("data") or []) if isinstance(answer, dict) else []
             events = []

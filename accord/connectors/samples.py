@@ -33,7 +33,12 @@ def sign(kind: str, secret: str, body: bytes, at: datetime) -> dict[str, str]:
         digest = hmac.new(secret.encode(), stamp.encode() + body, hashlib.sha256).digest()
         return {"X-Zendesk-Webhook-Signature": base64.b64encode(digest).decode(),
                 "X-Zendesk-Webhook-Signature-Timestamp": stamp}
-    if kind in ("glpi", "freshservice"):
+    if kind == "glpi":
+        stamp = str(int(at.timestamp()))
+        return {"X-GLPI-signature": hmac.new(secret.encode(), body + stamp.encode(),
+                                             hashlib.sha256).hexdigest(),
+                "X-GLPI-timestamp": stamp}
+    if kind == "freshservice":
         return {TOKEN_HEADER: secret}
     return signing.signature_headers(secret, body, at)  # generic, servicenow
 

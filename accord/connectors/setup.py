@@ -93,7 +93,8 @@ SETUP = {
         "where": "Setup → Webhooks → Add (GLPI 11): two webhooks, one for itemtype Ticket "
                  "(events New and Update), one for itemtype Followup (event New).",
         "steps": ["URL: paste the connector URL; HTTP method POST.",
-                  f"Custom headers: {TOKEN_HEADER}: the connector secret.",
+                  "Security tab: set the webhook's secret to the connector secret (GLPI "
+                  "signs each call with it: X-GLPI-signature, X-GLPI-timestamp).",
                   "Payload editor: untick the default payload and paste the ticket body "
                   "below in the Ticket webhook, the followup body in the Followup webhook.",
                   "Status and priority travel as GLPI's numbers (the mapping's \"values\" "

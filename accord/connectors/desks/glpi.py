@@ -2,9 +2,14 @@
 templates below (GLPI renders them with Twig over ``event`` and ``item``, the ticket or
 followup as GLPI's high-level API shows it).
 
-GLPI signs with a header the administrator adds: ``X-Accord-Token: <the connector's secret>``
-(constant-time compare, as for Freshservice). Status and priority travel as GLPI's numbers,
-whatever the language of the instance; the mapping's ``values`` name them.
+GLPI signs each call with the webhook's secret (its Security tab: paste the connector's
+secret there): ``X-GLPI-signature`` = hex HMAC-SHA256 of the body followed by
+``X-GLPI-timestamp`` (Unix seconds; ``Webhook::raise``). GLPI stores these headers when it
+queues the call and sends the same ones on its retries, so the timestamp may be hours old:
+a day is allowed (a replay inside it only repeats events already stored). A call carrying
+``X-Accord-Token: <secret>`` instead (a custom header) is checked as for Freshservice.
+Status and priority travel as GLPI's numbers, whatever the language of the instance; the
+mapping's ``values`` name them.
 
 Event ids, shared with pull sync (``sync/glpi.py``) so a change seen both ways is stored
 once: ``<ticket>:created``; ``<ticket>:<instant>`` for a save of the ticket, the instant
@@ -16,11 +21,22 @@ entering such a status and ``updated`` otherwise; only pull sync, reading the hi
 and new values, adds the reopening (``<ticket>:<instant>:reopened``).
 """
 
-from datetime import datetime
+from datetime import UTC, datetime
 
-from .base import Unmappable, event, instant, require
+from . import template
+from .base import (
+    BadSignature,
+    Unmappable,
+    check_age,
+    compare,
+    event,
+    header,
+    hmac_hex,
+    instant,
+    require,
+)
 from .mapping import TERMINAL, Mapping
-from .template import delivery_key, verify
+from .template import TOKEN_HEADER, delivery_key
 
 __all__ = ["TICKET_TEMPLATE", "FOLLOWUP_TEMPLATE", "verify", "delivery_key", "translate",
            "change_id"]
@@ -47,6 +63,22 @@ FOLLOWUP_TEMPLATE = """{
 }"""
 
 CREATED, UPDATED = ("new", "created"), ("update", "updated")
+SIGNATURE, TIMESTAMP = "X-GLPI-signature", "X-GLPI-timestamp"
+TOLERANCE = 24 * 3600  # seconds: GLPI retries a queued call with the headers it queued
+
+
+def verify(secret, headers, body, now):
+    given = header(headers, SIGNATURE)
+    if not given:
+        if header(headers, TOKEN_HEADER):
+            return template.verify(secret, headers, body, now)
+        raise BadSignature(f"missing {SIGNATURE} header (or {TOKEN_HEADER})")
+    stamp = (header(headers, TIMESTAMP) or "").strip()
+    if not stamp.isdigit():
+        raise BadSignature(f"{TIMESTAMP}: expected Unix seconds, got {stamp!r}")
+    if not compare(hmac_hex(secret, body + stamp.encode()), given.lower()):
+        raise BadSignature(f"{SIGNATURE} does not match the body")
+    check_age(datetime.fromtimestamp(int(stamp), UTC), now, TOLERANCE)
 
 
 def change_id(at: str) -> str:

@@ -255,3 +255,16 @@ def test_rows_gone_between_two_ranges_end_the_run_without_error(glpi):
     assert (report.pages, report.stored) == (1, 9)
     glpi.refresh_from_db()
     assert glpi.sync_cursor == {"since": "2025-03-03T15:00:00+00:00"}
+
+
+def test_a_mapping_without_values_still_names_glpi_numbers(admin_user, world, desk):
+    # A mapping saved before "values" existed (or edited without them): GLPI's own names.
+    connector = make_connector(admin_user, "glpi", name="older", mapping=PARIS)
+    connector.mapping.pop("values")
+    Connector.objects.filter(pk=connector.pk).update(mapping=connector.mapping)
+    connector.refresh_from_db()
+
+    assert desk(connector).send(story("glpi")[0]).status_code == 200
+
+    created = TicketEvent.objects.get()
+    assert (created.status, created.priority) == ("New", "P3")

@@ -22,6 +22,7 @@ and new values, adds the reopening (``<ticket>:<instant>:reopened``).
 """
 
 from datetime import UTC, datetime
+from functools import cache
 
 from . import template
 from .base import (
@@ -35,7 +36,7 @@ from .base import (
     instant,
     require,
 )
-from .mapping import TERMINAL, Mapping
+from .mapping import TERMINAL, Mapping, default_mapping
 from .template import TOKEN_HEADER, delivery_key
 
 __all__ = ["TICKET_TEMPLATE", "FOLLOWUP_TEMPLATE", "verify", "delivery_key", "translate",
@@ -86,11 +87,20 @@ def change_id(at: str) -> str:
     return datetime.fromisoformat(at).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+@cache
+def _glpi_values() -> dict:
+    return default_mapping("glpi")["values"]
+
+
 def named(mapping: dict, field: str, value):
-    """GLPI's number for a status or priority, named through the mapping's ``values``."""
+    """GLPI's number for a status or priority, named through the mapping's ``values``
+    (GLPI's own names where the mapping has none for that field)."""
     if value in (None, ""):
         return None
-    return mapping.get("values", {}).get(field, {}).get(str(value), str(value))
+    values = mapping.get("values", {}).get(field)
+    if values is None:
+        values = _glpi_values().get(field, {})
+    return values.get(str(value), str(value))
 
 
 def group_name(value) -> str:

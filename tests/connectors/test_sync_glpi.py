@@ -268,3 +268,20 @@ def test_a_mapping_without_values_still_names_glpi_numbers(admin_user, world, de
 
     created = TicketEvent.objects.get()
     assert (created.status, created.priority) == ("New", "P3")
+
+
+def test_a_history_it_cannot_read_stops_the_run_naming_the_ticket(glpi):
+    with DeskServer(page_by="range") as server:
+        point(glpi, server)
+        session(server)
+        server.answer(f"{API}/search/Ticket", "0-0", search([4711], 0, 1))
+        record(server)
+        server.answer(f"{API}/Ticket/4711/Log", "0-4", ranged(
+            [{**HISTORY[0], "date_mod": "yesterday"}, *HISTORY[1:5]], 0, 10))
+
+        with pytest.raises(SyncError, match="ticket 4711: date_mod: 'yesterday'"):
+            sync_connector(glpi, now=NOW)
+
+    assert not TicketEvent.objects.exists()
+    glpi.refresh_from_db()
+    assert glpi.sync_cursor == {} and "ticket 4711" in glpi.last_sync_error

@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 from ..desks import glpi as desk
 from ..desks.base import instant
-from ..desks.mapping import Mapping
+from ..desks.mapping import Mapping, Unmappable
 from .client import SyncError
 
 PAGE = 50
@@ -190,9 +190,12 @@ def pages(connector, client, cursor: dict, since: datetime | None):
                 ticket = client.get(f"Ticket/{tid}")
                 logs = all_of(client, f"Ticket/{tid}/Log")
                 followups = all_of(client, f"Ticket/{tid}/ITILFollowup")
-                events.extend(ticket_events(ticket, logs, followups, mapping))
-                at = datetime.fromisoformat(_at(row.get(str(LAST_UPDATE))
-                                                or ticket.get("date_mod"), tz))
+                try:
+                    events.extend(ticket_events(ticket, logs, followups, mapping))
+                    at = datetime.fromisoformat(_at(row.get(str(LAST_UPDATE))
+                                                    or ticket.get("date_mod"), tz))
+                except Unmappable as exc:  # stop here, visibly; the cursor stays before it
+                    raise SyncError(f"ticket {tid}: {exc}") from None
                 latest = at if latest is None or at > latest else latest
             new_cursor = {"since": latest.astimezone(UTC).isoformat()} if latest else dict(cursor)
             yield events, new_cursor, f"tickets range {offset}-{offset + PAGE - 1}"

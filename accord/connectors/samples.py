@@ -33,7 +33,12 @@ def sign(kind: str, secret: str, body: bytes, at: datetime) -> dict[str, str]:
         digest = hmac.new(secret.encode(), stamp.encode() + body, hashlib.sha256).digest()
         return {"X-Zendesk-Webhook-Signature": base64.b64encode(digest).decode(),
                 "X-Zendesk-Webhook-Signature-Timestamp": stamp}
-    if kind in ("glpi", "freshservice"):
+    if kind == "glpi":
+        stamp = str(int(at.timestamp()))
+        return {"X-GLPI-signature": hmac.new(secret.encode(), body + stamp.encode(),
+                                             hashlib.sha256).hexdigest(),
+                "X-GLPI-timestamp": stamp}
+    if kind == "freshservice":
         return {TOKEN_HEADER: secret}
     return signing.signature_headers(secret, body, at)  # generic, servicenow
 
@@ -56,7 +61,10 @@ def sample(kind: str, at: datetime) -> dict | list:
     if kind == "servicenow":
         return {"sys_id": "accord-test", "number": "ACCORD-TEST", "operation": "insert",
                 "sys_mod_count": 0, "sys_updated_on": stamp, "current": {"state": "New"}}
-    if kind in ("glpi", "freshservice"):
+    if kind == "glpi":
+        return {"event": "new", "ticket_id": "ACCORD-TEST", "at": stamp, "status": "1",
+                "priority": "3", "group": ""}
+    if kind == "freshservice":
         return {"event": "created", "ticket_id": "ACCORD-TEST", "at": stamp, "status": "New"}
     return {"ticket_id": "ACCORD-TEST", "timestamp": stamp, "kind": "created"}
 

@@ -1,6 +1,7 @@
 """What the connector page tells an administrator to do in each desk: where to paste the
 URL and the secret, which events to select, and the body or script to paste."""
 
+from .desks.glpi import FOLLOWUP_TEMPLATE, TICKET_TEMPLATE
 from .desks.template import TEMPLATES, TOKEN_HEADER
 
 SERVICENOW_SCRIPT = r"""// Business rule on Incident: When = after, Insert + Update, Advanced.
@@ -89,16 +90,24 @@ SETUP = {
                 "{\"username\": ..., \"password\": ...} of a user who may read sys_audit.",
     },
     "glpi": {
-        "where": "Setup → Webhooks → Add (GLPI 11), itemtype Ticket.",
-        "steps": ["URL: paste the connector URL; method POST.",
-                  f"Custom header: {TOKEN_HEADER}: the connector secret.",
-                  "Payload: paste the body below (one webhook for new tickets with "
-                  "\"event\": \"created\", one for updates, one for followups with "
-                  "\"event\": \"comment\").",
-                  "Times without an offset are read in the mapping's \"timezone\"."],
-        "events": ["New ticket", "Update of a ticket", "New followup"],
-        "template": TEMPLATES["glpi"],
-        "pull": "",
+        "where": "Setup → Webhooks → Add (GLPI 11): two webhooks, one for itemtype Ticket "
+                 "(events New and Update), one for itemtype Followup (event New).",
+        "steps": ["URL: paste the connector URL; HTTP method POST.",
+                  "Security tab: set the webhook's secret to the connector secret (GLPI "
+                  "signs each call with it: X-GLPI-signature, X-GLPI-timestamp).",
+                  "Payload editor: untick the default payload and paste the ticket body "
+                  "below in the Ticket webhook, the followup body in the Followup webhook.",
+                  "Status and priority travel as GLPI's numbers (the mapping's \"values\" "
+                  "name them); one assigned group per ticket is read as its team.",
+                  "Set the mapping's \"timezone\" to the GLPI time zone of the API user "
+                  "(GLPI's history and API give local times)."],
+        "events": ["Ticket: New", "Ticket: Update", "Followup: New"],
+        "template": TICKET_TEMPLATE,
+        "followup_template": FOLLOWUP_TEMPLATE,
+        "pull": "For backfill: base URL https://<your glpi>/apirest.php, credentials "
+                "{\"user_token\": ..., \"app_token\": ...} (the API user's remote access "
+                "key; app_token only if the API client requires one). Reads search/Ticket, "
+                "Ticket/{id}/Log and Ticket/{id}/ITILFollowup.",
     },
     "freshservice": {
         "where": "Admin → Workflow Automator → New Automator (Ticket) → action Trigger "

@@ -94,3 +94,25 @@ def test_an_unknown_connector_is_404(client):
     response = client.post("/api/v1/hooks/999", data="{}", content_type="application/json")
 
     assert response.status_code == 404
+
+
+def test_glpi_retries_keep_their_timestamp_so_hours_old_is_accepted_days_old_refused(
+        admin_user, desk):
+    # GLPI stores X-GLPI-signature and X-GLPI-timestamp when it queues a call and sends the
+    # same headers on each retry (src/Webhook.php raise / QueuedWebhook).
+    connector = make_connector(admin_user, "glpi")
+    retried = desk(connector).post(body_for("glpi"), at=timezone.now() - timedelta(hours=3))
+    assert retried.status_code == 200, retried.data
+
+    replayed = desk(connector).post(body_for("glpi"), at=timezone.now() - timedelta(days=2))
+    assert replayed.status_code == 401
+    assert "away from now" in replayed.data["detail"]
+
+
+def test_glpi_may_send_the_secret_as_a_custom_header_instead(admin_user, desk):
+    connector = make_connector(admin_user, "glpi")
+    token = desk(connector).post(body_for("glpi"), {"X-Accord-Token": "s3cret-s3cret-s3cret"},
+                                 signed=False)
+    wrong = desk(connector).post(body_for("glpi"), {"X-Accord-Token": "guess"}, signed=False)
+
+    assert (token.status_code, wrong.status_code) == (200, 401)

@@ -36,7 +36,9 @@ def test_the_page_shows_the_body_to_paste_for_desks_where_the_admin_writes_it(
     servicenow = make_connector(admin_user, "servicenow")
     client.force_login(admin_user)
 
-    assert "##ticket.status##" in client.get(f"/connectors/{glpi.pk}/").content.decode()
+    page = client.get(f"/connectors/{glpi.pk}/").content.decode()
+    # GLPI's two webhook bodies: the ticket's (New, Update) and the followup's.
+    assert "{{ item.status.id }}" in page and "{{ item.items_id }}" in page
     page = client.get(f"/connectors/{servicenow.pk}/").content.decode()
     assert "GlideCertificateEncryption" in page
 

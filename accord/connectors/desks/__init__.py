@@ -2,14 +2,13 @@
 
 from types import SimpleNamespace
 
-from . import generic, jira, servicenow, template, zammad, zendesk
+from . import generic, glpi, jira, servicenow, template, zammad, zendesk
 from .mapping import Unmappable, clean_mapping, default_mapping
 
 DESKS = {
     "generic": generic, "jira": jira, "zendesk": zendesk, "zammad": zammad,
     "servicenow": servicenow,
-    "glpi": SimpleNamespace(verify=template.verify, delivery_key=template.delivery_key,
-                            translate=template.translate),
+    "glpi": glpi,
     "freshservice": SimpleNamespace(verify=template.verify, delivery_key=template.delivery_key,
                                     translate=template.translate),
 }

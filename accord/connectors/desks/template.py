@@ -1,9 +1,10 @@
-"""GLPI and Freshservice: desks whose webhook body the administrator writes.
+"""Freshservice: a desk whose webhook body the administrator writes (GLPI's, in
+``glpi.py``, shares the header check below).
 
 The body to paste (``TEMPLATES``) is shown on the connector page. It names the event
-(``created``, ``updated`` or ``comment``), the ticket, the desk's id for the change (a log or
-activity id where the desk offers one in its placeholders, else the update time), the instant
-and the ticket's fields. These desks sign nothing, but both let the administrator add a
+(``created``, ``updated`` or ``comment``), the ticket, the desk's id for the change (an
+activity id where the desk offers one in its placeholders, else the update time), the
+instant and the ticket's fields. Freshservice signs nothing but lets the administrator add a
 header: the call carries ``X-Accord-Token: <the connector's secret>``, compared in constant
 time. Times without an offset are read in the mapping's ``timezone`` (UTC if none).
 """
@@ -14,17 +15,6 @@ from .mapping import Mapping
 TOKEN_HEADER = "X-Accord-Token"
 
 TEMPLATES = {
-    "glpi": """{
-  "event": "updated",
-  "ticket_id": "##ticket.id##",
-  "change_id": "##ticket.id##-##ticket.updatedate##",
-  "at": "##ticket.updatedate##",
-  "status": "##ticket.status##",
-  "previous_status": "",
-  "priority": "##ticket.priority##",
-  "group": "##ticket.assigntogroups##",
-  "public": true
-}""",
     "freshservice": """{
   "event": "updated",
   "ticket_id": "{{ticket.id_numeric}}",

@@ -3,9 +3,10 @@
 Signed ``X-Hub-Signature: sha1=<hex HMAC-SHA1 of the raw body>`` when the webhook has an
 HMAC SHA1 signature token; ``X-Zammad-Delivery`` is the call's id. The payload carries the
 ticket as it is after the change but not what it was before, so a state change gives
-``resolved``/``closed`` entering such a state and ``updated`` otherwise (a reopening is not
-visible in a webhook; pull sync rebuilds these payloads, so it is not there either). Event
-ids: the ticket id and its ``updated_at``; articles by id.
+``resolved``/``closed`` entering such a state and ``updated`` otherwise. A reopening is not
+visible in a webhook; pull sync rebuilds these payloads (same ids, same content) and adds
+the reopening it reads in the history (``<ticket id>:<updated_at>:reopened``). Event ids: the
+ticket id and its ``updated_at``; articles by id.
 """
 
 import hashlib

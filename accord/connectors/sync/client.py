@@ -21,7 +21,11 @@ class SyncError(Exception):
 
 def auth_header(credentials: dict, kind: str = "") -> dict[str, str]:
     """Basic auth from username/password or email/api_token (Zendesk: email + "/token");
-    a bearer token from ``token`` (Zammad's access tokens: ``Token token=...``)."""
+    a bearer token from ``token`` (Zammad's access tokens: ``Token token=...``); GLPI's
+    ``user_token`` (``Authorization: user_token ...``) and ``app_token`` (``App-Token``)."""
+    extra = {"App-Token": credentials["app_token"]} if credentials.get("app_token") else {}
+    if credentials.get("user_token"):
+        return {"Authorization": f"user_token {credentials['user_token']}", **extra}
     if credentials.get("token"):
         if kind == "zammad":
             return {"Authorization": f"Token token={credentials['token']}"}
@@ -30,8 +34,8 @@ def auth_header(credentials: dict, kind: str = "") -> dict[str, str]:
     secret = credentials.get("password") or credentials.get("api_token")
     if user and secret:
         raw = f"{user}:{secret}".encode()
-        return {"Authorization": "Basic " + base64.b64encode(raw).decode()}
-    return {}
+        return {"Authorization": "Basic " + base64.b64encode(raw).decode(), **extra}
+    return extra
 
 
 def retry_after(value: str | None, now: float) -> float:
@@ -57,6 +61,7 @@ class Client:
         self.timeout, self.sleep = timeout, sleep
         self.max_retries, self.max_wait = max_retries, max_wait
         self.waited: list[float] = []
+        self.last_headers: dict[str, str] = {}  # of the last answer (GLPI's Content-Range)
 
     def url(self, path: str, params: dict | None = None) -> str:
         url = path if path.startswith(("http://", "https://")) else urljoin(self.base_url,
@@ -70,6 +75,7 @@ class Client:
             try:
                 with urllib.request.urlopen(request, timeout=self.timeout) as answer:
                     body = answer.read()
+                    self.last_headers = dict(answer.headers.items())
             except urllib.error.HTTPError as exc:
                 with exc:
                     if exc.code == 429:

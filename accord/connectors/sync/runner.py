@@ -7,11 +7,11 @@ from datetime import datetime
 from django.db import transaction
 
 from ..models import Connector
-from . import jira, servicenow, zammad, zendesk
+from . import glpi, jira, servicenow, zammad, zendesk
 from .client import Client, SyncError
 
 PULLERS = {"jira": jira.pages, "zendesk": zendesk.pages, "servicenow": servicenow.pages,
-           "zammad": zammad.pages}
+           "zammad": zammad.pages, "glpi": glpi.pages}
 
 
 @dataclass

@@ -5,13 +5,17 @@ Each save of a ticket (its history entries sharing one ``created_at``) is rebuil
 trigger webhook's default payload -- the ticket as it was after that save, with the
 article created in it -- and read by the same translation, so a change Zammad both pushed
 and let us pull is one event (ids: the ticket id and the save's instant, as the webhook's
-``updated_at``; articles by id). The cursor is the latest ``updated_at`` stored.
+``updated_at``; articles by id). The history's ``value_from`` adds what the webhook cannot
+see: a state change out of a closed (or other ``kind``) state into an open one is also a
+``reopened`` event, ``<ticket id>:<updated_at>:reopened``. The cursor is the latest
+``updated_at`` stored.
 """
 
 from datetime import UTC, datetime
 
 from ..desks import zammad as desk
 from ..desks.base import instant
+from ..desks.mapping import Mapping
 
 PAGE = 50
 ATTRIBUTES = ("state", "priority", "group")
@@ -53,6 +57,28 @@ def ticket_payloads(ticket: dict, history: list[dict], articles: list[dict]) -> 
     return payloads
 
 
+def reopenings(history: list[dict], mapping: dict) -> list[str]:
+    """The instants (as history gives them) of state changes that reopen the ticket."""
+    m = Mapping(mapping)
+    return [h["created_at"] for h in history
+            if h.get("object") == "Ticket" and h.get("type") == "updated"
+            and h.get("attribute") == "state"
+            and m.transition(h.get("value_from"), h.get("value_to"))[0] == "reopened"]
+
+
+def ticket_events(ticket, history, articles, mapping) -> list[dict]:
+    events = []
+    for payload in ticket_payloads(ticket, history, articles):
+        events.extend(desk.translate(payload, mapping)[1])
+    by_id = {e["event_id"]: e for e in events}
+    for at in reopenings(history, mapping):
+        save = by_id.get(f"{ticket['id']}:{at}")
+        if save is not None:
+            events.append({**save, "event_id": f"{save['event_id']}:reopened",
+                           "kind": "reopened"})
+    return events
+
+
 def pages(connector, client, cursor: dict, since: datetime | None):
     start = since or (datetime.fromisoformat(cursor["since"]) if cursor.get("since") else None)
     query = "updated_at:[{} TO *]".format(
@@ -68,9 +94,7 @@ def pages(connector, client, cursor: dict, since: datetime | None):
         for ticket in tickets:
             history = client.get(f"api/v1/ticket_history/{ticket['id']}").get("history") or []
             articles = client.get(f"api/v1/ticket_articles/by_ticket/{ticket['id']}")
-            for payload in ticket_payloads(ticket, history, articles or []):
-                _, items = desk.translate(payload, connector.mapping)
-                events.extend(items)
+            events.extend(ticket_events(ticket, history, articles or [], connector.mapping))
             at = datetime.fromisoformat(instant(ticket.get("updated_at"), "updated_at"))
             latest = at if latest is None or at > latest else latest
         new_cursor = {"since": latest.astimezone(UTC).isoformat()} if latest else dict(cursor)

@@ -24,7 +24,8 @@ def _since(text: str) -> datetime:
 
 
 class Command(BaseCommand):
-    help = "Pull a connector's changes (Jira, Zendesk, ServiceNow, Zammad) from its cursor."
+    help = ("Pull a connector's changes (Jira, Zendesk, ServiceNow, Zammad, GLPI) from its "
+            "cursor.")
 
     def add_arguments(self, parser):
         parser.add_argument("connector", help="the connector's id or name")

@@ -14,6 +14,7 @@ from accord.measurement.clock_queries import clocks_visible_to
 from accord.reporting.queries import find_agreement
 
 from . import actions, leadership, reviews
+from .feedback import review_feedback
 from .choices import LIVE_ACTION, LIVE_REVIEW, ActionSource
 
 
@@ -46,7 +47,7 @@ def review_detail(request, pk: int):
         "may_run": not user.is_portal and user.can("run_reviews"),
         "may_minute": not user.is_portal and user.can("record_minutes"),
         "may_raise": not user.is_portal and user.can("manage_actions"),
-        "today": now.date()})
+        "feedback": review_feedback(review, now, user), "today": now.date()})
 
 
 def _run(request, pk, permission, fn, done: str):

@@ -25,12 +25,19 @@ def _internal(request):
 
 @login_required
 def review_list(request):
-    found = reviews.visible_reviews(request.user)
+    today = timezone.now().date()
     show = request.GET.get("show", "live")
-    if show == "live":
-        found = found.filter(status__in=LIVE_REVIEW)
+    if show == "due":  # what the dashboard's two review cards count
+        found = leadership.due_reviews(request.user, today)
+    elif show == "overdue":
+        found = leadership.overdue_reviews(request.user, today)
+    elif show == "all":
+        found = reviews.visible_reviews(request.user)
+    else:
+        show, found = "live", reviews.visible_reviews(request.user).filter(
+            status__in=LIVE_REVIEW)
     return render(request, "reviews/review_list.html", {
-        **page_of(request, found), "show": show, "today": timezone.now().date()})
+        **page_of(request, found), "show": show, "today": today})
 
 
 @login_required

@@ -1,5 +1,6 @@
 """The review pack: the frozen figures, minutes, decisions, verdicts, the actions raised and
-the customer feedback, complaints and compliments of the period, as PDF (WeasyPrint, from HTML) or XLSX (openpyxl, one sheet per section)."""
+the customer feedback, complaints and compliments of the period, as PDF (WeasyPrint, from
+HTML) or XLSX (openpyxl, one sheet per section)."""
 
 import io
 from datetime import UTC

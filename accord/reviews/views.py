@@ -14,8 +14,8 @@ from accord.measurement.clock_queries import clocks_visible_to
 from accord.reporting.queries import find_agreement
 
 from . import actions, leadership, reviews
-from .feedback import review_feedback
 from .choices import LIVE_ACTION, LIVE_REVIEW, ActionSource
+from .feedback import review_feedback
 
 
 def _internal(request):

@@ -37,7 +37,8 @@ def test_the_dashboard_lists_drafts_with_who_has_signed(client, slm, acme_sla, g
 
     html = client.get("/").content.decode()
 
-    awaiting = html[html.index('id="awaiting"'):html.index("Agreements past their review date</h2>")]
+    end = html.index("Agreements past their review date</h2>")
+    awaiting = html[html.index('id="awaiting"'):end]
     globex_row = awaiting[awaiting.index("Globex Payroll"):]
     globex_row = globex_row[:globex_row.index("</tr>")]
     # sam signed for the provider; Globex has not signed yet.

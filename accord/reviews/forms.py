@@ -147,7 +147,7 @@ class PlanActionForm(forms.Form):
     title = forms.CharField(max_length=200, label="Action")
     owner = forms.ModelChoiceField(queryset=User.objects.none(), required=False,
                                    empty_label="(the agreement's owner)")
-    due = forms.DateField(required=False, help_text="YYYY-MM-DD; empty: the default days "
+    due = forms.DateField(required=False, help_text="Empty: the default number of days "
                                                    "ahead.",
                           widget=forms.DateInput(attrs={"type": "date"}))
 
@@ -172,7 +172,7 @@ class RiskForm(forms.Form):
     owner = forms.ModelChoiceField(queryset=User.objects.none(), required=False,
                                    empty_label="(you)")
     status = forms.ChoiceField(choices=RiskState.choices)
-    review_date = forms.DateField(required=False, help_text="YYYY-MM-DD",
+    review_date = forms.DateField(required=False, help_text="When to look at it again.",
                                   widget=forms.DateInput(attrs={"type": "date"}))
 
     # What the edit form may change (as the API's PATCH).
@@ -200,8 +200,13 @@ class RiskForm(forms.Form):
         return data
 
 
+class ReasonChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.label} ({obj.code})"
+
+
 class InvestigationForm(forms.Form):
-    reason = forms.ModelChoiceField(queryset=ReasonCode.objects.filter(active=True),
+    reason = ReasonChoice(queryset=ReasonCode.objects.filter(active=True),
                                     to_field_name="code", required=False,
                                     empty_label="(not known yet)", label="Reason code")
     root_cause = forms.CharField(required=False, label="Root cause",

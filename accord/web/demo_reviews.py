@@ -1,7 +1,7 @@
 """The demo's governance: last month's performance review of the Retail UK SLA, held and
 closed with its decisions and actions (one done with evidence, one open, one overdue), a risk
 on the Web Shop, an improvement plan for the CloudHost UC with an action, the breach reason
-codes and the investigation of one breached Retail UK clock. Audit rows carry the instants
+codes and the investigation of one breached Retail UK SLA clock. Audit rows carry the instants
 they describe."""
 
 from datetime import datetime, timedelta
@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from accord.accounts.choices import AuditAction
 from accord.accounts.models import User
 from accord.accounts.services import audit_time, record_change
+from accord.agreements.choices import AgreementKind
 from accord.agreements.models import Agreement
 from accord.catalogue.models import Service
 from accord.measurement.choices import ClockState
@@ -99,12 +100,16 @@ def _investigation(retail, sarah, omar, held) -> None:
         for code, label in REASONS:
             reason = ReasonCode.objects.create(code=code, label=label)
             record_change(sarah, reason, AuditAction.CREATE, message="reason code added")
-    breach = (Clock.objects.filter(agreement=retail, state=ClockState.BREACHED)
+    breach = (Clock.objects.filter(state=ClockState.BREACHED, kind=AgreementKind.SLA,
+                                   agreement__customer=retail.customer)
               .order_by("-breached_at", "id").first())
     if breach is None:
         return
+    party = investigations.suggested_party(breach)  # confirmed as suggested
     with audit_time(held):
         investigations.record(breach, by=omar, now=held, values={
-            "reason": "supplier_delay", "party": "supplier",
-            "root_cause": "The ticket waited on CloudHost's hosting team for a database "
-                          "failover; their queue had no one on the night shift."})
+            "reason": "supplier_delay" if party == "supplier" else "capacity",
+            "party": party,
+            "root_cause": "Reproduced on the night shift: one person on the desk while the "
+                          "hosting team worked a database failover; the ticket sat unassigned "
+                          "for most of its target."})

@@ -144,9 +144,10 @@ def review_pack(request, review_id: int, format: str = "pdf"):
     """The review pack (frozen figures, minutes, decisions, actions) as PDF or XLSX."""
     from .pack import CONTENT_TYPES, render_pack
 
-    _, found = _get(request, review_id)
+    user, found = _get(request, review_id)
     if format not in CONTENT_TYPES:
         raise InvalidInput("format must be pdf or xlsx", "format")
-    response = HttpResponse(render_pack(found, format), content_type=CONTENT_TYPES[format])
+    response = HttpResponse(render_pack(found, format, now=timezone.now(), user=user),
+                            content_type=CONTENT_TYPES[format])
     response["Content-Disposition"] = (f'attachment; filename="review-{found.pk}.{format}"')
     return response

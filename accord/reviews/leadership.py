@@ -2,6 +2,8 @@
 (pending exclusions, plans awaiting approval, open reviews without a decision), off-track
 actions and plans, risks by score, reviews overdue. Also the dashboard cards' figures."""
 
+from datetime import timedelta
+
 from django.db.models import Count, Q
 
 from accord.measurement.choices import ExclusionStatus
@@ -21,9 +23,20 @@ def off_track_actions(today):
 
 
 def overdue_reviews(user, today):
+    """Scheduled or open reviews past their due date (the "Reviews overdue" card)."""
     from .reviews import visible_reviews
 
     return visible_reviews(user).filter(status__in=LIVE_REVIEW, due__lt=today)
+
+
+def due_reviews(user, today):
+    """Scheduled or open reviews due from today to the notice days ahead (the "Reviews due"
+    card); overdue ones are not among them."""
+    from .conf import setting
+    from .reviews import visible_reviews
+
+    soon = today + timedelta(days=setting("ACCORD_REVIEW_NOTICE_DAYS"))
+    return visible_reviews(user).filter(status__in=LIVE_REVIEW, due__gte=today, due__lte=soon)
 
 
 def overview(user, now) -> dict:
@@ -54,19 +67,19 @@ def overview(user, now) -> dict:
 
 
 def card_figures(user, now) -> dict:
-    """The dashboard cards: overdue actions and reviews due (within the notice days) or
-    overdue."""
-    from datetime import timedelta
-
+    """The dashboard cards. Both review cards count the same thing, scheduled or open review
+    meetings (performance and agreement reviews), split by due date: due in the next notice
+    days, or past their due date."""
     from .conf import setting
-    from .reviews import visible_reviews
 
     today = now.date()
-    soon = today + timedelta(days=setting("ACCORD_REVIEW_NOTICE_DAYS"))
-    live = visible_reviews(user).filter(status__in=LIVE_REVIEW)
+    late = overdue_reviews(user, today)
+    oldest = late.order_by("due").values_list("due", flat=True).first()
     return {
         "actions_overdue": (0 if user.is_portal else Action.objects.filter(
             status__in=LIVE_ACTION, due__lt=today).count()),
-        "reviews_due": live.filter(due__gte=today, due__lte=soon).count(),
-        "reviews_late": live.filter(due__lt=today).count(),
+        "reviews_due": due_reviews(user, today).count(),
+        "reviews_late": late.count(),
+        "oldest_late_days": (today - oldest).days if oldest else None,
+        "notice_days": setting("ACCORD_REVIEW_NOTICE_DAYS"),
     }

@@ -1,9 +1,13 @@
-"""The review pack: the frozen figures, minutes, decisions, verdicts and the actions raised,
-as PDF (WeasyPrint, from HTML) or XLSX (openpyxl, one sheet per section)."""
+"""The review pack: the frozen figures, minutes, decisions, verdicts, the actions raised and
+the customer feedback, complaints and compliments of the period, as PDF (WeasyPrint, from
+HTML) or XLSX (openpyxl, one sheet per section)."""
 
 import io
+from datetime import UTC
 
 from django.template.loader import render_to_string
+
+from .feedback import NOUNS, review_feedback
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -11,7 +15,8 @@ CONTENT_TYPES = {
 }
 
 
-def pack_context(review) -> dict:
+def pack_context(review, *, now, user=None) -> dict:
+    """``user``: whose pack (only the feedback they may see); None for the command line."""
     figures = review.figures or {}
     return {
         "review": review,
@@ -21,27 +26,28 @@ def pack_context(review) -> dict:
         "decisions": list(review.decisions.select_related("recorded_by")),
         "verdicts": list(review.verdicts.select_related("target", "draft")),
         "actions": list(review.actions.select_related("owner")),
+        "feedback": review_feedback(review, now, user),
     }
 
 
-def render_html(review) -> str:
-    return render_to_string("reviews/pack.html", pack_context(review))
+def render_html(review, *, now, user=None) -> str:
+    return render_to_string("reviews/pack.html", pack_context(review, now=now, user=user))
 
 
-def render_pack(review, fmt: str) -> bytes:
+def render_pack(review, fmt: str, *, now, user=None) -> bytes:
     if fmt == "pdf":
         from weasyprint import HTML
 
-        return HTML(string=render_html(review)).write_pdf()
+        return HTML(string=render_html(review, now=now, user=user)).write_pdf()
     if fmt == "xlsx":
-        return _xlsx(review)
+        return _xlsx(review, now=now, user=user)
     raise ValueError(fmt)
 
 
-def _xlsx(review) -> bytes:
+def _xlsx(review, *, now, user) -> bytes:
     from openpyxl import Workbook
 
-    ctx = pack_context(review)
+    ctx = pack_context(review, now=now, user=user)
     book = Workbook()
     summary = book.active
     summary.title = "Review"
@@ -80,6 +86,15 @@ def _xlsx(review) -> bytes:
     for a in ctx["actions"]:
         actions.append([a.pk, a.title, a.owner.username if a.owner_id else None, a.due,
                         a.status, a.evidence])
+    feedback = book.create_sheet("Feedback")
+    found = ctx["feedback"]
+    feedback.append([f"Feedback of {found['period']}"] + [
+        f"{n} {NOUNS[kind][n != 1]}" for kind, n in found["counts"].items()])
+    feedback.append(["When (UTC)", "Kind", "Score", "Scale", "Service", "Ticket", "Text"])
+    for f in found["items"]:
+        feedback.append([f.at.astimezone(UTC).replace(tzinfo=None), f.get_kind_display(),
+                         f.score, f.scale, f.service.name if f.service_id else None,
+                         f.ticket_ref or None, f.text])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -191,6 +191,17 @@ class ReviewDetail(ReviewOut):
     decisions: list[DecisionOut]
     verdicts: list[VerdictOut]
     actions: list[ActionOut]
+    feedback: dict
+
+    @staticmethod
+    def resolve_feedback(obj, context):
+        """The period's customer feedback, complaints and compliments (what the asker may
+        see): counts per kind and the items, newest first."""
+        from .feedback import as_json, review_feedback
+
+        found = review_feedback(obj, timezone.now(), context["request"].user)
+        return {"period": found["period"], "counts": found["counts"],
+                "total": found["total"], "items": [as_json(f) for f in found["items"]]}
 
     @staticmethod
     def resolve_figures_differ(obj):

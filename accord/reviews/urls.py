@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_more
+from . import views, views_forms, views_more
 
 app_name = "reviews"
 
@@ -20,6 +20,12 @@ urlpatterns = [
     path("exclusions/<int:pk>/<str:verdict>", views_more.exclusion_decide,
          name="exclusion_decide"),
     path("plans/", views_more.plan_list, name="plans"),
+    path("plans/new", views_forms.plan_new, name="plan_new"),
     path("plans/<int:pk>/", views_more.plan_detail, name="plan"),
+    path("plans/<int:pk>/edit", views_forms.plan_edit, name="plan_edit"),
+    path("plans/<int:pk>/actions", views_forms.plan_action, name="plan_action"),
     path("risks/", views_more.risk_list, name="risks"),
+    path("risks/new", views_forms.risk_new, name="risk_new"),
+    path("risks/<int:pk>/edit", views_forms.risk_edit, name="risk_edit"),
+    path("breaches/<int:clock_id>/", views_forms.breach_investigation, name="breach"),
 ]

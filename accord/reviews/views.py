@@ -15,6 +15,7 @@ from accord.reporting.queries import find_agreement
 
 from . import actions, leadership, reviews
 from .choices import LIVE_ACTION, LIVE_REVIEW, ActionSource
+from .feedback import review_feedback
 
 
 def _internal(request):
@@ -24,12 +25,19 @@ def _internal(request):
 
 @login_required
 def review_list(request):
-    found = reviews.visible_reviews(request.user)
+    today = timezone.now().date()
     show = request.GET.get("show", "live")
-    if show == "live":
-        found = found.filter(status__in=LIVE_REVIEW)
+    if show == "due":  # what the dashboard's two review cards count
+        found = leadership.due_reviews(request.user, today)
+    elif show == "overdue":
+        found = leadership.overdue_reviews(request.user, today)
+    elif show == "all":
+        found = reviews.visible_reviews(request.user)
+    else:
+        show, found = "live", reviews.visible_reviews(request.user).filter(
+            status__in=LIVE_REVIEW)
     return render(request, "reviews/review_list.html", {
-        **page_of(request, found), "show": show, "today": timezone.now().date()})
+        **page_of(request, found), "show": show, "today": today})
 
 
 @login_required
@@ -46,7 +54,7 @@ def review_detail(request, pk: int):
         "may_run": not user.is_portal and user.can("run_reviews"),
         "may_minute": not user.is_portal and user.can("record_minutes"),
         "may_raise": not user.is_portal and user.can("manage_actions"),
-        "today": now.date()})
+        "feedback": review_feedback(review, now, user), "today": now.date()})
 
 
 def _run(request, pk, permission, fn, done: str):

@@ -14,6 +14,7 @@ from accord.lib.errors import DomainError
 from accord.measurement.choices import ExclusionReason
 
 from . import exclusions, plans
+from .forms import PlanActionForm
 from .models import Plan, Risk
 
 
@@ -64,7 +65,22 @@ def _plans(user):
 
 @login_required
 def plan_list(request):
-    return render(request, "reviews/plan_list.html", page_of(request, _plans(request.user)))
+    user = request.user
+    return render(request, "reviews/plan_list.html", {
+        **page_of(request, _plans(user)),
+        "may_add": not user.is_portal and user.can("manage_actions")})
+
+
+def plan_context(request, plan: Plan, action_form=None) -> dict:
+    user = request.user
+    may_edit = not user.is_portal and user.can("manage_actions")
+    return {
+        "plan": plan, "progress": plans.progress(plan),
+        "effect": plans.effect(plan, timezone.now()),
+        "actions": plan.actions.select_related("owner") if not user.is_portal else [],
+        "may_approve": plan.status == "draft" and plans.may_approve(user, plan),
+        "may_edit": may_edit and plan.status not in ("completed", "cancelled"),
+        "action_form": action_form or (PlanActionForm() if may_edit else None)}
 
 
 @login_required
@@ -79,11 +95,7 @@ def plan_detail(request, pk: int):
                 return forbidden(request, exc.message)
             messages.error(request, exc.message)
         return redirect("reviews:plan", pk=plan.pk)
-    return render(request, "reviews/plan_detail.html", {
-        "plan": plan, "progress": plans.progress(plan),
-        "effect": plans.effect(plan, timezone.now()),
-        "actions": plan.actions.select_related("owner") if not request.user.is_portal else [],
-        "may_approve": plan.status == "draft" and plans.may_approve(request.user, plan)})
+    return render(request, "reviews/plan_detail.html", plan_context(request, plan))
 
 
 @login_required
@@ -91,4 +103,5 @@ def risk_list(request):
     if request.user.is_portal:
         return forbidden(request, "the risk register is internal")
     found = Risk.objects.select_related("service", "agreement", "owner")
-    return render(request, "reviews/risk_list.html", page_of(request, found))
+    return render(request, "reviews/risk_list.html", {
+        **page_of(request, found), "may_add": request.user.can("manage_actions")})

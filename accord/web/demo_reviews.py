@@ -1,15 +1,20 @@
 """The demo's governance: last month's performance review of the Retail UK SLA, held and
 closed with its decisions and actions (one done with evidence, one open, one overdue), a risk
-on the Web Shop and an improvement plan for the CloudHost UC. Audit rows carry the instants
+on the Web Shop, an improvement plan for the CloudHost UC with an action, the breach reason
+codes and the investigation of one breached Retail UK SLA clock. Audit rows carry the instants
 they describe."""
 
 from datetime import datetime, timedelta
 
+from accord.accounts.choices import AuditAction
 from accord.accounts.models import User
-from accord.accounts.services import audit_time
+from accord.accounts.services import audit_time, record_change
+from accord.agreements.choices import AgreementKind
 from accord.agreements.models import Agreement
 from accord.catalogue.models import Service
-from accord.reviews import actions, plans, reviews, risks
+from accord.measurement.choices import ClockState
+from accord.measurement.models import Clock, ReasonCode
+from accord.reviews import actions, investigations, plans, reviews, risks
 from accord.reviews.choices import ActionSource, ReviewKind
 
 
@@ -76,3 +81,35 @@ def load(now: datetime) -> None:
                 {"title": "Renegotiated UC draft with 2 h P1", "due": str((now + timedelta(
                     days=45)).date())}])
         plans.approve_plan(plan, by=sarah, now=held)
+        actions.create_action(
+            by=sarah, now=held, title="Agree a 2 h P1 resolution with CloudHost",
+            owner=sarah, due=(now + timedelta(days=45)).date(), agreement=uc,
+            source=ActionSource.PLAN, extra={"plan": plan})
+    _investigation(retail, sarah, omar, held)
+
+
+REASONS = (("supplier_delay", "Waiting on a supplier"),
+           ("capacity", "Not enough people on shift"),
+           ("failed_change", "A change failed"),
+           ("misrouted", "Routed to the wrong team"))
+
+
+def _investigation(retail, sarah, omar, held) -> None:
+    """The administrators' reason codes, and Omar's investigation of a Retail UK breach."""
+    with audit_time(held - timedelta(days=30)):
+        for code, label in REASONS:
+            reason = ReasonCode.objects.create(code=code, label=label)
+            record_change(sarah, reason, AuditAction.CREATE, message="reason code added")
+    breach = (Clock.objects.filter(state=ClockState.BREACHED, kind=AgreementKind.SLA,
+                                   agreement__customer=retail.customer)
+              .order_by("-breached_at", "id").first())
+    if breach is None:
+        return
+    party = investigations.suggested_party(breach)  # confirmed as suggested
+    with audit_time(held):
+        investigations.record(breach, by=omar, now=held, values={
+            "reason": "supplier_delay" if party == "supplier" else "capacity",
+            "party": party,
+            "root_cause": "Reproduced on the night shift: one person on the desk while the "
+                          "hosting team worked a database failover; the ticket sat unassigned "
+                          "for most of its target."})

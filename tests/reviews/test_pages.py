@@ -89,8 +89,36 @@ def test_the_dashboard_cards_include(gov, slm, review):
     html = Template("{% load reviews_cards %}{% reviews_dashboard_cards %}").render(
         Context({"request": request}))
     assert 'id="card-overdue-actions"' in html and "Overdue actions" in html
-    assert "1 overdue" in html  # the review two days late
     assert Review.objects.count() == 1
+
+
+def test_the_two_review_cards_count_the_same_kind_of_thing(client, gov, slm, review):
+    """Both count scheduled or open reviews: due within the notice days, or past due; a
+    closed review counts in neither, and each card's list shows what it counted."""
+    today = timezone.now().date()
+    soon = reviews.schedule(agreement=gov["sla"], kind="agreement", period="v1",
+                            due=today + timedelta(days=3), by=slm, now=NOW)
+    reviews.schedule(agreement=gov["sla"], kind="performance", period="2025-04",
+                     due=today + timedelta(days=30), by=slm, now=NOW)  # neither yet
+    closed = reviews.schedule(agreement=gov["sla"], kind="performance", period="2025-02",
+                              due=today - timedelta(days=40), by=slm, now=NOW)
+    Review.objects.filter(pk=closed.pk).update(status="closed")
+    client.force_login(slm)
+    html = client.get("/").content.decode()
+    due_card = html[html.index('id="card-reviews-due"'):]
+    due_card = due_card[:due_card.index("</a>")]
+    late_card = html[html.index('id="card-reviews-overdue"'):]
+    late_card = late_card[:late_card.index("</a>")]
+    assert '<div class="n">1</div>' in due_card
+    assert "scheduled or open reviews due in the next 7 days" in due_card
+    assert '<div class="n">1</div>' in late_card
+    assert "scheduled or open reviews past their due date · oldest 2 days late" in late_card
+    assert html.count('<div class="l">Reviews overdue</div>') == 1  # one card, not two
+    listed = client.get("/reviews/?show=overdue").content.decode()
+    assert f'href="/reviews/{review.pk}/"' in listed
+    assert f'href="/reviews/{soon.pk}/"' not in listed
+    assert f'href="/reviews/{closed.pk}/"' not in listed
+    assert f'href="/reviews/{soon.pk}/"' in client.get("/reviews/?show=due").content.decode()
 
 
 def test_exclusions_are_claimed_and_decided_on_their_page(client, gov, analyst, slm):

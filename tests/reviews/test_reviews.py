@@ -154,7 +154,8 @@ def test_the_pack_as_pdf_and_xlsx(gov, slm, api, tmp_path):
     assert pdf.content.startswith(b"%PDF")
     xlsx = api(slm).get(f"reviews/{rid}/pack?format=xlsx")
     book = load_workbook(io.BytesIO(xlsx.content))
-    assert book.sheetnames == ["Review", "Figures", "Decisions", "Verdicts", "Actions"]
+    assert book.sheetnames == ["Review", "Figures", "Decisions", "Verdicts", "Actions",
+                               "Feedback"]
     assert book["Review"]["B1"].value == gov["sla"].reference
     figures = list(book["Figures"].iter_rows(values_only=True))
     assert figures[1][2:4] == (3, 1)  # met, breached of P1: real numbers

@@ -3,6 +3,7 @@
 from django.utils import timezone
 
 from accord.agreements import versions
+from accord.reviews.scheduling import schedule_reviews
 from tests.web.conftest import login
 
 
@@ -15,13 +16,17 @@ def card(html: str, label: str) -> str:
 
 def test_the_dashboard_counts_services_agreements_reviews_and_drafts(client, reader, acme_sla,
                                                                     globex_sla, payments):
+    schedule_reviews(timezone.now())  # the worker's step: Acme's review meetings
     login(client, reader)
 
     html = client.get("/").content.decode()
 
     assert card(html, "Live services") == "3"  # Web Shop, Payments, Payroll
     assert card(html, "Agreements") == "2"
-    assert card(html, "Reviews overdue") == "1"  # Acme's, signed 400 days ago
+    # Acme's agreement review (signed 400 days ago, due 35 days ago) is overdue; its
+    # performance review of this quarter is neither due this week nor late.
+    assert card(html, "Reviews overdue") == "1"
+    assert card(html, "Reviews due") == "0"
     assert card(html, "Awaiting signature") == "2"  # Acme v2 and Globex v1
     assert '/agreements/?status=active">' in html and '/agreements/?status=draft">' in html
 
@@ -32,7 +37,8 @@ def test_the_dashboard_lists_drafts_with_who_has_signed(client, slm, acme_sla, g
 
     html = client.get("/").content.decode()
 
-    awaiting = html[html.index('id="awaiting"'):html.index("Reviews overdue</h2>")]
+    end = html.index("Agreements past their review date</h2>")
+    awaiting = html[html.index('id="awaiting"'):end]
     globex_row = awaiting[awaiting.index("Globex Payroll"):]
     globex_row = globex_row[:globex_row.index("</tr>")]
     # sam signed for the provider; Globex has not signed yet.

@@ -1,10 +1,11 @@
 """``accord review-pack REVIEW_ID --format pdf|xlsx [--output FILE]``: the review pack
-(frozen figures, minutes, decisions, verdicts, actions raised). Default file:
-``review-ID.pdf`` in the current directory."""
+(frozen figures, minutes, decisions, verdicts, actions raised, the period's feedback).
+Default file: ``review-ID.pdf`` in the current directory."""
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from accord.reviews.models import Review
 from accord.reviews.pack import CONTENT_TYPES, render_pack
@@ -26,5 +27,5 @@ class Command(BaseCommand):
         if review is None:
             raise CommandError(f"no review {review_id}")
         path = Path(output or f"review-{review.pk}.{format}")
-        path.write_bytes(render_pack(review, format))
+        path.write_bytes(render_pack(review, format, now=timezone.now()))
         self.stdout.write(f"wrote {path}")

@@ -17,6 +17,7 @@ from accord.accounts.models import User
 from accord.accounts.services import record_change
 from accord.agreements.choices import AgreementStatus
 from accord.agreements.models import Agreement
+from accord.agreements.queries import next_review_due
 from accord.reporting.periods import Period
 
 from . import reminders
@@ -37,9 +38,15 @@ def expected_reviews(agreement, cadence: str, now: datetime) -> list[tuple]:
     due = last_day + timedelta(days=setting("ACCORD_REVIEW_LEAD_DAYS"))
     found.append((ReviewKind.PERFORMANCE, current.label, due))
     version = agreement.version_in_force(now)
-    if version is not None and version.review_due is not None:
-        found.append((ReviewKind.AGREEMENT, f"v{version.number}",
-                      version.review_due.astimezone(current.zone).date()))
+    due_at = next_review_due(agreement, now) if version is not None else None
+    if due_at is not None:
+        # The version's first review is "v3"; once a review restarted the cycle
+        # (last_reviewed_at), the next one is labelled with its date: "v3 2027-03-01".
+        day = due_at.astimezone(current.zone).date()
+        label = f"v{version.number}"
+        if due_at != version.review_due:
+            label = f"{label} {day.isoformat()}"
+        found.append((ReviewKind.AGREEMENT, label, day))
     return found
 
 

@@ -192,6 +192,19 @@ def test_the_next_review_of_each_kind_is_scheduled_once(gov):
     assert Review.objects.filter(period="2025-Q2", due=date(2025, 7, 10)).exists()
 
 
+def test_after_an_agreement_review_the_next_one_is_scheduled_a_cycle_later(gov):
+    activate(gov)
+    scheduling.schedule_reviews(FEB_20)
+    # The agreement review was held (closing it stamps last_reviewed_at) before its date.
+    Agreement.objects.filter(pk=gov["sla"].pk).update(
+        last_reviewed_at=datetime(2025, 12, 20, tzinfo=UTC))
+    assert scheduling.schedule_reviews(datetime(2026, 1, 5, tzinfo=UTC)) is True
+    agreement_reviews = {(r.period, r.due) for r in Review.objects.filter(
+        agreement=gov["sla"], kind="agreement")}
+    assert agreement_reviews == {("v1", date(2026, 1, 1)),
+                                 ("v1 2026-12-20", date(2026, 12, 20))}
+
+
 def test_reminders_owner_before_slms_when_overdue(gov, slm, mail):
     activate(gov)
     scheduling.schedule_reviews(FEB_20)

@@ -160,3 +160,26 @@ def test_plan_and_risk_pages(client, gov, owner, slm, customer_user):
     client.force_login(customer_user)
     assert client.get("/risks/").status_code == 403
     assert client.get(f"/plans/{plan.pk}/").status_code == 404  # internal plan
+
+
+def test_a_frozen_experience_target_reads_as_its_value_and_threshold(client, slm, review):
+    """An XLA row has no met/breached counts: the page shows its responses, value and
+    threshold, never a row of "None"."""
+    client.force_login(slm)
+    client.post(f"/reviews/{review.pk}/open")
+    review.refresh_from_db()
+    figures = dict(review.figures)
+    figures["targets"] = [*figures["targets"], {
+        "target": 999, "version": 1, "name": "CSAT average", "metric": "experience",
+        "measure": "csat_average", "value": 4.3, "responses": 12, "threshold": 4.0,
+        "direction": "at_least", "objective_met": True, "note": None, "met": None,
+        "breached": None, "excluded": None, "compliance_percent": None,
+        "objective_percent": None, "credit_due": None}]
+    Review.objects.filter(pk=review.pk).update(figures=figures)
+    table = client.get(f"/reviews/{review.pk}/").content.decode()
+    table = table[table.index('id="frozen-figures"'):table.index("</table>", table.index(
+        'id="frozen-figures"'))]
+    row = table[table.index("CSAT average"):]
+    row = row[:row.index("</tr>")]
+    assert "12 responses" in row and "4.3" in row and "at least 4.0" in row
+    assert "None" not in row

@@ -16,7 +16,10 @@ from accord.escalation.api import router as escalation_router
 from accord.experience.api import router as experience_router
 from accord.lib.body import StrictParser, UnreadableBody
 from accord.lib.errors import DomainError
-from accord.lib.openapi import AccordAPI  # documents the 4xx answers on every operation
+from accord.lib.openapi import (
+    AccordAPI,  # documents the 4xx answers on every operation
+    locate_fields,
+)
 from accord.measurement.api import router as measurement_router
 from accord.planning.api import router as planning_router
 from accord.reporting.api import router as reporting_router
@@ -32,13 +35,16 @@ api = AccordAPI(
     # No deep-link anchors inside Swagger UI's operation buttons (nested controls fail WCAG).
     docs=Swagger(settings={"deepLinking": False}),
 )
+# A domain error about a query or path parameter says so in its loc (not "body").
+api.add_decorator(locate_fields)
 
 
 @api.exception_handler(DomainError)
 def domain_error(request, exc: DomainError):
     detail = {"msg": exc.message}
     if exc.field:
-        detail["loc"] = ["body", *(int(p) if p.isdigit() else p for p in exc.field.split("."))]
+        detail["loc"] = [exc.location or "body",
+                         *(int(p) if p.isdigit() else p for p in exc.field.split("."))]
     return api.create_response(request, {"detail": [detail]}, status=exc.status)
 
 

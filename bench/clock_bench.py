@@ -71,7 +71,6 @@ def aware(us) -> dt.datetime:
 def peers(sample_starts, sample_ends, sample_seconds):
     """Per-ticket seconds for businesstimedelta (elapsed, due) and pandas (due), or None."""
     import holidays
-    import pandas as pd
 
     days = holidays.country_holidays("GB", subdiv="ENG", years=range(2023, 2027))
     out = {}
@@ -97,6 +96,10 @@ def peers(sample_starts, sample_ends, sample_seconds):
         pass
     # pandas: the same hours every weekday (it cannot give Monday alone a lunch break),
     # naive local times, whole hours only.
+    try:
+        import pandas as pd
+    except ImportError:  # a peer to compare with, not a dependency of Accord
+        return out
     offsets = {}
     local = [pd.Timestamp(a.astimezone(ZoneInfo(TZ)).replace(tzinfo=None)) for a in sample_starts]
     hours_n = [max(1, round(s / 3600)) for s in sample_seconds]

@@ -28,6 +28,8 @@ import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import _common
+
 ROOT = Path(__file__).resolve().parents[1]
 SECRET = "bench-secret-bench-secret"
 
@@ -60,8 +62,7 @@ def setup(url: str, run: str):
                                              "in": ["Waiting for customer"]})
         versions.add_target(version, by=admin, now=now, metric="response",
                             duration_seconds=4 * 3600)
-        versions.approve(version, party="provider", by=admin, now=now)
-        versions.approve(version, party="counterparty", by=admin, now=now, signatory="Bench")
+        _common.sign(version, admin, now)
     connector = connectors.create_connector(
         by=admin, now=now, kind="jira", name=f"bench {run}", source=f"jira-{run}",
         secret=SECRET, mapping={"fields": {}})

@@ -29,6 +29,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import _common
 import numpy as np
 import psycopg
 
@@ -81,8 +82,7 @@ def setup_world(url: str):
     target = versions.add_target(sla.latest_version(), by=slm, now=now, metric="resolution",
                                  priority="P1", duration_seconds=4 * 3600)
     version = sla.latest_version()
-    versions.approve(version, party="provider", by=slm, now=now)
-    versions.approve(version, party="counterparty", by=slm, now=now, signatory="Pat")
+    _common.sign(version, slm, now)
     hook = services.create_channel(by=None, name="Receiver", kind="webhook", now=now,
                                    config={"url": url, "secret": "b" * 32, "timeout": 5})
     services.create_policy(by=slm, name="P1", now=now, agreement_id=sla.pk, steps=[

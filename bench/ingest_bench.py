@@ -24,66 +24,15 @@ touches any other database. Measures:
 import argparse
 import json
 import os
-import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import psycopg
+import _common
 
 REAL = Path(__file__).resolve().parents[1].parent / "shared/data/itsm"
 SCRATCH = "accord_bench"
 BATCH = 10_000
-
-
-def scratch_url() -> str:
-    url = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
-    base = url.rsplit("/", 1)[0]
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {SCRATCH}")
-        conn.execute(f"CREATE DATABASE {SCRATCH}")
-    return url, f"{base}/{SCRATCH}"
-
-
-def drop(url):
-    from django.db import connections
-
-    connections.close_all()
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {SCRATCH}")
-
-
-def setup(url):
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "accord.settings")
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-
-
-def corporate_sla():
-    """A corporate SLA covering every ticket: resolution in 3 days, paused while the user
-    is awaited; response in 4 hours."""
-    from accord.accounts import services as accounts
-    from accord.agreements import services, versions
-
-    now = datetime(2025, 1, 1, tzinfo=UTC)
-    slm = accounts.create_user("bench-slm", role="service_level_manager")
-    sla = services.create_agreement(by=slm, now=now, name="Bench", kind="sla",
-                                    structure="corporate",
-                                    effective_from=datetime(2000, 1, 1, tzinfo=UTC))
-    version = sla.latest_version()
-    versions.add_target(version, by=slm, now=now, metric="resolution",
-                        duration_seconds=3 * 86400,
-                        pause_condition={"field": "status", "in": ["Awaiting User"]})
-    versions.add_target(version, by=slm, now=now, metric="response", duration_seconds=4 * 3600)
-    versions.approve(version, party="provider", by=slm, now=now)
-    versions.approve(version, party="counterparty", by=slm, now=now, signatory="Bench")
-    return sla
 
 
 def events(n, tag, t0=datetime(2025, 1, 1, tzinfo=UTC)):
@@ -240,16 +189,16 @@ def main():
                         help="which measures to run (comma-separated)")
     args = parser.parse_args()
     parts = set(args.parts.split(","))
-    server, url = scratch_url()
+    server, url = _common.scratch_database(SCRATCH, "postgresql://postgres@127.0.0.1:5432/test")
     try:
-        setup(url)
-        corporate_sla()
+        _common.setup_django(url)
+        _common.corporate_sla()
         api = bench_api(args.batches) if "api" in parts else None
         imports = bench_imports() if "imports" in parts else []
         recomputed = (bench_recompute(args.tickets, args.workers) if "recompute" in parts
                       else None)
     finally:
-        drop(server)
+        _common.drop_scratch(server, SCRATCH)
     rows = []
     if api:
         api, copy, bare, clocks = api

@@ -31,6 +31,7 @@ from datetime import UTC, datetime, timedelta
 from multiprocessing import get_context
 from pathlib import Path
 
+import _common
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -84,8 +85,7 @@ def make_agreements(n: int, now: datetime):
                                        credit_amount="100.00", credit_currency="EUR")
         resolution = versions.add_target(version, by=slm, now=start, metric="resolution",
                                          duration_seconds=8 * 3600, objective_percent=95)
-        versions.approve(version, party="provider", by=slm, now=start)
-        versions.approve(version, party="counterparty", by=slm, now=start, signatory="Pat")
+        _common.sign(version, slm, start)
         sla.refresh_from_db()
         if sla.status != "agreed":
             agreements.transition(sla, "agreed", by=slm, now=start, reason="signed")

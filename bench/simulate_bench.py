@@ -20,62 +20,22 @@ Goal (issue 13): 12 months of 1 M tickets replayed in under 30 s.
 
 import argparse
 import os
-import sys
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-import psycopg
+import _common
 
 SCRATCH = "accord_planning_bench"
 YEAR = 365 * 86400
 
 
-def scratch_url() -> tuple[str, str]:
-    url = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/planning")
-    base = url.rsplit("/", 1)[0]
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {SCRATCH}")
-        conn.execute(f"CREATE DATABASE {SCRATCH}")
-    return url, f"{base}/{SCRATCH}"
-
-
-def drop(url):
-    from django.db import connections
-
-    connections.close_all()
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {SCRATCH}")
-
-
-def setup(url):
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "accord.settings")
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-
-
 def corporate_sla():
-    from accord.accounts import services as accounts
-    from accord.agreements import services, versions
+    """The shared corporate SLA (objective 95 %) and a draft v2 whose resolution target is
+    1 day."""
+    from accord.agreements import versions
 
+    sla, version, slm = _common.corporate_sla(objective_percent="95")
     now = datetime(2025, 1, 1, tzinfo=UTC)
-    slm = accounts.create_user("bench-slm", role="service_level_manager")
-    sla = services.create_agreement(by=slm, now=now, name="Bench", kind="sla",
-                                    structure="corporate",
-                                    effective_from=datetime(2000, 1, 1, tzinfo=UTC))
-    version = sla.latest_version()
-    versions.add_target(version, by=slm, now=now, metric="resolution",
-                        duration_seconds=3 * 86400, objective_percent="95",
-                        pause_condition={"field": "status", "in": ["Awaiting User"]})
-    versions.add_target(version, by=slm, now=now, metric="response", duration_seconds=4 * 3600)
-    versions.approve(version, party="provider", by=slm, now=now)
-    versions.approve(version, party="counterparty", by=slm, now=now, signatory="Bench")
     draft = versions.new_draft_version(sla, by=slm, now=now)
     tighter = draft.targets.get(metric="resolution")
     versions.update_target(tighter, by=slm, now=now, duration_seconds=86400)
@@ -154,10 +114,11 @@ def main():
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                         help="processes for the recompute (accord recompute --workers)")
     args = parser.parse_args()
-    server, url = scratch_url()
+    server, url = _common.scratch_database(
+        SCRATCH, "postgresql://postgres@127.0.0.1:5432/planning")
     rows = []
     try:
-        setup(url)
+        _common.setup_django(url)
         from accord.measurement.models import Clock
         from accord.measurement.recompute import recompute
 
@@ -192,7 +153,7 @@ def main():
                      f"{per_million:.1f} s", "< 30 s", "yes" if per_million < 30 else "NO",
                      f"recompute: {recomputed / tickets * 1_000_000:.1f} s per 1,000,000"))
     finally:
-        drop(server)
+        _common.drop_scratch(server, SCRATCH)
     head = ("measure", "result", "goal", "met", "detail")
     widths = [max(len(r[i]) for r in (head, *rows)) for i in range(4)]
     for row in (head, *rows):

@@ -127,6 +127,28 @@ def test_its_audit_trail_matches_the_history_it_loads(db):
     assert not AuditEntry.objects.filter(at__gt=NOW).exists()
 
 
+def test_its_recent_changes_are_varied_and_dated_by_its_history(db):
+    from collections import Counter
+
+    from accord.accounts.models import AuditEntry
+
+    demo.load(NOW)
+
+    # The dashboard's "Recent changes": the newest rows of the trail.
+    recent = list(AuditEntry.objects.select_related("content_type")[:12])
+    kinds = Counter(entry.content_type.model for entry in recent)
+    # Feedback arrives in weekly imports (one audit row each), not one row per answer.
+    assert kinds["feedback"] <= 3
+    assert len(kinds) >= 4
+    # Nearly nothing is stamped with the instant the demo was loaded.
+    assert sum(1 for entry in recent if entry.at == NOW) <= 2
+    imports = AuditEntry.objects.filter(content_type__model="feedback", action="import")
+    assert imports.count() <= 2 * 10  # CSAT and NPS, weekly for two months
+    assert all(entry.message.endswith("rejected in the batch)") for entry in imports)
+    hand = AuditEntry.objects.filter(content_type__model="feedback", action="create")
+    assert sorted((NOW - entry.at).days for entry in hand) == [6, 9, 33, 38]
+
+
 def test_it_ships_a_held_review_with_its_actions_a_risk_and_a_plan(db):
     from accord.reviews.models import Action, Review
     from accord.reviews.plan_models import Plan, Risk

@@ -90,9 +90,10 @@ def record_change(
         if after is None and action != AuditAction.DELETE:
             after = snapshot(obj)
         changes = diff(before, after)
+    # A loader's audit_time stamp wins over the service's own instant (and over the clock).
     stamp = _stamp.get()
+    at = stamp if stamp is not None else at
     return AuditEntry.objects.create(
-        **({"at": stamp} if stamp is not None else {}),
         user=user if user and user.pk else None,
         actor=user.username if user and user.pk else "system",
         action=action,

@@ -2,6 +2,9 @@
 their audit trails). Writes go through services/setup.py, so the page, the API and the
 admin refuse the same things; refusals sit next to the field they name."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
@@ -39,55 +42,63 @@ def policy_list(request):
     })
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def policy_edit(request, pk: int | None = None):
+@dataclass(frozen=True)
+class _Page:
+    """What differs between the policy and the channel edit pages."""
+
+    key: str  # the form's keyword and the template's name for the object
+    model: type
+    form: type
+    create: Callable
+    update: Callable
+    template: str
+    url: str  # the object's page, after a save
+    what: str  # "Escalation policy", "Channel": the saved message
+    refusal: str  # for a POST by someone who may not edit
+
+
+POLICY = _Page("policy", EscalationPolicy, PolicyForm, setup.create_policy, setup.update_policy,
+               "escalation/policy_form.html", "escalation:policy", "Escalation policy",
+               "Only administrators change escalation policies.")
+CHANNEL = _Page("channel", Channel, ChannelForm, setup.create_channel, setup.update_channel,
+                "escalation/channel_form.html", "escalation:channel", "Channel",
+                "Only administrators change channels.")
+
+
+def _edit(request, page: _Page, pk: int | None):
+    """Create (pk None) or edit one object through its form and the setup services; a
+    refusal sits next to the field it names."""
     if refused := _refused(request):
         return refused
-    policy = get_object_or_404(EscalationPolicy, pk=pk) if pk is not None else None
+    obj = get_object_or_404(page.model, pk=pk) if pk is not None else None
     if request.method == "POST" and not _may(request.user):
-        return forbidden(request, "Only administrators change escalation policies.")
-    form = PolicyForm(request.POST or None, policy=policy)
+        return forbidden(request, page.refusal)
+    form = page.form(request.POST or None, **{page.key: obj})
     if request.method == "POST" and form.is_valid():
         values = form.values()
         try:
-            if policy is None:
-                policy = setup.create_policy(by=request.user, now=timezone.now(), **values)
+            if obj is None:
+                obj = page.create(by=request.user, now=timezone.now(), **values)
             else:
-                setup.update_policy(policy, by=request.user, **values)
+                page.update(obj, by=request.user, **values)
         except DomainError as exc:
             form.add_error(form.field_of(exc.field), exc.message)
         else:
-            messages.success(request, f"Escalation policy “{values['name']}” saved.")
-            return redirect("escalation:policy", pk=policy.pk)
-    return render(request, "escalation/policy_form.html", {
-        "form": form, "policy": policy, "may_edit": _may(request.user),
-        **(history_context(request.user, policy) if policy else {"history": None}),
+            messages.success(request, f"{page.what} “{values['name']}” saved.")
+            return redirect(page.url, pk=obj.pk)
+    return render(request, page.template, {
+        "form": form, page.key: obj, "may_edit": _may(request.user),
+        **(history_context(request.user, obj) if obj else {"history": None}),
     }, status=422 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def policy_edit(request, pk: int | None = None):
+    return _edit(request, POLICY, pk)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def channel_edit(request, pk: int | None = None):
-    if refused := _refused(request):
-        return refused
-    channel = get_object_or_404(Channel, pk=pk) if pk is not None else None
-    if request.method == "POST" and not _may(request.user):
-        return forbidden(request, "Only administrators change channels.")
-    form = ChannelForm(request.POST or None, channel=channel)
-    if request.method == "POST" and form.is_valid():
-        values = form.values()
-        try:
-            if channel is None:
-                channel = setup.create_channel(by=request.user, now=timezone.now(), **values)
-            else:
-                setup.update_channel(channel, by=request.user, **values)
-        except DomainError as exc:
-            form.add_error(form.field_of(exc.field), exc.message)
-        else:
-            messages.success(request, f"Channel “{values['name']}” saved.")
-            return redirect("escalation:channel", pk=channel.pk)
-    return render(request, "escalation/channel_form.html", {
-        "form": form, "channel": channel, "may_edit": _may(request.user),
-        **(history_context(request.user, channel) if channel else {"history": None}),
-    }, status=422 if form.errors else 200)
+    return _edit(request, CHANNEL, pk)

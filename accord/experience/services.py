@@ -1,8 +1,10 @@
 """Feedback in: the API, the CSV import, hand-entered complaints and compliments, and the
-survey page all store through ``ingest_feedback`` / ``store_one``. Every stored row is
-audited through ``record_change``."""
+survey page all store through ``ingest_feedback`` / ``store_one``. A batch (API, CSV import)
+is audited like the ticket event ingest: one row per source naming what it stored; a single
+answer (survey page) or a hand-entered item is audited on its own."""
 
 import uuid
+from collections import Counter
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
@@ -69,9 +71,10 @@ def _result(index, item_id, status, errors=()) -> dict:
     return {"index": index, "id": item_id, "status": status, "errors": list(errors)}
 
 
-def store_one(clean: dict, *, now: datetime, user=None, by=None) -> tuple[str, Feedback]:
+def store_one(clean: dict, *, now: datetime, user=None, by=None,
+              audit: bool = True) -> tuple[str, Feedback]:
     """Store one validated item: (status, the stored row). The stored record is kept on a
-    duplicate and on a conflict."""
+    duplicate and on a conflict. ``audit=False``: the caller audits the batch."""
     existing = Feedback.objects.filter(source=clean["source"], feedback_id=clean["id"]).first()
     digest = content_hash(clean)
     if existing is not None:
@@ -83,8 +86,9 @@ def store_one(clean: dict, *, now: datetime, user=None, by=None) -> tuple[str, F
             feedback = Feedback.objects.create(**_fields(clean, rows, now, by))
             link(feedback, agreements_for(rows["ticket"], rows["service"], rows["customer"],
                                           clean["timestamp"]))
-            record_change(user, feedback, AuditAction.IMPORT if by is None
-                          else AuditAction.CREATE, at=now)
+            if audit:
+                record_change(user, feedback, AuditAction.IMPORT if by is None
+                              else AuditAction.CREATE, at=now)
     except IntegrityError:  # a concurrent request stored the same id first
         existing = Feedback.objects.get(source=clean["source"], feedback_id=clean["id"])
         same = existing.content_hash == digest
@@ -95,21 +99,38 @@ def store_one(clean: dict, *, now: datetime, user=None, by=None) -> tuple[str, F
 def ingest_feedback(items: list, *, now: datetime, user=None,
                     default_source: str = "api") -> dict:
     """Store each item on its own: stored, duplicate (same id, same content), conflict (same
-    id, different content: the stored record is kept) or rejected (field and reason)."""
+    id, different content: the stored record is kept) or rejected (field and reason). The
+    batch is audited once per source that stored something (like the ticket event ingest)."""
     require_now(now)
     results = []
+    stored: Counter = Counter()
+    newest: dict[str, Feedback] = {}
     for index, item in enumerate(items):
         raw_id = item.get("id") if isinstance(item, dict) else None
         raw_id = str(raw_id) if isinstance(raw_id, str | int) else None
         try:
             clean = clean_feedback(item, default_source)
-            status, _ = store_one(clean, now=now, user=user)
+            status, feedback = store_one(clean, now=now, user=user, audit=False)
         except InvalidInput as exc:
             results.append(_result(index, raw_id, FeedbackStatus.REJECTED,
                                    [{"field": exc.field, "msg": exc.message}]))
             continue
         results.append(_result(index, clean["id"], status))
-    return summary(results)
+        if status == FeedbackStatus.STORED:
+            stored[feedback.source] += 1
+            newest[feedback.source] = feedback
+    result = summary(results)
+    _audit_batch(user, stored, newest, result, now)
+    return result
+
+
+def _audit_batch(user, stored: Counter, newest: dict, result: dict, now: datetime) -> None:
+    """One audit row per source (on the last item it stored), like the event ingest's."""
+    for source, count in sorted(stored.items()):
+        record_change(user, newest[source], AuditAction.IMPORT, changes={}, at=now,
+                      message=f"{count} feedback items stored from {source} "
+                      f"({result['duplicates']} duplicates, {result['conflicts']} conflicts, "
+                      f"{result['rejected']} rejected in the batch)")
 
 
 def summary(results: list[dict]) -> dict:

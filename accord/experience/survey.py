@@ -124,14 +124,20 @@ def _plan(ticket: Ticket) -> _Plan:
     return _Plan(agreement, _recipient(ticket) if agreement else "", channel)
 
 
-def next_resolved(now: datetime):
+def resolved_unhandled(now: datetime):
+    """Tickets resolved in the last LOOKBACK whose resolution has no invitation yet, oldest
+    first (through the ``ticket_resolved`` index on (resolved_at, id))."""
     handled = SurveyInvite.objects.filter(ticket=OuterRef("pk"),
                                           resolved_at=OuterRef("resolved_at"))
     return (Ticket.objects.filter(resolved_at__isnull=False, resolved_at__lte=now,
                                   resolved_at__gte=now - LOOKBACK,
                                   stage__in=(TicketStage.RESOLVED, TicketStage.CLOSED))
             .exclude(Exists(handled)).select_related("service", "customer")
-            .order_by("resolved_at", "pk").first())
+            .order_by("resolved_at", "pk"))
+
+
+def next_resolved(now: datetime):
+    return resolved_unhandled(now).first()
 
 
 def invite_next(now: datetime, worker_id: str = "worker") -> bool:

@@ -10,6 +10,9 @@ class DomainError(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
+        # Where the field was sent ("query", "path", "form"...); None means the body. The API
+        # sets it from the operation's parameters (accord.lib.openapi.locate_fields).
+        self.location: str | None = None
 
 
 class InvalidInput(DomainError):

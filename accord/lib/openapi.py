@@ -6,10 +6,13 @@ field). ``AccordAPI`` adds those answers to each operation of the OpenAPI docume
 generators and schemathesis agree with the server without a note on each decorator.
 """
 
+import functools
 from typing import Any
 
 from ninja import NinjaAPI
 from pydantic import BaseModel, ConfigDict, Field
+
+from accord.lib.errors import DomainError
 
 ERROR_SCHEMA = "ApiError"
 
@@ -74,3 +77,28 @@ class AccordAPI(NinjaAPI):
 
     def get_openapi_schema(self, *args, **kwargs):
         return add_error_responses(super().get_openapi_schema(*args, **kwargs))
+
+
+def locate_fields(view_func):
+    """An API-wide operation decorator: a ``DomainError`` whose field is one of the operation's
+    query, path or form parameters is located there (``loc: ["query", "month"]``), not in the
+    body. Services name fields without knowing how they arrived; the operation knows."""
+    operation = getattr(view_func, "_ninja_operation", None)
+    sources = {
+        name: model.__ninja_param_source__
+        for model in getattr(getattr(operation, "signature", None), "models", ())
+        for name in getattr(model, "__ninja_flatten_map__", {})
+    }
+    if not sources:
+        return view_func
+
+    @functools.wraps(view_func)
+    def located(request, *args, **kwargs):
+        try:
+            return view_func(request, *args, **kwargs)
+        except DomainError as exc:
+            if exc.field and exc.location is None:
+                exc.location = sources.get(exc.field.split(".")[0])
+            raise
+
+    return located

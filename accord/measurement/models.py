@@ -77,7 +77,11 @@ class Ticket(models.Model):
         ]
         indexes = [models.Index(fields=["-last_event_at", "-id"], name="ticket_recent"),
                    models.Index(fields=["recheck_at"], name="ticket_recheck",
-                                condition=Q(recheck_at__isnull=False))]
+                                condition=Q(recheck_at__isnull=False)),
+                   # The survey worker's step (experience.survey.next_resolved): the oldest
+                   # resolution of the last days not yet handled, in (resolved_at, id) order.
+                   models.Index(fields=["resolved_at", "id"], name="ticket_resolved",
+                                condition=Q(resolved_at__isnull=False))]
 
     def __str__(self):
         return f"{self.source}:{self.ticket_id}" if self.source else self.ticket_id

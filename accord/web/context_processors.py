@@ -3,24 +3,27 @@ dates are shown in."""
 
 from django.urls import reverse
 
-# (label, url name or path, path prefixes that make it the active item, who sees it)
+# (label, url name or path, path prefixes that make it the active item, who sees it, place):
+# "main" items sit on the bar; "more" items (configuration and tools, used less often) sit in
+# its "More" list, so the bar fits on one line at 1280 px.
 _NAV = (
-    ("Dashboard", "dashboard", ("/",), "all"),
+    ("Dashboard", "dashboard", ("/",), "all", "main"),
     ("Services", "catalogue:services",
-     ("/services/", "/components/", "/customers/", "/teams/", "/suppliers/"), "staff"),
-    ("Agreements", "agreements:list", ("/agreements/",), "all"),
-    ("Tickets", "measurement:tickets", ("/tickets/",), "all"),
-    ("Clocks", "measurement:clocks", ("/clocks/",), "all"),
-    ("Reports", "reports:page", ("/reports/",), "all"),
-    ("Notifications", "escalation:notifications", ("/notifications/", "/escalations/"), "staff"),
-    ("Calendars", "catalogue:calendars", ("/calendars/",), "all"),
-    ("Reviews overdue", "overdue_reviews", ("/reviews/overdue/",), "staff"),
-    ("Reviews", "reviews:reviews", ("/reviews/",), "all"),
-    ("Actions", "reviews:actions", ("/actions/",), "staff"),
-    ("Feedback", "experience:feedback", ("/feedback/",), "staff"),
-    ("Connectors", "connectors:list", ("/connectors/",), "manage_connectors"),
-    ("Admin", "/admin/", ("/admin/",), "is_staff"),
-    ("API docs", "/api/v1/docs", ("/api/",), "all"),
+     ("/services/", "/components/", "/customers/", "/teams/", "/suppliers/"), "staff", "main"),
+    ("Agreements", "agreements:list", ("/agreements/",), "all", "main"),
+    ("Tickets", "measurement:tickets", ("/tickets/",), "all", "main"),
+    ("Clocks", "measurement:clocks", ("/clocks/",), "all", "main"),
+    ("Reports", "reports:page", ("/reports/",), "all", "main"),
+    ("Notifications", "escalation:notifications", ("/notifications/", "/escalations/"), "staff",
+     "main"),
+    ("Reviews", "reviews:reviews", ("/reviews/",), "all", "main"),
+    ("Actions", "reviews:actions", ("/actions/",), "staff", "main"),
+    ("Feedback", "experience:feedback", ("/feedback/",), "staff", "main"),
+    ("Reviews overdue", "overdue_reviews", ("/reviews/overdue/",), "staff", "more"),
+    ("Calendars", "catalogue:calendars", ("/calendars/",), "all", "more"),
+    ("Connectors", "connectors:list", ("/connectors/",), "manage_connectors", "more"),
+    ("Admin", "/admin/", ("/admin/",), "is_staff", "more"),
+    ("API docs", "/api/v1/docs", ("/api/",), "all", "more"),
 )
 
 
@@ -35,12 +38,14 @@ def _shown(user, who: str) -> bool:
 
 
 def navigation(request) -> dict:
-    """``nav_items``: [{label, url, active}] for the signed-in user (none when signed out)."""
+    """``nav_items`` and ``nav_more``: [{label, url, active}] for the signed-in user (none when
+    signed out): the bar's items and those of its "More" list; ``nav_more_active``: the page is
+    one of the "More" list's."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": []}
-    items = []
-    for label, target, prefixes, who in _NAV:
+        return {"nav_items": [], "nav_more": [], "nav_more_active": False}
+    places: dict[str, list] = {"main": [], "more": []}
+    for label, target, prefixes, who, place in _NAV:
         if not _shown(user, who):
             continue
         url = target if target.startswith("/") else reverse(target)
@@ -48,8 +53,13 @@ def navigation(request) -> dict:
             active = request.path == "/"
         else:
             active = request.path.startswith(prefixes)
-        items.append({"label": label, "url": url, "active": active})
-    return {"nav_items": items}
+        places[place].append({"label": label, "url": url, "active": active})
+    # "Reviews overdue" is under /reviews/ too: only the most specific item is the page's.
+    if any(item["active"] for item in places["more"]):
+        for item in places["main"]:
+            item["active"] = False
+    return {"nav_items": places["main"], "nav_more": places["more"],
+            "nav_more_active": any(item["active"] for item in places["more"])}
 
 
 def viewer_time_zone(request) -> dict:

@@ -28,6 +28,23 @@ def test_it_stores_one_object_and_reports_each_items_status(api, analyst, signed
     assert set(stored.agreements.all()) == {signed, world["sla"]}
 
 
+def test_a_batch_is_audited_once_per_source_like_the_event_ingest(api, analyst, signed):
+    from accord.accounts.models import AuditEntry
+
+    client = api(analyst)
+    client.post("feedback", [item(1, score=4), item(2, score=2), item(3, score=5, source="nps")])
+    client.post("feedback", [item(1, score=4)])  # a duplicate stores nothing: no audit row
+
+    # Not one row per answer (a survey feed would flood the trail): one per source and batch.
+    rows = AuditEntry.objects.filter(content_type__model="feedback").order_by("message")
+    assert [(r.action, r.actor, r.message) for r in rows] == [
+        ("import", analyst.username,
+         "1 feedback items stored from nps (0 duplicates, 0 conflicts, 0 rejected in the batch)"),
+        ("import", analyst.username,
+         "2 feedback items stored from desk (0 duplicates, 0 conflicts, 0 rejected in the batch)"),
+    ]
+
+
 def test_it_is_idempotent_and_keeps_the_stored_record_on_a_conflict(api, analyst, signed):
     client = api(analyst)
     client.post("feedback", [item(1, score=4), item(2, score=2)])

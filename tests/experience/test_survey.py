@@ -103,3 +103,17 @@ def test_the_ticket_page_shows_the_answer(resolved, client, slm):
     page = client.get(f"/tickets/{resolved.pk}/")
     assert page.status_code == 200
     assert b"2 / 5" in page.content and b"Took a week" in page.content
+
+
+def test_the_survey_step_finds_the_next_resolution_through_an_index(db):
+    from django.db import connection, transaction
+
+    # On a real table the worker's step runs every loop: it must not scan every ticket.
+    # (The planner prefers a scan on a tiny table, so PostgreSQL is told scans are costly.)
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = survey.resolved_unhandled(NOW)[:1].explain()
+
+    assert "ticket_resolved" in plan, plan

@@ -125,7 +125,7 @@ def test_a_bad_filter_names_the_field(reader, api):
     response = api(reader).get("tickets?stage=sleeping")
 
     assert response.status_code == 422
-    assert response.data["detail"][0]["loc"] == ["body", "stage"]
+    assert response.data["detail"][0]["loc"] == ["query", "stage"]
 
 
 def test_a_customer_sees_only_tickets_of_their_own_customer(analyst, customer_user, api):

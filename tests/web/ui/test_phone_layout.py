@@ -81,3 +81,32 @@ def test_the_menu_folds_on_a_phone_and_tables_scroll_in_place(browser, live_serv
         expect(page.get_by_role("button", name="Menu")).to_be_hidden()
     finally:
         page.context.close()
+
+
+@pytest.mark.parametrize("username", ["admin", "sarah"])
+def test_the_bar_fits_on_one_line_at_1280_px(browser, live_server, ecoshop, username):
+    page = new_page(browser, width=1280, height=800)
+    try:
+        sign_in(page, live_server.url, username, demo.DEMO_PASSWORD)
+        bar = page.locator("header.top")
+        # One line: every item of the bar (and More) at the same height, the bar one row high.
+        tops = page.locator("header.top nav > a, header.top nav summary").evaluate_all(
+            "items => items.map(i => Math.round(i.getBoundingClientRect().top))")
+        assert len(tops) >= 8 and len(set(tops)) == 1, tops
+        assert bar.evaluate("b => b.offsetHeight") <= 60
+        assert page.evaluate(WIDTH) <= 1280
+        # Configuration and tools are one click away, under More; Escape folds them again.
+        more = page.locator("header.top summary", has_text="More")
+        calendars = page.get_by_role("link", name="Calendars", exact=True)
+        expect(calendars).to_be_hidden()
+        more.click()
+        expect(calendars).to_be_visible()
+        page.keyboard.press("Escape")
+        expect(calendars).to_be_hidden()
+        more.click()
+        calendars.click()
+        expect(page.locator("h1")).to_have_text("Calendars")
+        # On its page, More is marked as the current section.
+        expect(page.locator("header.top summary.active")).to_have_text("More")
+    finally:
+        page.context.close()

@@ -36,6 +36,19 @@
         toggle.setAttribute("aria-expanded", open ? "true" : "false");
       });
     }
+    // The bar's "More" list closes on a click elsewhere and on Escape (back to its summary).
+    var more = document.querySelector("header.top details.more");
+    if (more) {
+      document.addEventListener("click", function (event) {
+        if (more.open && !more.contains(event.target)) { more.open = false; }
+      });
+      more.addEventListener("keydown", function (event) {
+        if (event.key === "Escape" && more.open) {
+          more.open = false;
+          more.querySelector("summary").focus();
+        }
+      });
+    }
     scrollableTables();
   });
   window.addEventListener("resize", scrollableTables);

@@ -77,7 +77,9 @@ class Ticket(models.Model):
         ]
         indexes = [models.Index(fields=["-last_event_at", "-id"], name="ticket_recent"),
                    models.Index(fields=["recheck_at"], name="ticket_recheck",
-                                condition=Q(recheck_at__isnull=False))]
+                                condition=Q(recheck_at__isnull=False)),
+                   # Experience: tickets opened in a period (complaints per 100 tickets).
+                   models.Index(fields=["opened_at", "id"], name="ticket_opened")]
 
     def __str__(self):
         return f"{self.source}:{self.ticket_id}" if self.source else self.ticket_id

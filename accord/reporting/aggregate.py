@@ -241,17 +241,21 @@ def _outcome(now: datetime):
 
 
 def _excluded():
-    """1 for a clock an approved exclusion annotates, else 0 (SQL)."""
+    """1 for a breached clock an approved exclusion annotates, else 0 (SQL; only breached
+    clocks look for one: nothing reads it of the others)."""
     approved = ClockExclusion.objects.filter(clock=OuterRef("pk"),
                                              status=ExclusionStatus.APPROVED)
-    return Case(When(Exists(approved), then=Value(1)), default=Value(0),
-                output_field=IntegerField())
+    return Case(When(outcome=BREACHED, then=Case(When(Exists(approved), then=Value(1)),
+                                                 default=Value(0))),
+                default=Value(0), output_field=IntegerField())
 
 
 def _party():
-    """The confirmed responsible party of a clock's breach investigation, or "" (SQL)."""
-    return Coalesce(Subquery(BreachInvestigation.objects.filter(clock=OuterRef("pk"))
-                             .values("party")[:1]), Value(""), output_field=TextOut())
+    """The confirmed responsible party of a breached clock's breach investigation, or ""
+    (SQL; only breached clocks look for one)."""
+    found = Coalesce(Subquery(BreachInvestigation.objects.filter(clock=OuterRef("pk"))
+                              .values("party")[:1]), Value(""), output_field=TextOut())
+    return Case(When(outcome=BREACHED, then=found), default=Value(""), output_field=TextOut())
 
 
 def _bucket(bounds: Sequence[datetime]):
@@ -292,7 +296,8 @@ def sql_aggregate(clocks, bounds: Sequence[datetime], now: datetime) -> Aggregat
     """The aggregation over ``clocks`` (a ``Clock`` queryset, usually ``stored_clocks``) in
     the database: the candidate clocks are compiled once into SQL ("facts": when each became
     certain, its outcome, its bucket); one GROUP BY reads the counts, the open clocks per
-    bucket and (PostgreSQL, by GROUPING SETS) the percentiles; one more the attribution."""
+    bucket, the confirmed parties and (PostgreSQL, by GROUPING SETS) the percentiles; one
+    more the attribution."""
     result = Aggregate()
     facts = (clocks.order_by()
              .annotate(certain_at=_certain_at(now), outcome=_outcome(now),
@@ -309,7 +314,7 @@ def sql_aggregate(clocks, bounds: Sequence[datetime], now: datetime) -> Aggregat
     opens = ", ".join("SUM(CASE WHEN f.started_at < %s AND (f.certain_at IS NULL OR "
                       "f.certain_at >= %s) THEN 1 ELSE 0 END)" for _ in edges)
     open_args = [edge for edge in edges for _ in (0, 1)]
-    columns = "f.t, f.v, f.bucket, f.outcome, f.kind, f.metric, f.prio"
+    columns = "f.t, f.v, f.bucket, f.outcome, f.kind, f.metric, f.prio, f.party"
     postgres = connection.vendor == "postgresql"
     timed = "f.bucket IS NOT NULL AND f.outcome IN (%s, %s) AND f.metric IN (%s, %s)"
     timed_args = [MET, BREACHED, *PERCENTILE_METRICS]
@@ -324,14 +329,15 @@ def sql_aggregate(clocks, bounds: Sequence[datetime], now: datetime) -> Aggregat
         else:
             cursor.execute(f"SELECT {columns}, COUNT(*), SUM(f.excl), {opens} FROM ({inner}) f "
                            f"GROUP BY {columns}", [*open_args, *params])
-        width = 9 + len(edges)
+        width = 10 + len(edges)
         for row in cursor.fetchall():
-            target_id, version_id, bucket, outcome, kind, metric, prio, n, excl = row[:9]
+            target_id, version_id, bucket, outcome, kind, metric, prio, party, n, excl = \
+                row[:10]
             if postgres and row[-1]:  # the (metric) grouping set: its percentiles
                 if metric in PERCENTILE_METRICS and row[width] is not None:
                     result.percentiles[metric] = tuple(row[width:width + len(FRACTIONS)])
                 continue
-            for i, count in enumerate(row[9:width]):
+            for i, count in enumerate(row[10:width]):
                 if count:
                     result.counts[(target_id, version_id, i)][OPEN] += count
             if bucket is None or outcome is None:
@@ -341,6 +347,8 @@ def sql_aggregate(clocks, bounds: Sequence[datetime], now: datetime) -> Aggregat
                 if excl:
                     result.counts[(target_id, version_id, bucket)][EXCLUDED] += int(excl)
                 result.breaches[(bucket, kind, metric, prio or "")] += n
+                if party:
+                    result.confirmed[(bucket, party)] += n
         _held(cursor, inner, params, result)
         if not postgres:
             _percentiles(cursor, inner, params, result)
@@ -379,12 +387,8 @@ def _held(cursor, inner: str, params, result: Aggregate) -> None:
     for bucket, n in breached_in.items():
         if n > by_bucket[bucket]:
             result.top[(bucket, UNASSIGNED)] += n - by_bucket[bucket]
-    cursor.execute(f"SELECT f.bucket, f.party, COUNT(*) FROM ({inner}) f WHERE f.outcome = %s "
-                   f"AND f.bucket IS NOT NULL AND f.party <> '' GROUP BY f.bucket, f.party",
-                   [*params, BREACHED])
-    confirmed_in = Counter()
-    for bucket, party, n in cursor.fetchall():
-        result.confirmed[(bucket, party)] += n
+    confirmed_in = Counter()  # the confirmed breaches per bucket, read with the counts
+    for (bucket, _), n in result.confirmed.items():
         confirmed_in[bucket] += n
     held_in = Counter()
     for (bucket, _), n in result.confirmed_top.items():

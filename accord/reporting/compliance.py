@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from accord.agreements.choices import DURATION_METRICS, Metric
 from accord.agreements.choices import Period as PeriodKind
-from accord.agreements.inheritance import effective_targets
+from accord.agreements.inheritance import effective_targets_many
 from accord.agreements.models import Agreement, AgreementVersion, Target
 from accord.agreements.validation import require_now
 from accord.experience.rows import experience_rows
@@ -90,7 +90,8 @@ def _objective(target: Target) -> Decimal:
 def in_force_targets(versions, start: datetime, end: datetime) -> dict[int, list]:
     """Per version, its effective targets (inherited ones included) where the period meets
     it: read once, shared by the clock rows and the availability rows."""
-    return {v.pk: effective_targets(v, in_force_bounds(v, start, end)[0]) for v in versions}
+    found = effective_targets_many([(v, in_force_bounds(v, start, end)[0]) for v in versions])
+    return {v.pk: targets for v, targets in zip(versions, found, strict=True)}
 
 
 def _row_targets(agreements, versions, start, end, counted_keys, effective=None

@@ -297,7 +297,8 @@ def sql_aggregate(clocks, bounds: Sequence[datetime], now: datetime) -> Aggregat
     the database: the candidate clocks are compiled once into SQL ("facts": when each became
     certain, its outcome, its bucket); one GROUP BY reads the counts, the open clocks per
     bucket, the confirmed parties and (PostgreSQL, by GROUPING SETS) the percentiles; one
-    more the attribution."""
+    more the attribution. On PostgreSQL both are one statement over the facts read once
+    (a materialized CTE)."""
     result = Aggregate()
     facts = (clocks.order_by()
              .annotate(certain_at=_certain_at(now), outcome=_outcome(now),
@@ -318,19 +319,33 @@ def sql_aggregate(clocks, bounds: Sequence[datetime], now: datetime) -> Aggregat
     postgres = connection.vendor == "postgresql"
     timed = "f.bucket IS NOT NULL AND f.outcome IN (%s, %s) AND f.metric IN (%s, %s)"
     timed_args = [MET, BREACHED, *PERCENTILE_METRICS]
+    held_rows = None
     with connection.cursor() as cursor:
         if postgres:
             pct = ", ".join(f"percentile_cont({p}) WITHIN GROUP (ORDER BY f.seconds) "
                             f"FILTER (WHERE {timed})" for p in FRACTIONS)
-            cursor.execute(f"SELECT {columns}, COUNT(*), SUM(f.excl), {opens}, {pct}, "
-                           f"GROUPING(f.t) "
-                           f"FROM ({inner}) f GROUP BY GROUPING SETS (({columns}), (f.metric))",
-                           [*open_args, *timed_args, *timed_args, *params])
+            # Part 0: the counts (and percentiles); part 1: the attribution (``_held``).
+            padding = ", ".join(["NULL"] * (8 + len(edges) + len(FRACTIONS)))  # to GROUPING
+            held, held_args = _held_sql("facts")
+            cursor.execute(f"WITH facts AS MATERIALIZED ({inner}) "
+                           f"SELECT 0, {columns}, COUNT(*), SUM(f.excl), {opens}, {pct}, "
+                           f"GROUPING(f.t), NULL, NULL, NULL, NULL "
+                           f"FROM facts f GROUP BY GROUPING SETS (({columns}), (f.metric)) "
+                           f"UNION ALL SELECT 1, h.t, h.v, h.bucket, {padding}, h.holder, "
+                           f"h.held, h.largest, h.confirmed FROM ({held}) h",
+                           [*params, *open_args, *timed_args, *timed_args, *held_args])
+            rows, held_rows = [], []
+            for row in cursor.fetchall():
+                if row[0]:
+                    held_rows.append((*row[1:4], *row[-4:]))
+                else:
+                    rows.append(row[1:-4])
         else:
             cursor.execute(f"SELECT {columns}, COUNT(*), SUM(f.excl), {opens} FROM ({inner}) f "
                            f"GROUP BY {columns}", [*open_args, *params])
+            rows = cursor.fetchall()
         width = 10 + len(edges)
-        for row in cursor.fetchall():
+        for row in rows:
             target_id, version_id, bucket, outcome, kind, metric, prio, party, n, excl = \
                 row[:10]
             if postgres and row[-1]:  # the (metric) grouping set: its percentiles
@@ -349,30 +364,40 @@ def sql_aggregate(clocks, bounds: Sequence[datetime], now: datetime) -> Aggregat
                 result.breaches[(bucket, kind, metric, prio or "")] += n
                 if party:
                     result.confirmed[(bucket, party)] += n
-        _held(cursor, inner, params, result)
+        _held(cursor, inner, params, result, held_rows)
         if not postgres:
             _percentiles(cursor, inner, params, result)
     return result
 
 
-def _held(cursor, inner: str, params, result: Aggregate) -> None:
-    """Breached business time per holder, and breaches per largest holder (ties: the first
-    name): json_each over the ``attribution`` of the breached clocks, in the database. A
-    breach with no business time held by anyone is unassigned."""
+def _held_sql(source: str) -> tuple[str, list]:
+    """(SQL, args) of the attribution per (t, v, bucket, holder) of the breached facts in
+    ``source`` (a subquery or a CTE's name): business seconds, breaches whose largest holder
+    it was, and those of them with a confirmed party."""
     postgres = connection.vendor == "postgresql"
     value = "CAST(CAST(a.value AS TEXT) AS DOUBLE PRECISION)" if postgres else "a.value"
     each = ("CROSS JOIN LATERAL json_each(f.attribution) a" if postgres
             else ", json_each(f.attribution) a")
-    cursor.execute(
-        f"SELECT t, v, bucket, holder, SUM(seconds), "
-        f"SUM(CASE WHEN n = 1 AND seconds > 0 THEN 1 ELSE 0 END), "
-        f"SUM(CASE WHEN n = 1 AND seconds > 0 AND party <> '' THEN 1 ELSE 0 END) FROM ("
-        f"SELECT f.id, f.t, f.v, f.bucket, f.party, a.key AS holder, {value} AS seconds, "
-        f"ROW_NUMBER() OVER (PARTITION BY f.id ORDER BY {value} DESC, a.key) AS n "
-        f"FROM ({inner}) f {each} WHERE f.outcome = %s AND f.bucket IS NOT NULL) s "
-        f"GROUP BY t, v, bucket, holder",
-        [*params, BREACHED])
-    for target_id, version_id, bucket, holder, seconds, largest, confirmed in cursor.fetchall():
+    return (f"SELECT t, v, bucket, holder, SUM(seconds) AS held, "
+            f"SUM(CASE WHEN n = 1 AND seconds > 0 THEN 1 ELSE 0 END) AS largest, "
+            f"SUM(CASE WHEN n = 1 AND seconds > 0 AND party <> '' THEN 1 ELSE 0 END) "
+            f"AS confirmed FROM ("
+            f"SELECT f.id, f.t, f.v, f.bucket, f.party, a.key AS holder, {value} AS seconds, "
+            f"ROW_NUMBER() OVER (PARTITION BY f.id ORDER BY {value} DESC, a.key) AS n "
+            f"FROM {source} f {each} WHERE f.outcome = %s AND f.bucket IS NOT NULL) s "
+            f"GROUP BY t, v, bucket, holder", [BREACHED])
+
+
+def _held(cursor, inner: str, params, result: Aggregate, rows=None) -> None:
+    """Breached business time per holder, and breaches per largest holder (ties: the first
+    name): json_each over the ``attribution`` of the breached clocks, in the database. A
+    breach with no business time held by anyone is unassigned. ``rows``: the attribution
+    already read (``_held_sql``) with the counts."""
+    if rows is None:
+        query, args = _held_sql(f"({inner})")
+        cursor.execute(query, [*params, *args])
+        rows = cursor.fetchall()
+    for target_id, version_id, bucket, holder, seconds, largest, confirmed in rows:
         result.held[(target_id, version_id, bucket, holder)] += float(seconds)
         if largest:
             result.top[(bucket, holder)] += largest

@@ -78,8 +78,9 @@ def test_credits_total_is_zero_when_a_credit_is_judged_over_a_longer_period(worl
     from accord.agreements import services
 
     sla = services.create_agreement(
-        by=slm, now=NOW, name="Quarterly", kind="sla", structure="customer_based", customer=world["acme"],
-        services=[world["shop"]], effective_from=datetime(2025, 1, 1, tzinfo=UTC),
+        by=slm, now=NOW, name="Quarterly", kind="sla", structure="customer_based",
+        customer=world["acme"], services=[world["shop"]],
+        effective_from=datetime(2025, 1, 1, tzinfo=UTC),
         monthly_charge="1000.00", currency="EUR")
     add_target(sla, slm, duration_seconds=4 * HOUR, objective_percent="90", period="quarter",
                credit_amount="50.00", credit_currency="EUR")

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, F, FloatField, IntegerField, Max, Q, Subquery, Sum
-from django.db.models.functions import Cast, Coalesce
+from django.db.models import Count, F, FloatField, Q, Sum
+from django.db.models.functions import Cast
 
 from accord.agreements.choices import Direction, ExperienceMeasure
 from accord.measurement.choices import EventKind
@@ -84,8 +84,7 @@ def _tickets(agreement_ids, service_id):
 
 def measure_values(agreement_ids, start: datetime, end: datetime, now: datetime, *,
                    service_id=None, measures=None) -> dict[str, Value]:
-    """{measure: Value} for ``measures`` (default: all six): one aggregate statement (two
-    for the reopen rate alone)."""
+    """{measure: Value} for ``measures`` (default: all six), a few aggregate queries."""
     measures = set(measures or M.values)
     out: dict[str, Value] = {}
     if measures & {M.CSAT_AVERAGE, M.CSAT_SATISFIED_PERCENT, M.CES_AVERAGE, M.NPS,
@@ -97,15 +96,7 @@ def measure_values(agreement_ids, start: datetime, end: datetime, now: datetime,
         rows = rows.filter(kind=kinds[0]) if len(kinds) == 1 else rows.filter(kind__in=kinds)
         # One row per feedback and agreement; an agreement chain (include_children) links
         # feedback to its innermost level only, so nothing is counted twice.
-        # The ticket counts ride along as scalar subqueries: one statement in all.
-        along = {}
-        if M.COMPLAINTS_PER_100_TICKETS in measures:
-            along["tickets"] = _scalar(_opened(agreement_ids, start, end, service_id))
-        if M.REOPEN_RATE_PERCENT in measures:
-            resolved, reopened = _reopens(agreement_ids, start, end, now, service_id)
-            along.update(resolved=_scalar(resolved), reopened=_scalar(reopened))
         f = rows.aggregate(
-            **along,
             csat_n=Count("pk", filter=csat), csat_sum=Sum(_scaled(5), filter=csat),
             csat_ok=Count("pk", filter=csat & Q(score__gte=F("scale") * 4 / 5.0)),
             ces_n=Count("pk", filter=ces), ces_sum=Sum(_scaled(7), filter=ces),
@@ -121,52 +112,25 @@ def measure_values(agreement_ids, start: datetime, end: datetime, now: datetime,
         out[M.NPS] = Value(_ratio(f["promoters"] - f["detractors"], f["nps_n"], 100),
                            f["nps_n"])
         if M.COMPLAINTS_PER_100_TICKETS in measures:
-            tickets = f["tickets"]
+            # Each ticket once: tickets opened in the period with a clock of the agreements
+            # (a semi-join; indexes ticket_opened and clock_agreement_ticket, both read
+            # index-only).
+            opened = Ticket.objects.filter(opened_at__gte=start, opened_at__lt=end)
+            if service_id is not None:
+                opened = opened.filter(service_id=service_id)
+            tickets = opened.filter(pk__in=_tickets(agreement_ids, None)).order_by().count()
             out[M.COMPLAINTS_PER_100_TICKETS] = Value(_ratio(f["complaints"], tickets, 100),
                                                       tickets)
-        if M.REOPEN_RATE_PERCENT in measures:
-            out[M.REOPEN_RATE_PERCENT] = Value(_ratio(f["reopened"], f["resolved"], 100),
-                                               f["resolved"])
-    elif M.REOPEN_RATE_PERCENT in measures:
-        resolved, reopened = _reopens(agreement_ids, start, end, now, service_id)
+    if M.REOPEN_RATE_PERCENT in measures:
+        resolved = TicketEvent.objects.filter(
+            ticket_id__in=_tickets(agreement_ids, service_id), kind=EventKind.RESOLVED,
+            timestamp__gte=start, timestamp__lt=end).order_by().values("ticket_id").distinct()
         n = resolved.count()
-        reopened = reopened.count() if n else 0
+        reopened = (TicketEvent.objects.filter(ticket_id__in=resolved, kind=EventKind.REOPENED,
+                                               timestamp__gte=start, timestamp__lte=now)
+                    .order_by().values("ticket_id").distinct().count()) if n else 0
         out[M.REOPEN_RATE_PERCENT] = Value(_ratio(reopened, n, 100), n)
     return {m: v for m, v in out.items() if m in measures}
-
-
-def _opened(agreement_ids, start, end, service_id):
-    """The tickets opened in [start, end) with a clock of the agreements, each once (a
-    semi-join; indexes ticket_opened and clock_agreement_ticket, both read index-only)."""
-    opened = Ticket.objects.filter(opened_at__gte=start, opened_at__lt=end)
-    if service_id is not None:
-        opened = opened.filter(service_id=service_id)
-    return opened.filter(pk__in=_tickets(agreement_ids, None)).order_by().values("pk")
-
-
-def _reopens(agreement_ids, start, end, now, service_id):
-    """(the tickets resolved in [start, end), those of them reopened from start to now)."""
-    resolved = TicketEvent.objects.filter(
-        ticket_id__in=_tickets(agreement_ids, service_id), kind=EventKind.RESOLVED,
-        timestamp__gte=start, timestamp__lt=end).order_by().values("ticket_id").distinct()
-    reopened = (TicketEvent.objects.filter(ticket_id__in=resolved, kind=EventKind.REOPENED,
-                                           timestamp__gte=start, timestamp__lte=now)
-                .order_by().values("ticket_id").distinct())
-    return resolved, reopened
-
-
-class _CountOf(Subquery):
-    """(SELECT COUNT(*) FROM (queryset)): how many rows a queryset has, as an expression."""
-
-    template = "(SELECT COUNT(*) FROM (%(subquery)s) counted)"
-    output_field = IntegerField()
-
-
-def _scalar(queryset):
-    """The row count of ``queryset`` as a term of an ``aggregate()`` (which takes aggregate
-    terms only): the same value whether the aggregated rows are many or none."""
-    count = _CountOf(queryset)
-    return Coalesce(Max(count), count)
 
 
 def verdict(value: Value, threshold: Decimal, direction: str, min_responses: int

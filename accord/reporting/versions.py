@@ -37,7 +37,7 @@ def versions_in(agreements, start: datetime, end: datetime) -> list[AgreementVer
     (``Agreement.version_in_force``)."""
     frozen = list(AgreementVersion.objects.filter(
         agreement__in=agreements, frozen_at__isnull=False, effective_from__lt=end)
-        .select_related("agreement__parent__parent").order_by("agreement_id", "number"))
+        .select_related("agreement").order_by("agreement_id", "number"))
     of_agreement: dict[int, list] = {}
     for version in frozen:
         of_agreement.setdefault(version.agreement_id, []).append(version)

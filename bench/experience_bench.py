@@ -115,8 +115,8 @@ def compliance_rows(agreement, period, now) -> list[dict]:
     from accord.reporting.compliance import in_force_targets, versions_in
 
     versions = versions_in([agreement], period.start_utc, period.end_utc)
-    return experience_rows([agreement], versions, in_force_targets(versions, period.start_utc),
-                           period, now)
+    effective = in_force_targets(versions, period.start_utc, period.end_utc)
+    return experience_rows([agreement], versions, effective, period, now)
 
 
 def bare_sql(connection, agreement, period) -> tuple:

@@ -14,8 +14,13 @@ over the same clocks) and the ratio of the two:
 
 - dashboard: GET / as a service level manager, p50 and p95 over --requests requests (the
   first, cold, reported apart); bare: met/breached per month over the 12 months;
-- one monthly report as JSON (``compliance_report``) and as PDF; bare: met/breached per
-  target of that agreement and month;
+- one monthly report as JSON (``compliance_report``) and as PDF, beside two bare sides:
+  the old one (met/breached per target of that agreement and month: a fraction of what the
+  report shows) and the complete one (``BARE_REPORT``: hand-written SQL for every figure
+  the JSON report contains, run back to back — counts, open, ended and excluded per target,
+  breaches by kind, metric and priority, duration percentiles, attribution and largest
+  holders, confirmed parties, the targets in force, the KPIs about agreements and services,
+  the experience measures: feedback, tickets opened, reopen rate);
 - the KPI block across all SLAs for the month (``kpis``); bare: percentile_cont of the
   response and resolution business seconds counted in the month;
 - all monthly PDFs (--pdfs agreements) on --workers processes.
@@ -230,6 +235,124 @@ WHERE agreement_id = ANY(%s) AND state IN ('met', 'breached')
 GROUP BY 1"""
 
 
+# Every figure of one monthly JSON report (%(a)s agreement, [%(start)s, %(end)s), as of
+# %(now)s), hand-written, one statement per group of figures, run back to back (``bare_report``).
+CLOCK_FACTS = """
+SELECT c.id, c.target_id, c.version_id, c.kind, c.metric, c.started_at, c.attribution,
+       c.ticket_id,
+       CASE WHEN c.state = 'met' THEN c.stopped_at
+            WHEN c.state = 'breached' THEN c.breached_at
+            WHEN c.state = 'ended' THEN COALESCE(c.breached_at, c.stopped_at)
+            WHEN c.state = 'running' AND c.due_at <= %(now)s AND c.computed_at < c.due_at
+            THEN c.due_at END AS certain_at,
+       CASE WHEN c.state = 'met' AND c.stopped_at IS NOT NULL THEN 'met'
+            WHEN c.state IN ('breached', 'ended') AND c.breached_at IS NOT NULL THEN 'breached'
+            WHEN c.state = 'ended' AND c.stopped_at IS NOT NULL THEN 'ended'
+            WHEN c.state = 'running' AND c.due_at <= %(now)s AND c.computed_at < c.due_at
+            THEN 'breached' END AS outcome,
+       CASE WHEN c.state = 'running' THEN c.target_seconds ELSE c.elapsed_seconds END AS seconds
+FROM measurement_clock c
+WHERE c.agreement_id = %(a)s AND c.started_at < %(end)s
+  AND (c.stopped_at IS NULL OR c.stopped_at >= %(start)s) AND c.state <> 'cancelled'"""
+COUNTED = "f.certain_at >= %(start)s AND f.certain_at < %(end)s"
+
+BARE_REPORT = {
+    "counts, open, excluded per target": f"""
+SELECT f.target_id, f.version_id,
+       count(*) FILTER (WHERE f.outcome = 'met' AND {COUNTED}),
+       count(*) FILTER (WHERE f.outcome = 'breached' AND {COUNTED}),
+       count(*) FILTER (WHERE f.outcome = 'ended' AND {COUNTED}),
+       count(*) FILTER (WHERE f.started_at < %(end)s
+                        AND (f.certain_at IS NULL OR f.certain_at >= %(end)s)),
+       count(*) FILTER (WHERE f.outcome = 'breached' AND {COUNTED} AND EXISTS (
+           SELECT 1 FROM measurement_clockexclusion x
+           WHERE x.clock_id = f.id AND x.status = 'approved'))
+FROM ({CLOCK_FACTS}) f GROUP BY 1, 2""",
+    "breaches by kind, metric, priority": f"""
+SELECT f.kind, f.metric, t.priority, count(*)
+FROM ({CLOCK_FACTS}) f JOIN measurement_ticket t ON t.id = f.ticket_id
+WHERE f.outcome = 'breached' AND {COUNTED} GROUP BY 1, 2, 3""",
+    "duration percentiles": f"""
+SELECT f.metric, percentile_cont(0.5) WITHIN GROUP (ORDER BY f.seconds),
+       percentile_cont(0.9) WITHIN GROUP (ORDER BY f.seconds)
+FROM ({CLOCK_FACTS}) f
+WHERE f.outcome IN ('met', 'breached') AND {COUNTED}
+  AND f.metric IN ('response', 'resolution') GROUP BY 1""",
+    "attribution and largest holders": f"""
+SELECT s.target_id, s.version_id, s.holder, sum(s.seconds),
+       count(*) FILTER (WHERE s.n = 1 AND s.seconds > 0)
+FROM (SELECT f.target_id, f.version_id, a.key AS holder,
+             CAST(CAST(a.value AS TEXT) AS DOUBLE PRECISION) AS seconds,
+             row_number() OVER (PARTITION BY f.id
+                                ORDER BY CAST(CAST(a.value AS TEXT) AS DOUBLE PRECISION) DESC,
+                                a.key) AS n
+      FROM ({CLOCK_FACTS}) f CROSS JOIN LATERAL json_each(f.attribution) a
+      WHERE f.outcome = 'breached' AND {COUNTED}) s
+GROUP BY 1, 2, 3""",
+    "confirmed parties": f"""
+SELECT b.party, count(*) FROM ({CLOCK_FACTS}) f
+JOIN measurement_breachinvestigation b ON b.clock_id = f.id
+WHERE f.outcome = 'breached' AND {COUNTED} AND b.party <> '' GROUP BY 1""",
+    "targets of the versions in force": """
+SELECT t.*, v.number, v.effective_from, v.effective_to, s.name
+FROM agreements_target t JOIN agreements_agreementversion v ON v.id = t.version_id
+LEFT JOIN catalogue_service s ON s.id = t.service_id
+WHERE v.agreement_id = %(a)s AND v.frozen_at IS NOT NULL AND v.effective_from < %(end)s""",
+    "KPI: services with a current SLA": """
+SELECT count(DISTINCT s.service_id),
+       count(DISTINCT s.service_id) FILTER (WHERE s.service_id IN (
+           SELECT x.service_id FROM agreements_agreement_services x
+           JOIN agreements_agreement g ON g.id = x.agreement_id
+           JOIN agreements_agreementversion v ON v.agreement_id = g.id
+           WHERE g.kind = 'sla' AND g.status IN ('agreed', 'active', 'under_review')
+             AND v.frozen_at IS NOT NULL AND v.effective_from <= %(end)s
+             AND (v.effective_to IS NULL OR v.effective_to > %(end)s)))
+FROM agreements_agreement_services s WHERE s.agreement_id = %(a)s""",
+    "KPI: reviews overdue, time to agree": """
+SELECT g.status, g.created_at, g.last_reviewed_at, v.number, v.frozen_at, v.effective_from,
+       v.effective_to, v.review_due
+FROM agreements_agreement g JOIN agreements_agreementversion v ON v.agreement_id = g.id
+WHERE g.id = %(a)s""",
+    "experience: feedback measures": """
+SELECT count(*) FILTER (WHERE kind = 'csat'),
+       sum(score::float * 5 / scale) FILTER (WHERE kind = 'csat'),
+       count(*) FILTER (WHERE kind = 'csat' AND score >= scale * 4 / 5.0),
+       count(*) FILTER (WHERE kind = 'ces'),
+       sum(score::float * 7 / scale) FILTER (WHERE kind = 'ces'),
+       count(*) FILTER (WHERE kind = 'nps'), count(*) FILTER (WHERE kind = 'nps' AND score >= 9),
+       count(*) FILTER (WHERE kind = 'nps' AND score <= 6),
+       count(*) FILTER (WHERE kind = 'complaint')
+FROM experience_feedbackagreement
+WHERE agreement_id = %(a)s AND at >= %(start)s AND at < %(end)s""",
+    "experience: tickets opened (complaints per 100)": """
+SELECT count(*) FROM measurement_ticket t
+WHERE t.opened_at >= %(start)s AND t.opened_at < %(end)s
+  AND t.id IN (SELECT c.ticket_id FROM measurement_clock c WHERE c.agreement_id = %(a)s)""",
+    "experience: reopen rate": """
+SELECT count(DISTINCT r.ticket_id), count(DISTINCT o.ticket_id)
+FROM measurement_ticketevent r
+LEFT JOIN measurement_ticketevent o ON o.ticket_id = r.ticket_id AND o.kind = 'reopened'
+     AND o.timestamp >= %(start)s AND o.timestamp <= %(now)s
+WHERE r.kind = 'resolved' AND r.timestamp >= %(start)s AND r.timestamp < %(end)s
+  AND r.ticket_id IN (SELECT c.ticket_id FROM measurement_clock c
+                      WHERE c.agreement_id = %(a)s)""",
+}
+
+
+def bare_report(agreement_id: int, start, end, now) -> float:
+    """Every statement of ``BARE_REPORT`` back to back (best of 3)."""
+    from django.db import connection
+
+    params = {"a": agreement_id, "start": start, "end": end, "now": now}
+
+    def run():
+        with connection.cursor() as cursor:
+            for query in BARE_REPORT.values():
+                cursor.execute(query, params)
+                cursor.fetchall()
+    return timed(run, 3)[0]
+
+
 def ratio(a: float, b: float) -> str:
     return f"{a / b:.1f}x" if b > 0 else "-"
 
@@ -274,6 +397,12 @@ def main():
         slm, shop, made = make_agreements(args.agreements, now)
         print(f"{args.agreements} agreements in {time.perf_counter() - t0:.1f} s", flush=True)
         make_clocks(made, shop, args.tickets, now)
+    from django.db import connection
+
+    # Production runs autovacuum; a bench server may not (then no index-only scan is ever
+    # chosen on the freshly copied tables). Vacuum as autovacuum would: no row changes.
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM (ANALYZE) measurement_clock, measurement_ticket")
     from django.test import Client
 
     from accord.accounts.models import User
@@ -317,13 +446,19 @@ def main():
     took_json, report = timed(lambda: compliance_report(agreement, month, now=now), 3)
     bare = sql(BARE_TARGETS, [month.start_utc, month.end_utc, month.start_utc, month.end_utc,
                               month.end_utc, agreement.pk, month.end_utc, month.start_utc])
+    complete = bare_report(agreement.pk, month.start_utc, month.end_utc, now)
     print(f"monthly report JSON ({agreement.reference} {month.label}, "
           f"{sum(r['met'] + r['breached'] for r in report['targets'])} clocks counted): "
-          f"{took_json * 1000:.0f} ms | bare aggregate {bare * 1000:.1f} ms | ratio "
-          f"{ratio(took_json, bare)} (goal <= 2x)")
+          f"{took_json * 1000:.0f} ms\n"
+          f"  old bare side, met/breached per target only: {bare * 1000:.1f} ms | ratio "
+          f"{ratio(took_json, bare)}\n"
+          f"  complete bare side, every figure of the JSON report in hand-written SQL "
+          f"({len(BARE_REPORT)} statements back to back): {complete * 1000:.1f} ms | ratio "
+          f"{ratio(took_json, complete)} (goal <= 2x)")
     took_pdf, (pdf, _, _) = timed(lambda: service_report.render(agreement, month, "pdf", now))
     print(f"monthly report PDF: {took_pdf * 1000:.0f} ms ({len(pdf):,} bytes) | ratio to "
-          f"the bare aggregate {ratio(took_pdf, bare)}")
+          f"the old bare side {ratio(took_pdf, bare)}, to the complete one "
+          f"{ratio(took_pdf, complete)}")
 
     # The KPI block across all SLAs.
     chosen = list(in_force(Agreement.objects.filter(pk__in=ids), month.start_utc,

@@ -15,7 +15,12 @@ NULL_KEYS = ("met", "breached", "excluded", "open", "ended", "compliance_percent
 
 
 def _span(version, start: datetime, end: datetime) -> tuple[datetime, datetime] | None:
-    """The part of [start, end) in which ``version`` was in force."""
+    """The part of [start, end) in which ``version`` was in force (``in_force``: the spans
+    the reporting app found, where a later version ends a superseded one)."""
+    spans = getattr(version, "in_force", None)
+    if spans is not None:
+        inside = [(max(lo, start), min(hi, end)) for lo, hi in spans if lo < end and hi > start]
+        return (min(lo for lo, _ in inside), max(hi for _, hi in inside)) if inside else None
     lo = max(start, version.effective_from) if version.effective_from else start
     hi = min(end, version.effective_to) if version.effective_to else end
     return (lo, hi) if lo < hi else None

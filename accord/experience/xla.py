@@ -24,7 +24,7 @@ from django.db.models.functions import Cast
 
 from accord.agreements.choices import Direction, ExperienceMeasure
 from accord.measurement.choices import EventKind
-from accord.measurement.models import Clock, TicketEvent
+from accord.measurement.models import Clock, Ticket, TicketEvent
 
 from .choices import FeedbackKind
 from .models import Feedback, FeedbackAgreement
@@ -112,9 +112,13 @@ def measure_values(agreement_ids, start: datetime, end: datetime, now: datetime,
         out[M.NPS] = Value(_ratio(f["promoters"] - f["detractors"], f["nps_n"], 100),
                            f["nps_n"])
         if M.COMPLAINTS_PER_100_TICKETS in measures:
-            tickets = (_tickets(agreement_ids, service_id)
-                       .filter(ticket__opened_at__gte=start, ticket__opened_at__lt=end)
-                       .distinct().count())
+            # Each ticket once: tickets opened in the period with a clock of the agreements
+            # (a semi-join; indexes ticket_opened and clock_agreement_ticket, both read
+            # index-only).
+            opened = Ticket.objects.filter(opened_at__gte=start, opened_at__lt=end)
+            if service_id is not None:
+                opened = opened.filter(service_id=service_id)
+            tickets = opened.filter(pk__in=_tickets(agreement_ids, None)).order_by().count()
             out[M.COMPLAINTS_PER_100_TICKETS] = Value(_ratio(f["complaints"], tickets, 100),
                                                       tickets)
     if M.REOPEN_RATE_PERCENT in measures:

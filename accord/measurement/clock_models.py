@@ -90,6 +90,8 @@ class Clock(models.Model):
             # Reports: clocks of an agreement not stopped before a period (or still open).
             models.Index(fields=["agreement", "stopped_at"], name="clock_agreement_stopped"),
             models.Index(fields=["calendar", "calendar_version"], name="clock_calendar"),
+            # Experience: the distinct tickets with a clock of an agreement (index-only).
+            models.Index(fields=["agreement", "ticket"], name="clock_agreement_ticket"),
             # Breach prediction: the latest finished clocks of a target.
             models.Index(fields=["target", "stopped_at"], name="clock_target_stopped"),
             # The worker's refresh: open clocks under agreements that have ended (small:

@@ -81,7 +81,9 @@ class Ticket(models.Model):
                    # The survey worker's step (experience.survey.next_resolved): the oldest
                    # resolution of the last days not yet handled, in (resolved_at, id) order.
                    models.Index(fields=["resolved_at", "id"], name="ticket_resolved",
-                                condition=Q(resolved_at__isnull=False))]
+                                condition=Q(resolved_at__isnull=False)),
+                   # Experience: tickets opened in a period (complaints per 100 tickets).
+                   models.Index(fields=["opened_at", "id"], name="ticket_opened")]
 
     def __str__(self):
         return f"{self.source}:{self.ticket_id}" if self.source else self.ticket_id

@@ -267,17 +267,21 @@ def _outcome(now: datetime):
 
 
 def _excluded():
-    """1 for a clock an approved exclusion annotates, else 0 (SQL)."""
+    """1 for a breached clock an approved exclusion annotates, else 0 (SQL; only breached
+    clocks look for one: nothing reads it of the others)."""
     approved = ClockExclusion.objects.filter(clock=OuterRef("pk"),
                                              status=ExclusionStatus.APPROVED)
-    return Case(When(Exists(approved), then=Value(1)), default=Value(0),
-                output_field=IntegerField())
+    return Case(When(outcome=BREACHED, then=Case(When(Exists(approved), then=Value(1)),
+                                                 default=Value(0))),
+                default=Value(0), output_field=IntegerField())
 
 
 def _party():
-    """The confirmed responsible party of a clock's breach investigation, or "" (SQL)."""
-    return Coalesce(Subquery(BreachInvestigation.objects.filter(clock=OuterRef("pk"))
-                             .values("party")[:1]), Value(""), output_field=TextOut())
+    """The confirmed responsible party of a breached clock's breach investigation, or ""
+    (SQL; only breached clocks look for one)."""
+    found = Coalesce(Subquery(BreachInvestigation.objects.filter(clock=OuterRef("pk"))
+                              .values("party")[:1]), Value(""), output_field=TextOut())
+    return Case(When(outcome=BREACHED, then=found), default=Value(""), output_field=TextOut())
 
 
 def _bucket(bounds: Sequence[datetime]):
@@ -318,7 +322,9 @@ def sql_aggregate(clocks, bounds: Sequence[datetime], now: datetime) -> Aggregat
     """The aggregation over ``clocks`` (a ``Clock`` queryset, usually ``stored_clocks``) in
     the database: the candidate clocks are compiled once into SQL ("facts": when each became
     certain, its outcome, its bucket); one GROUP BY reads the counts, the open clocks per
-    bucket and (PostgreSQL, by GROUPING SETS) the percentiles; one more the attribution."""
+    bucket, the confirmed parties and (PostgreSQL, by GROUPING SETS) the percentiles; one
+    more the attribution. On PostgreSQL both are one statement over the facts read once
+    (a materialized CTE)."""
     result = Aggregate()
     facts = (clocks.order_by()
              .annotate(certain_at=_certain_at(now), outcome=_outcome(now),
@@ -335,29 +341,44 @@ def sql_aggregate(clocks, bounds: Sequence[datetime], now: datetime) -> Aggregat
     opens = ", ".join("SUM(CASE WHEN f.started_at < %s AND (f.certain_at IS NULL OR "
                       "f.certain_at >= %s) THEN 1 ELSE 0 END)" for _ in edges)
     open_args = [edge for edge in edges for _ in (0, 1)]
-    columns = "f.t, f.v, f.bucket, f.outcome, f.kind, f.metric, f.prio"
+    columns = "f.t, f.v, f.bucket, f.outcome, f.kind, f.metric, f.prio, f.party"
     postgres = connection.vendor == "postgresql"
     timed = "f.bucket IS NOT NULL AND f.outcome IN (%s, %s) AND f.metric IN (%s, %s)"
     timed_args = [MET, BREACHED, *PERCENTILE_METRICS]
+    held_rows = None
     with connection.cursor() as cursor:
         if postgres:
             pct = ", ".join(f"percentile_cont({p}) WITHIN GROUP (ORDER BY f.seconds) "
                             f"FILTER (WHERE {timed})" for p in FRACTIONS)
-            cursor.execute(f"SELECT {columns}, COUNT(*), SUM(f.excl), {opens}, {pct}, "
-                           f"GROUPING(f.t) "
-                           f"FROM ({inner}) f GROUP BY GROUPING SETS (({columns}), (f.metric))",
-                           [*open_args, *timed_args, *timed_args, *params])
+            # Part 0: the counts (and percentiles); part 1: the attribution (``_held``).
+            padding = ", ".join(["NULL"] * (8 + len(edges) + len(FRACTIONS)))  # to GROUPING
+            held, held_args = _held_sql("facts")
+            cursor.execute(f"WITH facts AS MATERIALIZED ({inner}) "
+                           f"SELECT 0, {columns}, COUNT(*), SUM(f.excl), {opens}, {pct}, "
+                           f"GROUPING(f.t), NULL, NULL, NULL, NULL "
+                           f"FROM facts f GROUP BY GROUPING SETS (({columns}), (f.metric)) "
+                           f"UNION ALL SELECT 1, h.t, h.v, h.bucket, {padding}, h.holder, "
+                           f"h.held, h.largest, h.confirmed FROM ({held}) h",
+                           [*params, *open_args, *timed_args, *timed_args, *held_args])
+            rows, held_rows = [], []
+            for row in cursor.fetchall():
+                if row[0]:
+                    held_rows.append((*row[1:4], *row[-4:]))
+                else:
+                    rows.append(row[1:-4])
         else:
             cursor.execute(f"SELECT {columns}, COUNT(*), SUM(f.excl), {opens} FROM ({inner}) f "
                            f"GROUP BY {columns}", [*open_args, *params])
-        width = 9 + len(edges)
-        for row in cursor.fetchall():
-            target_id, version_id, bucket, outcome, kind, metric, prio, n, excl = row[:9]
+            rows = cursor.fetchall()
+        width = 10 + len(edges)
+        for row in rows:
+            target_id, version_id, bucket, outcome, kind, metric, prio, party, n, excl = \
+                row[:10]
             if postgres and row[-1]:  # the (metric) grouping set: its percentiles
                 if metric in PERCENTILE_METRICS and row[width] is not None:
                     result.percentiles[metric] = tuple(row[width:width + len(FRACTIONS)])
                 continue
-            for i, count in enumerate(row[9:width]):
+            for i, count in enumerate(row[10:width]):
                 if count:
                     result.counts[(target_id, version_id, i)][OPEN] += count
             if bucket is None or outcome is None:
@@ -367,30 +388,42 @@ def sql_aggregate(clocks, bounds: Sequence[datetime], now: datetime) -> Aggregat
                 if excl:
                     result.counts[(target_id, version_id, bucket)][EXCLUDED] += int(excl)
                 result.breaches[(bucket, kind, metric, prio or "")] += n
-        _held(cursor, inner, params, result)
+                if party:
+                    result.confirmed[(bucket, party)] += n
+        _held(cursor, inner, params, result, held_rows)
         if not postgres:
             _percentiles(cursor, inner, params, result)
     return result
 
 
-def _held(cursor, inner: str, params, result: Aggregate) -> None:
-    """Breached business time per holder, and breaches per largest holder (ties: the first
-    name): json_each over the ``attribution`` of the breached clocks, in the database. A
-    breach with no business time held by anyone is unassigned."""
+def _held_sql(source: str) -> tuple[str, list]:
+    """(SQL, args) of the attribution per (t, v, bucket, holder) of the breached facts in
+    ``source`` (a subquery or a CTE's name): business seconds, breaches whose largest holder
+    it was, and those of them with a confirmed party."""
     postgres = connection.vendor == "postgresql"
     value = "CAST(CAST(a.value AS TEXT) AS DOUBLE PRECISION)" if postgres else "a.value"
     each = ("CROSS JOIN LATERAL json_each(f.attribution) a" if postgres
             else ", json_each(f.attribution) a")
-    cursor.execute(
-        f"SELECT t, v, bucket, holder, SUM(seconds), "
-        f"SUM(CASE WHEN n = 1 AND seconds > 0 THEN 1 ELSE 0 END), "
-        f"SUM(CASE WHEN n = 1 AND seconds > 0 AND party <> '' THEN 1 ELSE 0 END) FROM ("
-        f"SELECT f.id, f.t, f.v, f.bucket, f.party, a.key AS holder, {value} AS seconds, "
-        f"ROW_NUMBER() OVER (PARTITION BY f.id ORDER BY {value} DESC, a.key) AS n "
-        f"FROM ({inner}) f {each} WHERE f.outcome = %s AND f.bucket IS NOT NULL) s "
-        f"GROUP BY t, v, bucket, holder",
-        [*params, BREACHED])
-    for target_id, version_id, bucket, holder, seconds, largest, confirmed in cursor.fetchall():
+    return (f"SELECT t, v, bucket, holder, SUM(seconds) AS held, "
+            f"SUM(CASE WHEN n = 1 AND seconds > 0 THEN 1 ELSE 0 END) AS largest, "
+            f"SUM(CASE WHEN n = 1 AND seconds > 0 AND party <> '' THEN 1 ELSE 0 END) "
+            f"AS confirmed FROM ("
+            f"SELECT f.id, f.t, f.v, f.bucket, f.party, a.key AS holder, {value} AS seconds, "
+            f"ROW_NUMBER() OVER (PARTITION BY f.id ORDER BY {value} DESC, a.key) AS n "
+            f"FROM {source} f {each} WHERE f.outcome = %s AND f.bucket IS NOT NULL) s "
+            f"GROUP BY t, v, bucket, holder", [BREACHED])
+
+
+def _held(cursor, inner: str, params, result: Aggregate, rows=None) -> None:
+    """Breached business time per holder, and breaches per largest holder (ties: the first
+    name): json_each over the ``attribution`` of the breached clocks, in the database. A
+    breach with no business time held by anyone is unassigned. ``rows``: the attribution
+    already read (``_held_sql``) with the counts."""
+    if rows is None:
+        query, args = _held_sql(f"({inner})")
+        cursor.execute(query, [*params, *args])
+        rows = cursor.fetchall()
+    for target_id, version_id, bucket, holder, seconds, largest, confirmed in rows:
         result.held[(target_id, version_id, bucket, holder)] += float(seconds)
         if largest:
             result.top[(bucket, holder)] += largest
@@ -405,12 +438,8 @@ def _held(cursor, inner: str, params, result: Aggregate) -> None:
     for bucket, n in breached_in.items():
         if n > by_bucket[bucket]:
             result.top[(bucket, UNASSIGNED)] += n - by_bucket[bucket]
-    cursor.execute(f"SELECT f.bucket, f.party, COUNT(*) FROM ({inner}) f WHERE f.outcome = %s "
-                   f"AND f.bucket IS NOT NULL AND f.party <> '' GROUP BY f.bucket, f.party",
-                   [*params, BREACHED])
-    confirmed_in = Counter()
-    for bucket, party, n in cursor.fetchall():
-        result.confirmed[(bucket, party)] += n
+    confirmed_in = Counter()  # the confirmed breaches per bucket, read with the counts
+    for (bucket, _), n in result.confirmed.items():
         confirmed_in[bucket] += n
     held_in = Counter()
     for (bucket, _), n in result.confirmed_top.items():

@@ -8,6 +8,8 @@ from accord.agreements.choices import Metric
 from accord.agreements.inheritance import effective_targets
 from accord.measurement.availability import measure
 
+from .versions import in_force_bounds
+
 
 def availability_rows(agreements, versions, period, now: datetime, effective=None
                       ) -> list[dict]:
@@ -16,8 +18,8 @@ def availability_rows(agreements, versions, period, now: datetime, effective=Non
     by_pk = {a.pk: a for a in agreements}
     for version in versions:
         agreement = by_pk[version.agreement_id]
-        lo = max(version.effective_from, period.start_utc)
-        hi = min(x for x in (version.effective_to, period.end_utc, now) if x is not None)
+        lo, hi = in_force_bounds(version, period.start_utc, period.end_utc)
+        hi = min(hi, now)
         found = (effective[version.pk] if effective is not None
                  else effective_targets(version, lo))
         for item in found:

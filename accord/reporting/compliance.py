@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from accord.agreements.choices import DURATION_METRICS, Metric
 from accord.agreements.choices import Period as PeriodKind
-from accord.agreements.inheritance import effective_targets
+from accord.agreements.inheritance import effective_targets_many
 from accord.agreements.models import Agreement, AgreementVersion, Target
 from accord.agreements.validation import require_now
 from accord.experience.rows import experience_rows
@@ -35,6 +35,7 @@ from .aggregate import (
 )
 from .availability import availability_rows
 from .periods import MONTHS_IN, Period
+from .versions import in_force_bounds, versions_in
 
 HUNDRED = Decimal(100)
 PLACES = Decimal("0.01")
@@ -52,15 +53,6 @@ def agreement_chain(agreement: Agreement, include_children: bool) -> list[Agreem
         frontier = [c.pk for c in children]
         seen.update(frontier)
     return found
-
-
-def versions_in(agreements, start: datetime, end: datetime) -> list[AgreementVersion]:
-    """Frozen versions of these agreements in force at some instant of [start, end)."""
-    found = (AgreementVersion.objects.filter(agreement__in=agreements, frozen_at__isnull=False,
-                                             effective_from__lt=end)
-             .exclude(effective_to__lte=start).select_related("agreement")
-             .order_by("agreement_id", "number"))
-    return list(found)
 
 
 def month_bounds(period: Period) -> list[datetime]:
@@ -95,17 +87,18 @@ def _objective(target: Target) -> Decimal:
     return Decimal(target.objective_percent) if target.objective_percent is not None else HUNDRED
 
 
-def in_force_targets(versions, start: datetime) -> dict[int, list]:
+def in_force_targets(versions, start: datetime, end: datetime) -> dict[int, list]:
     """Per version, its effective targets (inherited ones included) where the period meets
     it: read once, shared by the clock rows and the availability rows."""
-    return {v.pk: effective_targets(v, max(v.effective_from, start)) for v in versions}
+    found = effective_targets_many([(v, in_force_bounds(v, start, end)[0]) for v in versions])
+    return {v.pk: targets for v, targets in zip(versions, found, strict=True)}
 
 
 def _row_targets(agreements, versions, start, end, counted_keys, effective=None
                  ) -> list[tuple]:
     """(target, version) of each row: the clock targets of every version in force during the
     period (inherited ones included), plus any that clocks were counted for."""
-    effective = effective if effective is not None else in_force_targets(versions, start)
+    effective = effective if effective is not None else in_force_targets(versions, start, end)
     pairs: dict[tuple, tuple] = {}
     for version in versions:
         for found in effective[version.pk]:
@@ -255,7 +248,7 @@ def _figures(agreements, period, now, rows, aggregate=None) -> tuple:
         held[(target_id, version_id)][holder] += seconds
     months = bounds[:-1]
     target_rows, dues = [], []
-    effective = in_force_targets(versions, period.start_utc)
+    effective = in_force_targets(versions, period.start_utc, period.end_utc)
     for target, version in _row_targets(agreements, versions, period.start_utc,
                                         period.end_utc, by_pair.keys(), effective):
         row, due = _row(target, version, version.agreement, by_pair.get(
@@ -263,6 +256,8 @@ def _figures(agreements, period, now, rows, aggregate=None) -> tuple:
         target_rows.append(row)
         if due is not None:
             dues.append(due)
+        elif credits.unit_amount(target, version.agreement)[0] is not None:
+            dues.append(Decimal(0))  # it can earn a credit, judged over a longer period
     availability = availability_rows(agreements, versions, period, now, effective)
     target_rows += experience_rows(agreements, versions, effective, period, now)
     return target_rows, availability, agg, versions, dues

@@ -62,8 +62,9 @@ def cap(agreement, months: int) -> Decimal | None:
 
 
 def totals(agreement, dues: list[Decimal], months: int) -> tuple[str | None, str | None]:
-    """(credits_total, credits_uncapped) as money strings; both None when no target of the
-    agreement carries a credit at all."""
+    """(credits_total, credits_uncapped) as money strings: "0.00" when credits can be
+    earned but none are due; both None only when no target of the report can earn a credit
+    (``dues`` holds one amount, maybe 0, per target that can)."""
     if not dues:
         return None, None
     uncapped = sum(dues, Decimal(0))

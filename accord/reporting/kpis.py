@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
 
-from django.db.models import Min, Q
+from django.db.models import Q
 
 from accord.agreements.choices import AgreementKind, Metric
 from accord.agreements.models import TERMINAL, Agreement
@@ -86,39 +86,49 @@ def objectives(target_rows, availability_rows) -> tuple[float | None, int]:
 
 
 def services_with_current_sla_percent(services, at: datetime) -> float | None:
-    """Share of ``services`` covered by a live SLA (agreed, active or under review) with a
-    signed version in force at ``at`` (an SLA listing no services covers all of them)."""
-    ids = services.order_by().values("pk").distinct()
-    total = ids.count()
-    if not total:
+    """Share of ``services`` (a queryset, or their pks) covered by a live SLA (agreed,
+    active or under review) with a signed version in force at ``at`` (an SLA listing no
+    services covers all of them)."""
+    ids = (set(services) if isinstance(services, set | frozenset | list | tuple)
+           else set(services.order_by().values_list("pk", flat=True).distinct()))
+    if not ids:
         return None
     current = Agreement.objects.filter(
         kind=AgreementKind.SLA, status__in=LIVE,
         versions__frozen_at__isnull=False, versions__effective_from__lte=at,
     ).filter(Q(versions__effective_to__isnull=True) | Q(versions__effective_to__gt=at))
-    if current.filter(services__isnull=True).exists():
+    # One query: the services the current SLAs list (None: an SLA that lists none).
+    covered = set(current.order_by().values_list("services", flat=True).distinct())
+    if None in covered:
         return 100.0
-    covered = Service.objects.filter(pk__in=ids, agreements__in=current.values("pk")
-                                     ).order_by().values("pk").distinct().count()
-    return round(100 * covered / total, 2)
+    return round(100 * len(ids & covered) / len(ids), 2)
+
+
+def with_versions(agreement_ids) -> list[Agreement]:
+    """The agreements with all their versions (two queries), for the two KPIs below."""
+    return list(Agreement.objects.filter(pk__in=list(agreement_ids)).order_by()
+                .prefetch_related("versions"))
 
 
 def time_to_agree_days_median(agreements) -> float | None:
-    """Median days from an agreement's creation (its first draft) to its first sign-off."""
-    spans = [(first - created).total_seconds() / 86400 for created, first in
-             agreements.annotate(first=Min("versions__frozen_at"))
-             .filter(first__isnull=False).values_list("created_at", "first")]
+    """Median days from an agreement's creation (its first draft) to its first sign-off
+    (``agreements``: from ``with_versions``)."""
+    spans = []
+    for agreement in agreements:
+        signed = [v.frozen_at for v in agreement.versions.all() if v.frozen_at is not None]
+        if signed:
+            spans.append((min(signed) - agreement.created_at).total_seconds() / 86400)
     value = percentile(spans, 0.5)
     return None if value is None else round(value, 2)
 
 
 def reviews_overdue(agreements, at: datetime) -> int:
-    """How many of ``agreements`` (live, with a signed version) were past their review date
-    at ``at`` (``agreements.queries.next_review_due``)."""
-    candidates = (agreements.exclude(status__in=TERMINAL)
-                  .filter(versions__frozen_at__isnull=False, versions__review_due__lt=at)
-                  .distinct().prefetch_related("versions"))
-    return sum(1 for a in candidates if (due := next_review_due(a, at)) is not None and due < at)
+    """How many of ``agreements`` (from ``with_versions``; live, with a signed version) were
+    past their review date at ``at`` (``agreements.queries.next_review_due``)."""
+    return sum(1 for a in agreements if a.status not in TERMINAL
+               and any(v.frozen_at is not None and v.review_due is not None
+                       and v.review_due < at for v in a.versions.all())
+               and (due := next_review_due(a, at)) is not None and due < at)
 
 
 def open_at_risk(agreement_ids, period, now: datetime, kinds=None) -> int | None:
@@ -155,11 +165,11 @@ def _stored_kpis(ids, services, period, now) -> dict:
     if kept is not None and key in kept:
         return kept[key]
     at = min(period.end_utc, now)
-    queryset = Agreement.objects.filter(pk__in=ids)
+    loaded = with_versions(ids)
     found = {
         "services_with_current_sla_percent": services_with_current_sla_percent(services, at),
-        "agreements_review_overdue": reviews_overdue(queryset, at),
-        "time_to_agree_days_median": time_to_agree_days_median(queryset),
+        "agreements_review_overdue": reviews_overdue(loaded, at),
+        "time_to_agree_days_median": time_to_agree_days_median(loaded),
         "experience": experience_kpi(ids, period, now),
     }
     if kept is not None:
@@ -188,9 +198,13 @@ def block(*, agreements, services, period, now, target_rows, availability_rows, 
 def report_kpis(agreements, period, now, target_rows, availability_rows, agg, *,
                 rows=None) -> dict:
     """The KPIs of one agreement's report (its own clocks; services: its services)."""
-    agreement = agreements[0]
-    services = (Service.objects.filter(agreements__in=[a.pk for a in agreements])
-                if agreement.services.exists() else Service.objects.all())
+    # Its services (of the whole chain) if it lists any, else all: one query for the common
+    # case.
+    root = agreements[0].pk
+    listed = list(Service.objects.filter(agreements__in=[a.pk for a in agreements])
+                  .order_by().values_list("pk", "agreements").distinct())
+    services = ({pk for pk, _ in listed} if any(a == root for _, a in listed)
+                else Service.objects.all())
     return block(agreements=agreements, services=services, period=period, now=now,
                  target_rows=target_rows, availability_rows=availability_rows, agg=agg,
                  rows=rows)

@@ -25,7 +25,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Gauge, gen
 
 from accord.accounts.services import authenticate_token
 from accord.agreements.choices import DURATION_METRICS, Metric
-from accord.agreements.inheritance import effective_targets
+from accord.agreements.inheritance import effective_targets, effective_targets_many
 from accord.agreements.models import Agreement
 from accord.agreements.queries import LIVE
 from accord.escalation.choices import NotificationStatus
@@ -64,11 +64,21 @@ def authorised(request) -> int:
     return 200 if any(address in network for network in allowed_networks()) else 401
 
 
-def period_kinds(agreement: Agreement, now: datetime) -> set[str]:
-    """The objective period kinds (month, quarter, year) of the agreement's targets in force."""
-    return {e.target.period for e in effective_targets(agreement, now)
+def period_kinds(agreement: Agreement, now: datetime, effective=None) -> set[str]:
+    """The objective period kinds (month, quarter, year) of the agreement's targets in force
+    (``effective``: its effective targets now, if already read)."""
+    found = effective_targets(agreement, now) if effective is None else effective
+    return {e.target.period for e in found
             if e.target.metric in DURATION_METRICS
             or e.target.metric in (Metric.AVAILABILITY, Metric.EXPERIENCE)}
+
+
+def _effective_now(agreements, now: datetime) -> dict[int, list]:
+    """Per agreement pk, its effective targets now (one query for all their targets)."""
+    in_force = [(a, a.version_in_force(now)) for a in agreements]
+    pairs = [(version, now) for _, version in in_force if version is not None]
+    found = iter(effective_targets_many(pairs))
+    return {a.pk: (next(found) if version is not None else []) for a, version in in_force}
 
 
 def collect(now: datetime) -> CollectorRegistry:
@@ -92,8 +102,10 @@ def collect(now: datetime) -> CollectorRegistry:
     # Agreements sharing a reporting zone and an objective period kind share one aggregation
     # per period (the current and the previous one).
     groups: dict[tuple, list] = defaultdict(list)
+    agreements = list(agreements)
+    effective = _effective_now(agreements, now)
     for agreement in agreements:
-        for kind in period_kinds(agreement, now):
+        for kind in period_kinds(agreement, now, effective[agreement.pk]):
             groups[(kind, agreement.reporting_zone)].append(agreement)
     for (kind, tz), members in sorted(groups.items()):
         current = Period.containing(kind, now, tz)

@@ -44,8 +44,7 @@ def compliance_trend(agreement, period: Period | str, *, now: datetime, count: i
             counts = agg.counts.get((target.pk, version.pk, i), {})
             met, breached = counts.get(MET, 0), counts.get(BREACHED, 0)
             counted = met + breached - counts.get(EXCLUDED, 0)
-            in_force = (version.effective_from < p.end_utc
-                        and (version.effective_to is None or version.effective_to > p.start_utc))
+            in_force = any(lo < p.end_utc and hi > p.start_utc for lo, hi in version.in_force)
             points.append({"period": p.label, "in_force": in_force, "met": met,
                            "breached": breached,
                            "compliance_percent": percent(met, counted),

@@ -69,11 +69,15 @@ def make_agreements(n: int, now: datetime):
 
     slm = User.objects.create(username="bench-slm", role="service_level_manager",
                               is_staff=True)
+    # The customers' contact whose paper signature the SLM records (approve's on_behalf).
+    pat = User.objects.create(username="bench-pat", role="reader", first_name="Pat",
+                              last_name="Buyer")
     shop = Service.objects.create(name="Bench Shop", status="live")
     start = now - timedelta(days=400)
     made = []
     for i in range(n):
         customer = Customer.objects.create(name=f"{PREFIX} {i:03d}")
+        customer.contacts.add(pat)
         sla = agreements.create_agreement(
             by=slm, now=start, name=f"Bench SLA {i:03d}", kind="sla",
             structure="customer_based", customer=customer, services=[shop],
@@ -85,7 +89,8 @@ def make_agreements(n: int, now: datetime):
         resolution = versions.add_target(version, by=slm, now=start, metric="resolution",
                                          duration_seconds=8 * 3600, objective_percent=95)
         versions.approve(version, party="provider", by=slm, now=start)
-        versions.approve(version, party="counterparty", by=slm, now=start, signatory="Pat")
+        versions.approve(version, party="counterparty", by=slm, now=start,
+                         on_behalf_of_contact=pat, evidence="Signed paper copy")
         sla.refresh_from_db()
         if sla.status != "agreed":
             agreements.transition(sla, "agreed", by=slm, now=start, reason="signed")

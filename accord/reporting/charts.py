@@ -65,7 +65,13 @@ def trend_chart(points: Sequence[Point], objective: float | None, *, title: str,
 
     body = [f'<rect x="{left}" y="{top}" width="{plot_w}" height="{plot_h}" fill="#fafbfc" '
             f'stroke="{LINE}"/>']
-    for tick in sorted({y_min, y_max} | ({objective} if objective is not None else set())):
+    # Axis labels: the objective first, then the ends; one too close to a placed one (95
+    # beside 100 on an axis from 0) is left out rather than printed over it.
+    placed: list[float] = []
+    for tick in ([objective] if objective is not None else []) + [y_min, y_max]:
+        if any(abs(y(tick) - y(other)) < 10 for other in placed):
+            continue
+        placed.append(tick)
         body.append(f'<text x="{left - 4}" y="{y(tick) + 3:.1f}" font-size="9" '
                     f'text-anchor="end" fill="{GREY}">{_fmt(tick)}</text>')
     if objective is not None:

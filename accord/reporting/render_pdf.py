@@ -14,6 +14,8 @@ imported on first use: a server that never renders a PDF never loads it.
 """
 
 import logging
+import os
+import sys
 import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -60,12 +62,19 @@ def _warm_up() -> None:
     _tools()
 
 
+def _can_spawn() -> bool:
+    """A spawned process imports this program's main module again by its path: a program
+    read from standard input has no path, so it lays its PDFs out itself."""
+    path = getattr(sys.modules.get("__main__"), "__file__", None)
+    return path is None or os.path.exists(path)
+
+
 def render_pdfs(htmls: Iterable[str], workers: int) -> Iterator[bytes]:
     """The PDF of each HTML (``render_html(doc, inline_stylesheet=False)``), in order, laid
     out on ``workers`` processes (1: in this process). ``htmls`` is read lazily, a few
     documents ahead of the pool, so the caller's queries for the next documents run while
     the pool lays out the previous ones, and memory stays bounded."""
-    if workers <= 1:
+    if workers <= 1 or not _can_spawn():
         for html in htmls:
             yield pdf_from_html(html)
         return

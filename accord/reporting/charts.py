@@ -65,7 +65,13 @@ def trend_chart(points: Sequence[Point], objective: float | None, *, title: str,
 
     body = [f'<rect x="{left}" y="{top}" width="{plot_w}" height="{plot_h}" fill="#fafbfc" '
             f'stroke="{LINE}"/>']
-    for tick in sorted({y_min, y_max} | ({objective} if objective is not None else set())):
+    # Axis labels: the objective first, then the ends; one too close to a placed one (95
+    # beside 100 on an axis from 0) is left out rather than printed over it.
+    placed: list[float] = []
+    for tick in ([objective] if objective is not None else []) + [y_min, y_max]:
+        if any(abs(y(tick) - y(other)) < 10 for other in placed):
+            continue
+        placed.append(tick)
         body.append(f'<text x="{left - 4}" y="{y(tick) + 3:.1f}" font-size="9" '
                     f'text-anchor="end" fill="{GREY}">{_fmt(tick)}</text>')
     if objective is not None:
@@ -82,13 +88,18 @@ def trend_chart(points: Sequence[Point], objective: float | None, *, title: str,
             run = []
         else:
             run.append(f"{x(i):.1f},{y(p.value):.1f}")
+    # The dots: one path of circles per colour (a PDF draws one shape, not twelve).
+    dots: dict[str, list[str]] = {GREEN: [], RED: []}
     for i, p in enumerate(points):
         if p.value is None:
             body.append(f'<text x="{x(i):.1f}" y="{top + plot_h - 3}" font-size="8" '
                         f'text-anchor="middle" fill="{GREY}">–</text>')
             continue
         colour = GREEN if objective is None or p.value >= objective else RED
-        body.append(f'<circle cx="{x(i):.1f}" cy="{y(p.value):.1f}" r="3" fill="{colour}"/>')
+        dots[colour].append(f"M{x(i) - 3:.1f} {y(p.value):.1f}a3 3 0 1 0 6 0a3 3 0 1 0-6 0")
+    for colour, circles in dots.items():
+        if circles:
+            body.append(f'<path class="dots" fill="{colour}" d="{"".join(circles)}"/>')
     for i in {0, len(points) - 1} if points else set():
         body.append(f'<text x="{x(i):.1f}" y="{height - 6}" font-size="9" '
                     f'text-anchor="middle" fill="{GREY}">{escape(points[i].label)}</text>')

@@ -13,6 +13,8 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
+from accord.agreements.choices import ExperienceMeasure
+
 from . import charts
 from .periods import Period
 
@@ -56,6 +58,8 @@ KPI_LABELS = {
     "resolution_p90_seconds": ("Resolution time, 90th percentile (business time)", "s"),
     "open_at_risk": ("Clocks open and at risk now", ""),
 }
+
+MEASURE_LABELS = dict(ExperienceMeasure.choices)
 
 LIGHT_WORDS = {
     "met": "met its objective",
@@ -176,6 +180,19 @@ def _attribution(table: list[dict]) -> list[dict]:
     return sorted(rows, key=lambda r: (-r["seconds"], r["party"]))
 
 
+def _experience_words(values: dict) -> str:
+    """The measured experience values by their names ("CSAT average (1-5): 4.2; ..."),
+    the ones without data left out; "not measured" when none has data."""
+    measured = [f"{MEASURE_LABELS.get(k, k)}: {_fmt_figure(v)}" for k, v in values.items()
+                if v is not None]
+    return "; ".join(measured) or "not measured"
+
+
+def _fmt_figure(value) -> str:
+    figure = number(value)
+    return str(value) if figure is None else f"{figure:.2f}".rstrip("0").rstrip(".")
+
+
 def _kpi_rows(kpis: dict, trend: list[tuple[Period, dict | None]]) -> list[dict]:
     rows = []
     for key, (label, unit) in KPI_LABELS.items():
@@ -183,7 +200,9 @@ def _kpi_rows(kpis: dict, trend: list[tuple[Period, dict | None]]) -> list[dict]
             continue
         value = kpis[key]
         history = [(p.label, (r or {}).get("kpis", {}).get(key)) for p, r in trend]
-        if isinstance(value, dict):
+        if key == "experience" and isinstance(value, dict):
+            shown = _experience_words(value)
+        elif isinstance(value, dict):
             shown = ", ".join(f"{k}: {v}" for k, v in value.items()) or "none"
         elif value is None:
             shown = "no data" if key != "experience" else "not measured"
@@ -305,6 +324,6 @@ def assemble(report: dict, *, period: Period, header: dict,
         "breaches_chart": charts.bar_chart(
             sorted(((str(k), float(v)) for k, v in breaches_by_priority.items()),
                    key=lambda kv: kv[0]),
-            title="Breaches by priority"),
+            title="Breaches by priority", bar_height=14),
         "notes": _notes(report, targets, currency),
     }

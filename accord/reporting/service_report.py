@@ -5,6 +5,7 @@ header — then ``document.assemble``. Every renderer draws the result.
 ``RENDERERS`` maps each document format to (content type, file extension, renderer).
 """
 
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 from accord.agreements.choices import AgreementKind
@@ -14,8 +15,8 @@ from . import breaches as breach_queries
 from .compliance import agreement_chain, compliance_report
 from .document import assemble, trailing
 from .periods import Period
-from .render_html import render_html_bytes
-from .render_pdf import render_pdf
+from .render_html import render_html, render_html_bytes
+from .render_pdf import render_pdf, render_pdfs
 from .render_xlsx import render_xlsx
 from .trend import compliance_trend
 
@@ -127,3 +128,22 @@ def render(agreement: Agreement, period: Period, fmt: str, now: datetime, *,
     doc = build(agreement, period, now, include_children=include_children,
                 kpi_trend=fmt in KPI_TREND_FORMATS)
     return renderer(doc), content_type, file_name(agreement, period, extension)
+
+
+def render_many(jobs: Iterable[tuple[Agreement, Period]], fmt: str, now: datetime, *,
+                workers: int = 1) -> Iterator[tuple[Agreement, Period, bytes, str]]:
+    """(agreement, period, content, file name) of each job's document, in the jobs' order.
+    PDFs are laid out on ``workers`` processes (``render_pdf.render_pdfs``) while this
+    process reads the next documents' figures from the database."""
+    jobs = list(jobs)
+    _, extension, renderer = RENDERERS[fmt]
+    if fmt == "pdf":
+        contents = render_pdfs(
+            (render_html(build(agreement, period, now), inline_stylesheet=False)
+             for agreement, period in jobs), workers)
+    else:
+        contents = (renderer(build(agreement, period, now,
+                                   kpi_trend=fmt in KPI_TREND_FORMATS))
+                    for agreement, period in jobs)
+    for (agreement, period), content in zip(jobs, contents, strict=True):
+        yield agreement, period, content, file_name(agreement, period, extension)

@@ -118,3 +118,29 @@ def test_it_writes_a_workbook_of_real_numbers_and_zone_named_dates():
     assert kpis["objectives_missed"][-1] == 1
     assert kpis["breaches_by_priority.P1"][-1] == 2
     assert kpis["objectives_missed"][2] is None  # 2024-06: no report that month
+
+
+def test_it_names_the_experience_measures_that_have_data():
+    report = sample_report()
+    report["kpis"]["experience"] = {"csat_average": 4.25, "csat_satisfied_percent": 80.0,
+                                    "nps": None, "complaints_per_100_tickets": 0.0}
+    experience = next(k for k in make_doc(report)["kpis"] if k["key"] == "experience")
+    # Named as people read them; measures without data left out, never "None".
+    assert experience["shown"] == ("CSAT average (1-5): 4.25; Satisfied % (CSAT 4 or 5 of 5): "
+                                   "80; Complaints per 100 tickets: 0")
+    report["kpis"]["experience"] = {"csat_average": None, "nps": None}
+    experience = next(k for k in make_doc(report)["kpis"] if k["key"] == "experience")
+    assert experience["shown"] == "not measured"
+
+
+def test_it_never_breaks_a_pdf_table_header_inside_a_word():
+    reader = PdfReader(BytesIO(render_pdf(make_doc())))
+    tokens = " ".join(page.extract_text() for page in reader.pages).split()
+    headings = set("Target Version Priority Objective Met Breached Excluded Open Compliance "
+                   "Outcome Credit due (EUR) Ticket Breached at Business time over Escalation "
+                   "reached Recorded decision Party Kind Business time held Share Service "
+                   "Measured Downtime Outages Indicator This period".split())
+    # A cramped column once printed "Versi on" and "Priorit y": two pieces of one word.
+    pairs = zip(tokens, tokens[1:], strict=False)
+    assert [f"{a} {b}" for a, b in pairs if a + b in headings] == []
+    assert headings - {"Version"} <= set(tokens)

@@ -1,8 +1,12 @@
 """``accord report --agreement SLA-0001 (--month 2025-03 | --quarter 2025-Q1 | --year 2025)
 --format pdf|xlsx|csv|html|json [--output FILE]``, or ``--all`` for one file per agreement in
 force during the period. Default file: ``SLA-0001-2025-03.pdf`` in the current directory
-(with ``--all``, ``--output`` names a directory). The JSON is the API's."""
+(with ``--all``, ``--output`` names a directory). The JSON is the API's.
 
+With ``--all``, PDFs are laid out on ``--workers`` processes (default: one per CPU) while
+this process reads the next reports' figures."""
+
+import os
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -11,7 +15,7 @@ from django.utils import timezone
 
 from accord.agreements.models import Agreement
 from accord.lib.errors import DomainError
-from accord.reporting import exports, queries
+from accord.reporting import exports, queries, service_report
 from accord.reporting.compliance import compliance_report
 from accord.reporting.periods import period_from
 
@@ -31,11 +35,16 @@ class Command(BaseCommand):
                             help="pdf (default), xlsx, csv, html or json")
         parser.add_argument("--output", help="file to write (with --all: a directory); "
                             "default: SLA-0001-2025-03.pdf etc. in the current directory")
+        parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                            help="with --all: processes laying out PDFs (default: one per "
+                            "CPU)")
 
     def handle(self, *args, agreement=None, all=False, month=None, quarter=None, year=None,
-               format="pdf", output=None, **options):
+               format="pdf", output=None, workers=1, **options):
         if bool(agreement) == bool(all):
             raise CommandError("give --agreement SLA-0001 or --all (not both)")
+        if workers < 1:
+            raise CommandError(f"--workers must be 1 or more, got {workers}")
         try:
             fmt = exports.get_format(format)
             if all:
@@ -58,11 +67,17 @@ class Command(BaseCommand):
         folder = Path(output) if all and output else Path.cwd()
         if all:
             folder.mkdir(parents=True, exist_ok=True)
-        for found, period in targets:
-            report = compliance_report(found, period, now=now)
-            path = (Path(output) if output and not all
-                    else folder / exports.default_filename(report, fmt.name))
-            path.write_bytes(fmt.render(report))
+        if fmt.name in service_report.RENDERERS:  # the service report's documents
+            written = service_report.render_many(targets, fmt.name, now,
+                                                 workers=min(workers, len(targets)))
+        else:
+            written = ((found, period, fmt.render(report),
+                        exports.default_filename(report, fmt.name))
+                       for found, period in targets
+                       for report in [compliance_report(found, period, now=now)])
+        for found, period, content, name in written:
+            path = Path(output) if output and not all else folder / name
+            path.write_bytes(content)
             self.stdout.write(f"{found.reference} {period.label}: {path}")
         if all and not targets:
             self.stdout.write("no agreement was in force during the period")

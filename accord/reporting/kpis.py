@@ -161,7 +161,10 @@ def keeping_stored_kpis():
 
 def _stored_kpis(ids, services, period, now) -> dict:
     kept = _kept.get()
-    key = (tuple(ids), str(services.query), period.start_utc, period.end_utc, now)
+    if kept is not None:
+        listed = (tuple(sorted(services)) if isinstance(services, set | frozenset | list | tuple)
+                  else str(services.query))
+        key = (tuple(ids), listed, period.start_utc, period.end_utc, now)
     if kept is not None and key in kept:
         return kept[key]
     at = min(period.end_utc, now)

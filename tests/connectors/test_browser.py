@@ -11,6 +11,7 @@ SHOT = os.environ.get("ACCORD_SCREENSHOT_DIR")
 
 def test_an_administrator_sets_up_a_jira_connector(browser, live_server, admin_user):  # noqa: F811
     with signed_in(browser, live_server, "ada") as page:
+        page.click("nav summary:has-text('More')")  # the administrator's pages sit in the More menu
         page.click("nav >> text=Connectors")
         page.select_option("#id_kind", "jira")
         page.fill("#id_name", "Acme Jira")

@@ -29,13 +29,8 @@ from accord.measurement.applicability import Applicability
 from accord.measurement.clocks import CHUNK, read_chunk, rows_of
 from accord.measurement.models import Clock, Ticket
 from accord.measurement.services._bulk import gc_paused, select_in
-from accord.reporting.aggregate import (
-    Aggregate,
-    ClockRow,
-    memory_aggregate,
-    outcome_of,
-    rows_from_computed,
-)
+from accord.reporting.aggregate import Aggregate, ClockRow, rows_from_computed
+from accord.reporting.memory import memory_aggregates
 
 from . import replay_worker
 
@@ -98,9 +93,9 @@ def replay_aggregates(agreement, version, ticket_ids, bounds: list[datetime], no
                       *, workers: int | None = None, parallel_from: int | None = None
                       ) -> list[Aggregate]:
     """The in-memory aggregation of each month (``bounds``: the months' UTC edges) of the
-    clocks ``version`` would have given ``ticket_ids``: one ``memory_aggregate`` per chunk
-    and month, merged (``Aggregate.merged``). With at least ``parallel_from`` tickets on
-    PostgreSQL the chunks are shared among ``workers`` processes (both default to the
+    clocks ``version`` would have given ``ticket_ids``: ``memory_aggregates`` per chunk (one
+    aggregate per month), merged (``Aggregate.merged``). With at least ``parallel_from``
+    tickets on PostgreSQL the chunks are shared among ``workers`` processes (both default to the
     settings ``ACCORD_REPLAY_WORKERS`` and ``ACCORD_REPLAY_PARALLEL_FROM``)."""
     workers = workers or settings.ACCORD_REPLAY_WORKERS
     parallel_from = (settings.ACCORD_REPLAY_PARALLEL_FROM if parallel_from is None
@@ -133,30 +128,6 @@ def aggregate_chunks(args) -> list[Aggregate]:
         for chunk in chunks:
             rows = [r for r in _chunk_rows(chunk, applicability, now)
                     if r.agreement_id == agreement_id]
-            for i, found in enumerate(rows_by_month(rows, bounds, now)):
-                if found:
-                    months[i].append(memory_aggregate(found, bounds[i:i + 2], now))
+            for i, aggregate in enumerate(memory_aggregates(rows, bounds, now)):
+                months[i].append(aggregate)
     return [Aggregate.merged(parts) for parts in months]
-
-
-def rows_by_month(rows, bounds: list[datetime], now: datetime) -> list[list[ClockRow]]:
-    """The rows each month (``bounds``: its UTC edges) needs: those started before its end
-    whose outcome was not certain before its start. Each month's aggregation then reads only
-    its own rows instead of all of them."""
-    months: list[list[ClockRow]] = [[] for _ in range(len(bounds) - 1)]
-    last = len(months) - 1
-    for row in rows:
-        if row.started_at >= bounds[-1]:
-            continue
-        known = outcome_of(row, now)
-        certain = known[1] if known else None
-        if certain is not None and certain < bounds[0]:
-            continue
-        first = 0
-        while first <= last and bounds[first + 1] <= row.started_at:
-            first += 1
-        for i in range(first, last + 1):
-            months[i].append(row)
-            if certain is not None and certain < bounds[i + 1]:
-                break
-    return months

@@ -15,8 +15,8 @@ A clock that started before a bucket's end and whose outcome was not certain by 
 **open** for that bucket.
 
 ``sql_aggregate`` runs this as GROUP BY queries on the stored clock table;
-``memory_aggregate`` runs it over in-memory ``ClockRow``s (from the engine, for the what-if
-replay). Both return an ``Aggregate``: counts per (target, version, bucket), breaches per
+``memory.memory_aggregate`` runs it over in-memory ``ClockRow``s (from the engine, for the
+what-if replay). Both return an ``Aggregate``: counts per (target, version, bucket), breaches per
 (bucket, kind, metric, priority), breached business time per (target, version, bucket,
 holder) and the number of breaches whose largest share a holder held.
 """
@@ -168,15 +168,6 @@ class Aggregate:
                 {k: n for k, n in self.confirmed_top.items() if n})
 
 
-def bucket_of(at: datetime | None, bounds: Sequence[datetime]) -> int | None:
-    if at is None or at < bounds[0] or at >= bounds[-1]:
-        return None
-    for i in range(len(bounds) - 1):
-        if at < bounds[i + 1]:
-            return i
-    return None
-
-
 def outcome_of(row, now: datetime) -> tuple[str, datetime] | None:
     """(outcome, instant it became certain) of one clock as of ``now``, or None if open or
     cancelled."""
@@ -202,45 +193,6 @@ def top_holder(attribution: dict) -> str:
         return UNASSIGNED
     best = max(seconds for seconds, _ in shares)
     return min(holder for seconds, holder in shares if seconds == best)
-
-
-def memory_aggregate(rows: Iterable[ClockRow], bounds: Sequence[datetime], now: datetime
-                     ) -> Aggregate:
-    """The aggregation over in-memory rows (``bounds``: bucket edges, UTC, ascending)."""
-    result = Aggregate()
-    durations: dict[str, list[float]] = defaultdict(list)
-    for row in rows:
-        if row.state == ClockState.CANCELLED:
-            continue
-        known = outcome_of(row, now)
-        certain_at = known[1] if known else None
-        for i in range(len(bounds) - 1):
-            edge = bounds[i + 1]
-            if row.started_at < edge and (certain_at is None or certain_at >= edge):
-                result.counts[(row.target_id, row.version_id, i)][OPEN] += 1
-        if known is None:
-            continue
-        bucket = bucket_of(certain_at, bounds)
-        if bucket is None:
-            continue
-        outcome = known[0]
-        result.counts[(row.target_id, row.version_id, bucket)][outcome] += 1
-        if outcome in (MET, BREACHED) and row.metric in PERCENTILE_METRICS:
-            durations[row.metric].append(seconds_of(row))
-        if outcome == BREACHED:
-            if row.excluded:
-                result.counts[(row.target_id, row.version_id, bucket)][EXCLUDED] += 1
-            result.breaches[(bucket, row.kind, row.metric, row.priority)] += 1
-            for holder, seconds in (row.attribution or {}).items():
-                result.held[(row.target_id, row.version_id, bucket, holder)] += seconds
-            result.top[(bucket, top_holder(row.attribution))] += 1
-            if row.party:
-                result.confirmed[(bucket, row.party)] += 1
-                result.confirmed_top[(bucket, top_holder(row.attribution))] += 1
-    for metric, values in durations.items():
-        result.percentiles[metric] = tuple(percentile(values, p) for p in FRACTIONS)
-    result.durations = dict(durations)
-    return result
 
 
 def _certain_at(now: datetime):

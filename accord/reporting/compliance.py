@@ -29,11 +29,11 @@ from .aggregate import (
     EXCLUDED,
     MET,
     OPEN,
-    memory_aggregate,
     sql_aggregate,
     stored_clocks,
 )
 from .availability import availability_rows
+from .memory import memory_aggregate
 from .periods import MONTHS_IN, Period
 from .versions import in_force_bounds, versions_in
 

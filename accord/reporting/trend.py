@@ -5,7 +5,7 @@ from datetime import datetime
 
 from accord.agreements.validation import require_now
 
-from .aggregate import BREACHED, EXCLUDED, MET, memory_aggregate, sql_aggregate, stored_clocks
+from .aggregate import BREACHED, EXCLUDED, MET, sql_aggregate, stored_clocks
 from .compliance import (
     _objective,
     _row_targets,
@@ -15,6 +15,7 @@ from .compliance import (
     target_key,
     versions_in,
 )
+from .memory import memory_aggregate
 from .periods import Period
 
 

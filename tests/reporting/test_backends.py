@@ -11,12 +11,12 @@ from accord.measurement.models import Clock, Ticket
 from accord.measurement.services import ingest_events
 from accord.reporting.aggregate import (
     ClockRow,
-    memory_aggregate,
     rows_from_computed,
     sql_aggregate,
     stored_clocks,
 )
 from accord.reporting.compliance import compliance_report, month_bounds
+from accord.reporting.memory import memory_aggregate, memory_aggregates
 from accord.reporting.periods import Period
 
 from .conftest import AFTER, HOUR, clock
@@ -72,6 +72,14 @@ def test_sql_and_memory_agree_on_engine_clocks(world):
     march = sql_aggregate(stored_clocks(ids, month_bounds(Period.parse("2025-03"))),
                           month_bounds(Period.parse("2025-03")), AFTER)
     assert sum(c["breached"] for c in march.counts.values()) > 0  # the test sees breaches
+    # One pass over the rows gives each month's aggregate as if the month were alone (the
+    # replay's path), with the open clocks and the month's own percentiles.
+    year = month_bounds(Period.parse("2025", tz="Asia/Tokyo"))
+    for now in (written, AFTER):
+        for i, alone in enumerate(memory_aggregates(rows, year, now)):
+            assert alone.normalised() == memory_aggregate(rows, year[i:i + 2], now).normalised()
+            assert alone.normalised() == sql_aggregate(stored_clocks(ids, year[i:i + 2]),
+                                                       year[i:i + 2], now).normalised()
     assert sum(c["met"] for c in march.counts.values()) > 0
     assert march.held  # and attribution
 
@@ -106,6 +114,10 @@ def test_sql_and_memory_agree_on_hand_made_edge_cases(world):
     for now in (at("2025-03-10T03:00"), AFTER):
         sql = sql_aggregate(stored_clocks([world["sla"].pk], bounds), bounds, now)
         assert sql.normalised() == memory_aggregate(rows, bounds, now).normalised()
+        for i, alone in enumerate(memory_aggregates(rows, bounds, now)):
+            month = sql_aggregate(stored_clocks([world["sla"].pk], bounds[i:i + 2]),
+                                  bounds[i:i + 2], now)
+            assert alone.normalised() == month.normalised(), (i, now)
     sql = sql_aggregate(stored_clocks([world["sla"].pk], bounds), bounds, AFTER)
     assert sql.top[(2, "team A")] == 1
     # Unassigned held most of the P2 breach; the stale running clock and the clock that

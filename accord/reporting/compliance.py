@@ -258,7 +258,9 @@ def _figures(agreements, period, now, rows, aggregate=None) -> tuple:
             dues.append(due)
         elif credits.unit_amount(target, version.agreement)[0] is not None:
             dues.append(Decimal(0))  # it can earn a credit, judged over a longer period
-    availability = availability_rows(agreements, versions, period, now, effective)
+    availability, owed = availability_rows(agreements, versions, period, now, effective,
+                                           bounds=bounds)
+    dues += owed
     target_rows += experience_rows(agreements, versions, effective, period, now)
     return target_rows, availability, agg, versions, dues
 

@@ -38,7 +38,7 @@ TARGET_COLUMNS = (
 )
 AVAILABILITY_COLUMNS = (
     "agreement", "version", "target", "name", "service", "target_percent", "measured_percent",
-    "agreed_minutes", "downtime_minutes", "outages", "met",
+    "agreed_minutes", "downtime_minutes", "outages", "met", "credit_basis", "credit_due",
 )
 ATTRIBUTION_COLUMNS = ("holder", "role", "name", "business_seconds", "breaches_mostly_held")
 

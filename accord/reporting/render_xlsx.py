@@ -99,12 +99,12 @@ def render_xlsx(doc: dict) -> bytes:
 
     _sheet(book, "Availability", [
         "Target", "Service", "Target %", "Measured %", "Downtime (minutes)", "Outages",
-        "Outcome",
+        "Outcome", "Credit due",
     ], [[
         a.get("target"), a.get("service"), number(a.get("target_percent")),
         number(a.get("measured_percent")), number(a.get("downtime_minutes")), a.get("outages"),
-        a["light_words"],
-    ] for a in doc["availability"]], formats={3: "0.000", 4: "0.000", 5: "0.0"},
+        a["light_words"], money(a.get("credit_due")),
+    ] for a in doc["availability"]], formats={3: "0.000", 4: "0.000", 5: "0.0", 8: MONEY},
         widths={7: 30})
 
     sheet = _sheet(book, "Breaches", [

@@ -44,6 +44,7 @@ class AvailabilityRowOut(Open):
     downtime_minutes: float
     outages: int
     met: bool | None
+    credit_due: str | None
 
 
 class ComplianceOut(Open):

@@ -27,7 +27,7 @@ from .choices import ClockState
 from .clock_models import Clock
 from .clocks import CHUNK, compute_chunk, recompute_tickets, store_rows
 from .models import Ticket, TicketEvent
-from .services._bulk import gc_paused
+from .services._bulk import gc_paused, refresh_statistics
 
 
 def tickets_to_recompute(*, since: datetime | None = None, agreement=None) -> list[int]:
@@ -51,6 +51,9 @@ def tickets_to_recompute(*, since: datetime | None = None, agreement=None) -> li
     return sorted(ids)
 
 
+ANALYZE_FROM = 10_000  # tickets recomputed at once after which the tables are ANALYZEd
+
+
 def recompute(now: datetime, *, since=None, agreement=None, progress=None,
               workers: int = 1) -> tuple[int, int]:
     """Rebuild the clocks of the selected tickets as of ``now``, one transaction per batch.
@@ -71,8 +74,15 @@ def recompute_ids(ids: list[int], now: datetime, *, progress=None, workers: int 
     ids = list(ids)
     concurrent = connection.vendor == "postgresql" and not connection.in_atomic_block
     if concurrent and workers > 1 and len(ids) > 1:
-        return _in_processes(ids, now, min(workers, len(ids)), progress)
-    return _recompute_range(ids, now, progress, concurrent)
+        stored = _in_processes(ids, now, min(workers, len(ids)), progress)
+    else:
+        stored = _recompute_range(ids, now, progress, concurrent)
+    if concurrent and len(ids) >= ANALYZE_FROM:
+        # Many clocks rewritten: without fresh statistics the planner reads the clock table
+        # as it was (a month's "tickets with a clock of this agreement" took 20 s instead of
+        # 0.3 s on 1 M tickets until autovacuum came round).
+        refresh_statistics(Clock, Ticket)
+    return stored
 
 
 def _recompute_range(ids, now, progress=None, concurrent=False, applicability=None) -> int:

@@ -74,3 +74,29 @@ def test_recompute_with_two_workers_gives_the_same_clocks(world, tmp_path):
 
     assert (tickets, clocks) == (3, sum(len(c) for c in before.values()))
     assert {t: stored(t) for t in before} == before
+
+
+def test_a_large_recompute_leaves_the_planner_fresh_statistics(world, tmp_path, monkeypatch):
+    """After rewriting many clocks the tables are ANALYZEd, so the reports' queries are
+    planned on what the tables now hold (PostgreSQL; SQLite has no planner statistics)."""
+    from django.db import connection
+
+    from accord.measurement import recompute as module
+
+    if connection.vendor != "postgresql":
+        pytest.skip("planner statistics are PostgreSQL's")
+    run_import(importer_for(interleaved_log(tmp_path / "log.csv")), now=NOW)
+
+    def analyzed():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute("SELECT analyze_count FROM pg_stat_user_tables "
+                           "WHERE relname = 'measurement_clock'")
+            return cursor.fetchone()[0]
+
+    before = analyzed()
+    recompute(NOW)  # 3 tickets: below the threshold, no ANALYZE
+    assert analyzed() == before
+    monkeypatch.setattr(module, "ANALYZE_FROM", 3)
+    recompute(NOW)
+    assert analyzed() == before + 1

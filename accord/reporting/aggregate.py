@@ -47,6 +47,7 @@ from django.db.models import (
 from django.db.models import CharField as TextOut
 from django.db.models.functions import Coalesce
 
+from accord.lib.compiled import compiled_sql
 from accord.measurement.choices import ClockState, ExclusionStatus
 from accord.measurement.models import BreachInvestigation, Clock, ClockExclusion
 
@@ -325,18 +326,40 @@ def sql_aggregate(clocks, bounds: Sequence[datetime], now: datetime) -> Aggregat
     bucket, the confirmed parties and (PostgreSQL, by GROUPING SETS) the percentiles; one
     more the attribution. On PostgreSQL both are one statement over the facts read once
     (a materialized CTE)."""
-    result = Aggregate()
-    facts = (clocks.order_by()
-             .annotate(certain_at=_certain_at(now), outcome=_outcome(now),
-                       bucket=_bucket(bounds), seconds=_seconds(now), t=F("target_id"),
-                       v=F("version_id"), prio=F("ticket__priority"), excl=_excluded(),
-                       party=_party())
-             .values("id", "t", "v", "bucket", "outcome", "kind", "metric", "prio", "seconds",
-                     "attribution", "started_at", "certain_at", "excl", "party"))
     try:
-        inner, params = facts.query.sql_with_params()
+        inner, params = _facts(clocks, bounds, now).query.sql_with_params()
     except EmptyResultSet:  # no agreements at all
-        return result
+        return Aggregate()
+    return _aggregate(inner, params, bounds)
+
+
+def stored_aggregate(agreement_ids, bounds: Sequence[datetime], now: datetime) -> Aggregate:
+    """``sql_aggregate(stored_clocks(agreement_ids, bounds), bounds, now)``, the same figures,
+    with the facts' SQL compiled once per process and shape (``compiled.compiled_sql``)."""
+    ids = list(agreement_ids)
+    try:
+        inner, params = compiled_sql(
+            "stored_facts", lambda i, times: _facts(stored_clocks(i, times[:-1]), times[:-1],
+                                                    times[-1]), ids, [*bounds, now])
+    except EmptyResultSet:  # no agreements at all
+        return Aggregate()
+    return _aggregate(inner, params, bounds)
+
+
+def _facts(clocks, bounds: Sequence[datetime], now: datetime):
+    """The candidate clocks as facts: when each became certain, its outcome, its bucket."""
+    return (clocks.order_by()
+            .annotate(certain_at=_certain_at(now), outcome=_outcome(now),
+                      bucket=_bucket(bounds), seconds=_seconds(now), t=F("target_id"),
+                      v=F("version_id"), prio=F("ticket__priority"), excl=_excluded(),
+                      party=_party())
+            .values("id", "t", "v", "bucket", "outcome", "kind", "metric", "prio", "seconds",
+                    "attribution", "started_at", "certain_at", "excl", "party"))
+
+
+def _aggregate(inner: str, params: list, bounds: Sequence[datetime]) -> Aggregate:
+    """``sql_aggregate`` over the facts compiled to ``inner`` with ``params``."""
+    result = Aggregate()
     edges = bounds[1:]
     opens = ", ".join("SUM(CASE WHEN f.started_at < %s AND (f.certain_at IS NULL OR "
                       "f.certain_at >= %s) THEN 1 ELSE 0 END)" for _ in edges)

@@ -30,8 +30,7 @@ from .aggregate import (
     MET,
     OPEN,
     memory_aggregate,
-    sql_aggregate,
-    stored_clocks,
+    stored_aggregate,
 )
 from .availability import availability_rows
 from .periods import MONTHS_IN, Period
@@ -236,7 +235,7 @@ def _figures(agreements, period, now, rows, aggregate=None) -> tuple:
     if aggregate is not None:
         agg = aggregate
     elif rows is None:
-        agg = sql_aggregate(stored_clocks(ids, bounds), bounds, now)
+        agg = stored_aggregate(ids, bounds, now)
     else:
         agg = memory_aggregate([r for r in rows if r.agreement_id in ids], bounds, now)
     versions = versions_in(agreements, period.start_utc, period.end_utc)

@@ -346,6 +346,16 @@ def stored_aggregate(agreement_ids, bounds: Sequence[datetime], now: datetime) -
     return _aggregate(inner, params, bounds)
 
 
+def certain_facts(clocks, bounds: Sequence[datetime], now: datetime):
+    """``_facts`` as far as the counts need them: target, version, bucket, outcome, start,
+    when it became certain, and 1 for an excluded breach (``counts.stored_counts``)."""
+    return (clocks.order_by()
+            .annotate(certain_at=_certain_at(now), outcome=_outcome(now),
+                      bucket=_bucket(bounds), t=F("target_id"), v=F("version_id"),
+                      excl=_excluded())
+            .values("t", "v", "bucket", "outcome", "started_at", "certain_at", "excl"))
+
+
 def _facts(clocks, bounds: Sequence[datetime], now: datetime):
     """The candidate clocks as facts: when each became certain, its outcome, its bucket."""
     return (clocks.order_by()

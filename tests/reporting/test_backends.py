@@ -18,6 +18,7 @@ from accord.reporting.aggregate import (
     stored_clocks,
 )
 from accord.reporting.compliance import compliance_report, month_bounds
+from accord.reporting.counts import stored_counts
 from accord.reporting.periods import Period
 
 from .conftest import AFTER, HOUR, clock
@@ -116,9 +117,9 @@ def test_sql_and_memory_agree_on_hand_made_edge_cases(world):
 
 
 def test_it_gives_the_same_figures_from_the_sql_compiled_once(world):
-    """``stored_aggregate`` compiles its SQL once per shape and puts each call's agreements,
-    bucket edges and ``now`` in their places: the figures are those of a freshly compiled
-    query, whatever shape or values came first."""
+    """``stored_aggregate`` (and ``stored_counts``) compile their SQL once per shape and put
+    each call's agreements, bucket edges and ``now`` in their places: the figures are those
+    of a freshly compiled query, whatever shape or values came first."""
     written = at("2025-03-20T00:00")
     ingest_events([e for i in range(60) for e in history(i)], now=written)
     every = [world[k].pk for k in ("sla", "ola", "uc")]
@@ -130,6 +131,8 @@ def test_it_gives_the_same_figures_from_the_sql_compiled_once(world):
                 fresh = sql_aggregate(stored_clocks(ids, bounds), bounds, now)
                 kept = stored_aggregate(ids, bounds, now)
                 assert kept.normalised() == fresh.normalised(), (ids, label, now)
+                counts = stored_counts(ids, bounds, now)  # the trend's: the counts alone
+                assert counts.normalised()[0] == fresh.normalised()[0], (ids, label, now)
                 compared += bool(fresh.counts)
     assert compared > 10  # most of them have clocks to count
     assert stored_aggregate([], month_bounds(Period.parse("2025-03")), AFTER).counts == {}

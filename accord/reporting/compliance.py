@@ -30,10 +30,10 @@ from .aggregate import (
     MET,
     OPEN,
     memory_aggregate,
-    stored_aggregate,
 )
 from .availability import availability_rows
 from .periods import MONTHS_IN, Period
+from .stored import stored_aggregate
 from .versions import in_force_bounds, versions_in
 
 HUNDRED = Decimal(100)

@@ -1,5 +1,5 @@
 """The aggregation's counts alone: met, breached, ended, excluded and open per (target,
-version, bucket), by the one definition of ``aggregate`` (the same facts), without the
+version, bucket), by the one definition of ``aggregate`` (the same facts, ``stored``), without the
 breakdowns, attribution and percentiles a trend does not show. A 12-period trend reads a
 year of clocks: those extras would be most of its cost."""
 
@@ -11,12 +11,13 @@ from django.db import connection
 
 from accord.lib.compiled import compiled_sql
 
-from .aggregate import BREACHED, EXCLUDED, OPEN, Aggregate, certain_facts, stored_clocks
+from .aggregate import BREACHED, EXCLUDED, OPEN, Aggregate
+from .stored import certain_facts, stored_clocks
 
 
 def stored_counts(agreement_ids, bounds: Sequence[datetime], now: datetime) -> Aggregate:
     """An ``Aggregate`` with only ``counts`` filled, equal to the ``counts`` of
-    ``stored_aggregate(agreement_ids, bounds, now)``: one GROUP BY over the facts (their SQL
+    ``stored.stored_aggregate(agreement_ids, bounds, now)``: one GROUP BY over the facts (their SQL
     compiled once per shape)."""
     result = Aggregate()
     try:

@@ -13,13 +13,11 @@ from accord.reporting.aggregate import (
     ClockRow,
     memory_aggregate,
     rows_from_computed,
-    sql_aggregate,
-    stored_aggregate,
-    stored_clocks,
 )
 from accord.reporting.compliance import compliance_report, month_bounds
 from accord.reporting.counts import stored_counts
 from accord.reporting.periods import Period
+from accord.reporting.stored import sql_aggregate, stored_aggregate, stored_clocks
 
 from .conftest import AFTER, HOUR, clock
 

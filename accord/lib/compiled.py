@@ -1,12 +1,13 @@
 """Compiled SQL of querysets whose shape never changes, kept per process.
 
-Django compiles a queryset into SQL on every call; for the aggregation's main query (a dozen
-CASE expressions, two subqueries) that is about as long as PostgreSQL takes to run it. Its
-shape depends only on how many agreements and month buckets it reads, and on the database
-backend: ``compiled_sql`` compiles it once per shape with placeholder values no real query
-uses, remembers which parameter each placeholder became, and on later calls puts the real
-values in their places. Only the SQL text is kept, never a result: every figure is read
-as of the request.
+Django compiles a queryset into SQL on every call; for the reporting aggregation's main query
+(a dozen CASE expressions, two subqueries) that is about as long as PostgreSQL takes to run
+it. Its shape depends only on how many agreements and month buckets it reads, and on the
+database backend: ``compiled_sql`` compiles it once per shape with placeholder values no real
+query uses, remembers which parameter each placeholder became, and on later calls puts the
+real values in their places (``reporting.stored``, ``reporting.counts``, the experience
+measures). Only the SQL text is kept, never a result: every figure is read as of the
+request.
 """
 
 from collections.abc import Callable, Sequence

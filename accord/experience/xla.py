@@ -19,10 +19,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import Count, F, FloatField, Q, Sum
 from django.db.models.functions import Cast
 
 from accord.agreements.choices import Direction, ExperienceMeasure
+from accord.lib.compiled import compiled_sql
 from accord.measurement.choices import EventKind
 from accord.measurement.models import Clock, Ticket, TicketEvent
 
@@ -84,53 +87,99 @@ def _tickets(agreement_ids, service_id):
 
 def measure_values(agreement_ids, start: datetime, end: datetime, now: datetime, *,
                    service_id=None, measures=None) -> dict[str, Value]:
-    """{measure: Value} for ``measures`` (default: all six), a few aggregate queries."""
+    """{measure: Value} for ``measures`` (default: all six), a few aggregate queries (their
+    SQL compiled once per shape: ``accord.lib.compiled``)."""
     measures = set(measures or M.values)
+    ids = list(agreement_ids)
     out: dict[str, Value] = {}
     if measures & {M.CSAT_AVERAGE, M.CSAT_SATISFIED_PERCENT, M.CES_AVERAGE, M.NPS,
                    M.COMPLAINTS_PER_100_TICKETS}:
-        csat, ces, nps = (Q(kind=FeedbackKind.CSAT), Q(kind=FeedbackKind.CES),
-                          Q(kind=FeedbackKind.NPS))
-        rows = links_of(agreement_ids, start, end, service_id)
         kinds = sorted({KIND_OF[m] for m in measures if m in KIND_OF})
-        rows = rows.filter(kind=kinds[0]) if len(kinds) == 1 else rows.filter(kind__in=kinds)
-        # One row per feedback and agreement; an agreement chain (include_children) links
-        # feedback to its innermost level only, so nothing is counted twice.
-        f = rows.aggregate(
-            csat_n=Count("pk", filter=csat), csat_sum=Sum(_scaled(5), filter=csat),
-            csat_ok=Count("pk", filter=csat & Q(score__gte=F("scale") * 4 / 5.0)),
-            ces_n=Count("pk", filter=ces), ces_sum=Sum(_scaled(7), filter=ces),
-            nps_n=Count("pk", filter=nps),
-            promoters=Count("pk", filter=nps & Q(score__gte=9)),
-            detractors=Count("pk", filter=nps & Q(score__lte=6)),
-            complaints=Count("pk", filter=Q(kind=FeedbackKind.COMPLAINT)),
-        )
-        out[M.CSAT_AVERAGE] = Value(_ratio(f["csat_sum"], f["csat_n"]), f["csat_n"])
-        out[M.CSAT_SATISFIED_PERCENT] = Value(_ratio(f["csat_ok"], f["csat_n"], 100),
-                                              f["csat_n"])
-        out[M.CES_AVERAGE] = Value(_ratio(f["ces_sum"], f["ces_n"]), f["ces_n"])
-        out[M.NPS] = Value(_ratio(f["promoters"] - f["detractors"], f["nps_n"], 100),
-                           f["nps_n"])
+        f = _feedback_counts(ids, start, end, service_id, kinds)
+        csat, ces, nps = (f.get(FeedbackKind.CSAT, {}), f.get(FeedbackKind.CES, {}),
+                          f.get(FeedbackKind.NPS, {}))
+        csat_n, ces_n, nps_n = csat.get("n", 0), ces.get("n", 0), nps.get("n", 0)
+        out[M.CSAT_AVERAGE] = Value(_ratio(csat.get("sum5"), csat_n), csat_n)
+        out[M.CSAT_SATISFIED_PERCENT] = Value(_ratio(csat.get("ok", 0), csat_n, 100), csat_n)
+        out[M.CES_AVERAGE] = Value(_ratio(ces.get("sum7"), ces_n), ces_n)
+        out[M.NPS] = Value(_ratio(nps.get("promoters", 0) - nps.get("detractors", 0), nps_n,
+                                  100), nps_n)
         if M.COMPLAINTS_PER_100_TICKETS in measures:
             # Each ticket once: tickets opened in the period with a clock of the agreements
             # (a semi-join; indexes ticket_opened and clock_agreement_ticket, both read
             # index-only).
-            opened = Ticket.objects.filter(opened_at__gte=start, opened_at__lt=end)
-            if service_id is not None:
-                opened = opened.filter(service_id=service_id)
-            tickets = opened.filter(pk__in=_tickets(agreement_ids, None)).order_by().count()
-            out[M.COMPLAINTS_PER_100_TICKETS] = Value(_ratio(f["complaints"], tickets, 100),
-                                                      tickets)
+            def opened(i, times):
+                found = Ticket.objects.filter(opened_at__gte=times[0], opened_at__lt=times[1])
+                if service_id is not None:
+                    found = found.filter(service_id=i[-1])
+                return found.filter(pk__in=_tickets(i[:len(ids)], None)).order_by().values("pk")
+
+            tickets = _count(f"opened/{service_id is None}", opened, ids, service_id,
+                             [start, end])
+            complaints = f.get(FeedbackKind.COMPLAINT, {}).get("n", 0)
+            out[M.COMPLAINTS_PER_100_TICKETS] = Value(_ratio(complaints, tickets, 100), tickets)
     if M.REOPEN_RATE_PERCENT in measures:
-        resolved = TicketEvent.objects.filter(
-            ticket_id__in=_tickets(agreement_ids, service_id), kind=EventKind.RESOLVED,
-            timestamp__gte=start, timestamp__lt=end).order_by().values("ticket_id").distinct()
-        n = resolved.count()
-        reopened = (TicketEvent.objects.filter(ticket_id__in=resolved, kind=EventKind.REOPENED,
-                                               timestamp__gte=start, timestamp__lte=now)
-                    .order_by().values("ticket_id").distinct().count()) if n else 0
-        out[M.REOPEN_RATE_PERCENT] = Value(_ratio(reopened, n, 100), n)
+        def resolved(i, times):
+            return TicketEvent.objects.filter(
+                ticket_id__in=_tickets(i[:len(ids)], i[-1] if service_id is not None else None),
+                kind=EventKind.RESOLVED, timestamp__gte=times[0], timestamp__lt=times[1],
+            ).order_by().values("ticket_id").distinct()
+
+        def reopened(i, times):
+            return (TicketEvent.objects.filter(ticket_id__in=resolved(i, times),
+                                               kind=EventKind.REOPENED,
+                                               timestamp__gte=times[0], timestamp__lte=times[2])
+                    .order_by().values("ticket_id").distinct())
+
+        shape = f"{service_id is None}"
+        n = _count(f"resolved/{shape}", resolved, ids, service_id, [start, end, now])
+        back = _count(f"reopened/{shape}", reopened, ids, service_id,
+                      [start, end, now]) if n else 0
+        out[M.REOPEN_RATE_PERCENT] = Value(_ratio(back, n, 100), n)
     return {m: v for m, v in out.items() if m in measures}
+
+
+def _slots(ids: list, service_id) -> list:
+    return ids if service_id is None else [*ids, service_id]
+
+
+def _count(name: str, build, ids: list, service_id, times: list) -> int:
+    """COUNT(*) of the rows of ``build(ids, times)`` (``compiled_sql``); 0 without ids."""
+    try:
+        sql, params = compiled_sql(f"xla/{name}", build, _slots(ids, service_id), times)
+    except EmptyResultSet:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM ({sql}) counted", params)
+        return cursor.fetchone()[0]
+
+
+def _feedback_counts(ids: list, start, end, service_id, kinds: list) -> dict[str, dict]:
+    """Per feedback kind of ``kinds``, over the links of these agreements in [start, end):
+    n, the scores rescaled to 5 and to 7 points summed, satisfied (CSAT 4-5 of 5),
+    promoters (9-10) and detractors (0-6). One row per feedback and agreement; an agreement
+    chain (include_children) links feedback to its innermost level only, so nothing is
+    counted twice."""
+    def build(i, times):
+        rows = links_of(i[:len(ids)], times[0], times[1],
+                        i[-1] if service_id is not None else None)
+        rows = rows.filter(kind=kinds[0]) if len(kinds) == 1 else rows.filter(kind__in=kinds)
+        return rows.order_by().values("kind").annotate(
+            n=Count("pk"), sum5=Sum(_scaled(5)), sum7=Sum(_scaled(7)),
+            ok=Count("pk", filter=Q(score__gte=F("scale") * 4 / 5.0)),
+            promoters=Count("pk", filter=Q(score__gte=9)),
+            detractors=Count("pk", filter=Q(score__lte=6)))
+
+    names = ("kind", "n", "sum5", "sum7", "ok", "promoters", "detractors")
+    try:
+        sql, params = compiled_sql(f"xla/feedback/{service_id is None}/{','.join(kinds)}",
+                                   build, _slots(ids, service_id), [start, end])
+    except EmptyResultSet:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {row[0]: dict(zip(names[1:], row[1:], strict=True))
+                for row in cursor.fetchall()}
 
 
 def verdict(value: Value, threshold: Decimal, direction: str, min_responses: int

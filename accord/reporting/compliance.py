@@ -29,12 +29,11 @@ from .aggregate import (
     EXCLUDED,
     MET,
     OPEN,
-    sql_aggregate,
-    stored_clocks,
 )
 from .availability import availability_rows
 from .memory import memory_aggregate
 from .periods import MONTHS_IN, Period
+from .stored import stored_aggregate
 from .versions import in_force_bounds, versions_in
 
 HUNDRED = Decimal(100)
@@ -236,7 +235,7 @@ def _figures(agreements, period, now, rows, aggregate=None) -> tuple:
     if aggregate is not None:
         agg = aggregate
     elif rows is None:
-        agg = sql_aggregate(stored_clocks(ids, bounds), bounds, now)
+        agg = stored_aggregate(ids, bounds, now)
     else:
         agg = memory_aggregate([r for r in rows if r.agreement_id in ids], bounds, now)
     versions = versions_in(agreements, period.start_utc, period.end_utc)

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from accord.agreements.validation import require_now
 
-from .aggregate import BREACHED, EXCLUDED, MET, sql_aggregate, stored_clocks
+from .aggregate import BREACHED, EXCLUDED, MET
 from .compliance import (
     _objective,
     _row_targets,
@@ -15,6 +15,7 @@ from .compliance import (
     target_key,
     versions_in,
 )
+from .counts import stored_counts
 from .memory import memory_aggregate
 from .periods import Period
 
@@ -32,7 +33,7 @@ def compliance_trend(agreement, period: Period | str, *, now: datetime, count: i
     agreements = agreement_chain(agreement, include_children)
     ids = [a.pk for a in agreements]
     if rows is None:
-        agg = sql_aggregate(stored_clocks(ids, bounds), bounds, now)
+        agg = stored_counts(ids, bounds, now)  # the counts are all a trend shows
     else:
         agg = memory_aggregate([r for r in rows if r.agreement_id in ids], bounds, now)
     versions = versions_in(agreements, bounds[0], bounds[-1])

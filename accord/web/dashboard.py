@@ -23,11 +23,12 @@ from accord.measurement.choices import ClockState
 from accord.measurement.clock_queries import AT_RISK_PERCENT, clocks_visible_to
 from accord.measurement.models import Clock
 from accord.reporting import charts
-from accord.reporting.aggregate import BREACHED, MET, counted_clocks, stored_clocks
+from accord.reporting.aggregate import BREACHED, MET
 from accord.reporting.breaches import breached_clocks
 from accord.reporting.document import period_title
 from accord.reporting.overview import month_rows
 from accord.reporting.periods import Period
+from accord.reporting.stored import counted_clocks, stored_clocks
 
 KIND_SHORT = {AgreementKind.SLA: "SLA", AgreementKind.OLA: "OLA", AgreementKind.UC: "UC"}
 IN_EFFECT = (AgreementStatus.ACTIVE, AgreementStatus.UNDER_REVIEW)

@@ -12,12 +12,12 @@ from accord.measurement.services import ingest_events
 from accord.reporting.aggregate import (
     ClockRow,
     rows_from_computed,
-    sql_aggregate,
-    stored_clocks,
 )
 from accord.reporting.compliance import compliance_report, month_bounds
+from accord.reporting.counts import stored_counts
 from accord.reporting.memory import memory_aggregate, memory_aggregates
 from accord.reporting.periods import Period
+from accord.reporting.stored import sql_aggregate, stored_aggregate, stored_clocks
 
 from .conftest import AFTER, HOUR, clock
 
@@ -124,3 +124,25 @@ def test_sql_and_memory_agree_on_hand_made_edge_cases(world):
     # breached before its agreement ended have no attribution.
     assert sql.top[(2, "unassigned")] == 3
     assert sql.top[(2, "supplier Vendor Co")] == 0
+
+
+def test_it_gives_the_same_figures_from_the_sql_compiled_once(world):
+    """``stored_aggregate`` (and ``stored_counts``) compile their SQL once per shape and put
+    each call's agreements, bucket edges and ``now`` in their places: the figures are those
+    of a freshly compiled query, whatever shape or values came first."""
+    written = at("2025-03-20T00:00")
+    ingest_events([e for i in range(60) for e in history(i)], now=written)
+    every = [world[k].pk for k in ("sla", "ola", "uc")]
+    compared = 0
+    for ids in (every, [world["sla"].pk], [world["uc"].pk], every[::-1]):
+        for label in ("2025-03", "2025-02", "2025-Q1"):
+            bounds = month_bounds(Period.parse(label, tz="Asia/Tokyo"))
+            for now in (written, AFTER):
+                fresh = sql_aggregate(stored_clocks(ids, bounds), bounds, now)
+                kept = stored_aggregate(ids, bounds, now)
+                assert kept.normalised() == fresh.normalised(), (ids, label, now)
+                counts = stored_counts(ids, bounds, now)  # the trend's: the counts alone
+                assert counts.normalised()[0] == fresh.normalised()[0], (ids, label, now)
+                compared += bool(fresh.counts)
+    assert compared > 10  # most of them have clocks to count
+    assert stored_aggregate([], month_bounds(Period.parse("2025-03")), AFTER).counts == {}

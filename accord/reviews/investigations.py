@@ -33,7 +33,9 @@ def breached_clock(clock_id: int, agreements) -> Clock:
     return clock
 
 
-def _problems(values) -> list:
+def problem_tickets(values) -> list:
+    """The problem records named by ticket pks or ticket ids; a ticket of another type (an
+    incident, a request) is refused, naming the item (``problems.N``)."""
     found = []
     for i, value in enumerate(values or []):
         text = str(value)
@@ -44,6 +46,10 @@ def _problems(values) -> list:
             ticket = Ticket.objects.filter(ticket_id=text).order_by("pk").first()
         if ticket is None:
             raise InvalidInput(f"no ticket {text!r}", f"problems.{i}")
+        if (ticket.type or "").lower() != "problem":
+            kind = (f"of type {ticket.type!r}" if ticket.type else "of no type")
+            raise InvalidInput(f"ticket {ticket.ticket_id!r} is {kind}, not a problem record",
+                               f"problems.{i}")
         found.append(ticket)
     return found
 
@@ -78,7 +84,7 @@ def record(clock: Clock, *, by, values: dict, now) -> BreachInvestigation:
         investigation.party = party
         investigation.confirmed_by = by if party else None
         investigation.confirmed_at = now if party else None
-    problems = _problems(values["problems"]) if "problems" in values else None
+    problems = problem_tickets(values["problems"]) if "problems" in values else None
     investigation.updated_at = now
     with transaction.atomic():
         investigation.save()

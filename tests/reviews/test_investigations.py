@@ -17,7 +17,7 @@ DAY = timedelta(days=1)
 
 @pytest.fixture(name="breached")
 def breached_fixture(gov):
-    ReasonCode.objects.create(code="capacity", label="Not enough people")
+    ReasonCode.objects.update_or_create(code="capacity", defaults={"label": "Not enough people"})
     return [clock(gov["p1"], "breached", MARCH_START + (i + 1) * DAY,
                   attribution={"supplier Vendor Co": 3000.0, "team Second Line": 600.0})
             for i in range(2)]

@@ -86,8 +86,10 @@ class Objective:
             return "Nobody held business time of the breached clocks: the party is unknown."
         holder = top_holder(held)
         share = round(100 * held[holder] / total)
-        return (f"{holder.capitalize()} held {share} % of the breached business time of this "
-                f"target in the period ({len(held)} holder{'s' if len(held) != 1 else ''}).")
+        role, _, name = holder.partition(" ")
+        who = f"{role.capitalize()} {name}" if name else "Nobody (unassigned)"
+        return (f"{who} held {share} % of the breached business time of this target in the "
+                f"period ({len(held)} holder{'s' if len(held) != 1 else ''}).")
 
     def clocks(self):
         """The breached clocks of the target's key in the period (the breach list's rule),
@@ -108,7 +110,8 @@ class Objective:
 
     def investigation(self) -> ObjectiveInvestigation | None:
         return (ObjectiveInvestigation.objects.filter(**self.lookup())
-                .select_related("reason", "confirmed_by").first())
+                .select_related("reason", "confirmed_by").prefetch_related("problems")
+                .first())
 
     def empty(self) -> ObjectiveInvestigation:
         """An unsaved investigation with the suggested party (what GET shows before one)."""
@@ -135,22 +138,28 @@ def objective(agreement: Agreement, target_id, period: Period, now: datetime) ->
                      [r for r in rows if r["key"] == found["key"]], now)
 
 
+def refusal(found: Objective) -> str | None:
+    """Why ``found`` cannot be investigated (its objective was not missed), or None."""
+    if found.judged_per:
+        return (f"the objective of this target is judged per {found.judged_per}: "
+                f"investigate the {found.judged_per} that missed it")
+    if found.missed:
+        return None
+    row = found.row
+    figure = "had no clocks counted"
+    if row["compliance_percent"] is not None:
+        figure = (f"was {row['compliance_percent']:g} % against "
+                  f"{row['objective_percent']:g} %")
+    return f"the objective was not missed in {found.period.label}: compliance {figure}"
+
+
 def missed_objective(agreement: Agreement, target_id, period: Period, now: datetime,
                      field: str = "month") -> Objective:
     """``objective(...)``, refused (409, naming ``field``: the period's) unless the
     objective was missed in the period."""
     found = objective(agreement, target_id, period, now)
-    if found.judged_per:
-        raise DomainError(f"the objective of this target is judged per {found.judged_per}: "
-                          f"investigate the {found.judged_per} that missed it", field)
-    if not found.missed:
-        row = found.row
-        figure = "had no clocks counted"
-        if row["compliance_percent"] is not None:
-            figure = (f"was {row['compliance_percent']:g} % against "
-                      f"{row['objective_percent']:g} %")
-        raise DomainError(f"the objective was not missed in {found.period.label}: "
-                          f"compliance {figure}", field)
+    if message := refusal(found):
+        raise DomainError(message, field)
     return found
 
 

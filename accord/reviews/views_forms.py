@@ -217,9 +217,8 @@ def objective_investigation(request, agreement: int, target: int, label: str):
     suggested = (investigation.suggested_party if investigation else found.suggested_party)
     form = InvestigationForm(request.POST or None, investigation=investigation,
                              suggested=suggested)
-    form.fields["party"].help_text = (
-        f"Suggested: {dict(ResponsibleParty.choices)[suggested]}. "
-        f"{found.suggestion_reason} Saving confirms it.")
+    suggestion = f"{dict(ResponsibleParty.choices)[suggested]}: {found.suggestion_reason}"
+    form.fields["party"].help_text = f"Suggested: {suggestion} Saving confirms it."
     may_record = refused is None and _refused(
         user, "manage_actions", "record investigations") is None
     if request.method == "POST":
@@ -242,4 +241,4 @@ def objective_investigation(request, agreement: int, target: int, label: str):
         "agreement": found_agreement, "found": found, "row": found.row,
         "period": found.period, "clocks": list(found.clocks()), "refused": refused,
         "investigation": investigation, "form": form, "may_record": may_record,
-        "suggested": suggested}, status=status)
+        "suggested": suggested, "suggestion": suggestion}, status=status)

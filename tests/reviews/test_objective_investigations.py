@@ -40,14 +40,14 @@ def bank_fixture(db, slm):
     day = timedelta(days=1)
     for i in range(18):
         clock(p2, "met", MARCH + i * day, stopped=MARCH + i * day + timedelta(hours=2))
-    breaches = [clock(p2, "breached", MARCH + (i + 20) * day, attribution=VENDOR_HELD)
-                for i in range(2)]
+    breaches = [clock(p2, "breached", MARCH + (i + 20) * day, attribution=VENDOR_HELD,
+                      elapsed=9 * HOUR) for i in range(2)]
     for i in range(20):
         clock(p2, "met", APRIL + i * day, stopped=APRIL + i * day + timedelta(hours=2))
     # 01:30 on 1 April in Berlin: April's breach, not March's (21 clocks, 95.2 %: met).
     clock(p2, "breached", datetime(2025, 3, 31, 15, 30, tzinfo=UTC),
           breached=datetime(2025, 3, 31, 23, 30, tzinfo=UTC),
-          attribution={"team Second Line": 8 * HOUR})
+          attribution={"team Second Line": 8 * HOUR}, elapsed=8 * HOUR)
     ReasonCode.objects.update_or_create(code="supplier_delay",
                                         defaults={"label": "Waiting on a supplier"})
     sla.refresh_from_db()

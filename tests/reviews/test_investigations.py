@@ -55,6 +55,7 @@ def test_recurring_causes_are_plan_candidates(gov, breached, owner, api):
         api(owner).put(f"breaches/{c.pk}/investigation", {"reason": "capacity"})
     found = api(owner).get("breaches/plan-candidates").data
     assert found == [{"agreement_id": gov["sla"].pk, "reason": "capacity", "breaches": 2,
+                      "missed_objectives": 0,
                       "key": {"metric": "resolution", "service": None, "type": None,
                               "priority": "P1"}}]
 

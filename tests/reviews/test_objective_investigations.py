@@ -187,3 +187,20 @@ def test_the_default_reason_codes_are_seeded_once(db):
     assert set(codes) >= {code for code, _ in seed.DEFAULT_REASON_CODES}
     assert codes["capacity"] == "Short of people (ours)"  # an administrator's label stays
     assert ReasonCode.objects.filter(code="other").count() == 1
+
+
+def test_missed_objectives_with_the_same_reason_are_plan_candidates(bank, owner, api):
+    # February missed too (1 of 2 met): two periods missed for the same reason.
+    february = datetime(2025, 2, 10, 8, tzinfo=UTC)
+    clock(bank["p2"], "met", february, stopped=february + timedelta(hours=1))
+    clock(bank["p2"], "breached", february, attribution=VENDOR_HELD, elapsed=9 * HOUR)
+    for period in ("month=2025-02", "month=2025-03"):
+        answer = api(owner).put(url(bank, period), {"reason": "supplier_delay"})
+        assert answer.status_code == 200, answer.data
+
+    found = api(owner).get("breaches/plan-candidates").data
+
+    assert found == [{"agreement_id": bank["sla"].pk, "reason": "supplier_delay",
+                      "breaches": 0, "missed_objectives": 2,
+                      "key": {"metric": "resolution", "service": None, "type": None,
+                              "priority": "P2"}}]

@@ -9,15 +9,15 @@ breach investigation suggests from one clock's), and confirmed by a person."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from accord.accounts.choices import AuditAction
 from accord.accounts.services import record_change, snapshot
 from accord.agreements.choices import DURATION_METRICS
 from accord.agreements.models import Agreement, Target
 from accord.lib.errors import DomainError, InvalidInput
-from accord.measurement.choices import ClockState, ResponsibleParty
-from accord.measurement.models import Clock, ObjectiveInvestigation, ReasonCode
+from accord.measurement.choices import ResponsibleParty
+from accord.measurement.models import ObjectiveInvestigation, ReasonCode
 from accord.reporting.aggregate import top_holder
 from accord.reporting.breaches import breached_clocks
 from accord.reporting.compliance import period_rows
@@ -200,6 +200,14 @@ def record(found: Objective, *, by, values: dict, now) -> ObjectiveInvestigation
             investigation.confirmed_at = now if party else None
     problems = problem_tickets(values["problems"]) if "problems" in values else None
     investigation.updated_at = now
+    try:
+        return _save(investigation, problems, by=by, created=created, before=before)
+    except IntegrityError:  # another request created it meanwhile: nothing of this was kept
+        raise DomainError("this objective was investigated meanwhile: reload and try again",
+                          "period")
+
+
+def _save(investigation, problems, *, by, created: bool, before) -> ObjectiveInvestigation:
     with transaction.atomic():
         investigation.save()
         if problems is not None:
@@ -211,8 +219,3 @@ def record(found: Objective, *, by, values: dict, now) -> ObjectiveInvestigation
             record_change(by, investigation, AuditAction.UPDATE, before=before,
                           after=snapshot(investigation))
     return investigation
-
-
-def breach_state(clock: Clock) -> bool:
-    """Whether a clock's own breach page exists (a stale running clock has none yet)."""
-    return clock.state == ClockState.BREACHED

@@ -76,3 +76,16 @@ def test_bad_input_and_rights(gov, breached, reader, owner, admin_user, customer
                                 ).status_code == 201
     assert api(admin_user).post("reason-codes", {"code": "vendor", "label": "Again"}
                                 ).status_code == 409
+
+
+def test_only_problem_records_can_be_linked_to_a_breach(gov, breached, owner, api):
+    Ticket.objects.create(source="t", ticket_id="INC-4", type="incident")
+
+    answer = api(owner).put(f"breaches/{breached[0].pk}/investigation",
+                            {"root_cause": "x", "problems": ["INC-4"]})
+
+    assert answer.status_code == 422
+    assert answer.data["detail"][0]["loc"][-2:] == ["problems", 0]
+    assert answer.data["detail"][0]["msg"] == (
+        "ticket 'INC-4' is of type 'incident', not a problem record")
+    assert not BreachInvestigation.objects.exists()

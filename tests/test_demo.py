@@ -162,3 +162,18 @@ def test_it_ships_a_held_review_with_its_actions_a_risk_and_a_plan(db):
     assert Action.objects.filter(review=review, status="open", due__lt=NOW.date()).exists()
     assert Risk.objects.get(service__name="Web Shop").score == 10
     assert Plan.objects.get(agreement__name="CloudHost hosting UC").approved_at is not None
+
+
+def test_it_shows_an_investigated_breach_and_an_investigated_missed_objective(db):
+    from accord.measurement.models import BreachInvestigation, ObjectiveInvestigation, ReasonCode
+
+    demo.load(NOW)
+
+    # The default reason codes the migrations seed are the ones investigations pick from.
+    assert {"capacity", "supplier_delay", "other"} <= set(
+        ReasonCode.objects.values_list("code", flat=True))
+    breach = BreachInvestigation.objects.get()
+    assert breach.party and breach.reason and breach.root_cause
+    missed = ObjectiveInvestigation.objects.get()
+    assert missed.party == missed.suggested_party and missed.reason and missed.root_cause
+    assert missed.period_end <= NOW and missed.confirmed_by.username == "sarah"

@@ -260,9 +260,15 @@ class MaintenanceWindow(models.Model):
 
 
 from .clock_models import AvailabilityPeriod, Clock  # noqa: E402  (models of this app)
-from .exclusions import BreachInvestigation, ClockExclusion, ReasonCode  # noqa: E402
+from .exclusions import (  # noqa: E402
+    BreachInvestigation,
+    ClockExclusion,
+    ObjectiveInvestigation,
+    ReasonCode,
+)
 from .job_models import RecomputeJob  # noqa: E402
 
 __all__ = ["Source", "Ticket", "TicketEvent", "Outage", "MaintenanceWindow", "Clock",
            "AvailabilityPeriod", "ClockExclusion", "ReasonCode", "BreachInvestigation",
+           "ObjectiveInvestigation",
            "RecomputeJob", "CATALOGUE_FIELDS"]

@@ -45,7 +45,9 @@ def reports(request):
     agreements = agreement_queries.visible_to(request.user).order_by("kind", "pk")
     context = {"agreements": agreements, "doc": None, "error": None, "now": now,
                "period_text": request.GET.get("period") or last_month(now).label,
-               "formats": [*DOCUMENT_FORMATS, *export_formats()]}
+               "formats": [*DOCUMENT_FORMATS, *export_formats()],
+               # A missed objective links to its investigation (reviews' page; internal).
+               "investigate": not request.user.is_portal}
     status = 200
     if "agreement" in request.GET:
         agreement = _agreement(request.user, request.GET["agreement"])

@@ -26,8 +26,8 @@ def _internal(request, permission="view"):
 
 @router.get("/breaches/plan-candidates", response=list[dict])
 def plan_candidates(request, minimum: int = 2):
-    """Recurring breaches of the same target key and reason code: improvement-plan
-    candidates."""
+    """Recurring causes: breaches, or missed objectives, of the same target key with the
+    same reason code at least ``minimum`` times: improvement-plan candidates."""
     user = _internal(request)
     if minimum < 1:
         raise InvalidInput("minimum must be at least 1", "minimum")

@@ -1,7 +1,8 @@
 """Breach investigation (the model lives in measurement, below reporting, which reads the
 confirmed party): reason code, root cause, the responsible party — suggested from the clock's
 attribution of business time, confirmed by a person — and problem tickets. Recurring
-breaches of the same target key and reason are candidates for an improvement plan."""
+breaches (or missed objectives) of the same target key and reason are candidates for an
+improvement plan."""
 
 from django.db import transaction
 from django.db.models import Count
@@ -10,7 +11,13 @@ from accord.accounts.choices import AuditAction
 from accord.accounts.services import record_change, snapshot
 from accord.lib.errors import InvalidInput
 from accord.measurement.choices import ClockState, ResponsibleParty
-from accord.measurement.models import BreachInvestigation, Clock, ReasonCode, Ticket
+from accord.measurement.models import (
+    BreachInvestigation,
+    Clock,
+    ObjectiveInvestigation,
+    ReasonCode,
+    Ticket,
+)
 from accord.reporting.aggregate import top_holder
 from accord.reporting.kpis import party_of
 
@@ -33,7 +40,9 @@ def breached_clock(clock_id: int, agreements) -> Clock:
     return clock
 
 
-def _problems(values) -> list:
+def problem_tickets(values) -> list:
+    """The problem records named by ticket pks or ticket ids; a ticket of another type (an
+    incident, a request) is refused, naming the item (``problems.N``)."""
     found = []
     for i, value in enumerate(values or []):
         text = str(value)
@@ -44,6 +53,10 @@ def _problems(values) -> list:
             ticket = Ticket.objects.filter(ticket_id=text).order_by("pk").first()
         if ticket is None:
             raise InvalidInput(f"no ticket {text!r}", f"problems.{i}")
+        if (ticket.type or "").lower() != "problem":
+            kind = (f"of type {ticket.type!r}" if ticket.type else "of no type")
+            raise InvalidInput(f"ticket {ticket.ticket_id!r} is {kind}, not a problem record",
+                               f"problems.{i}")
         found.append(ticket)
     return found
 
@@ -78,7 +91,7 @@ def record(clock: Clock, *, by, values: dict, now) -> BreachInvestigation:
         investigation.party = party
         investigation.confirmed_by = by if party else None
         investigation.confirmed_at = now if party else None
-    problems = _problems(values["problems"]) if "problems" in values else None
+    problems = problem_tickets(values["problems"]) if "problems" in values else None
     investigation.updated_at = now
     with transaction.atomic():
         investigation.save()
@@ -93,16 +106,32 @@ def record(clock: Clock, *, by, values: dict, now) -> BreachInvestigation:
 
 
 def plan_candidates(agreements, minimum: int = 2) -> list[dict]:
-    """Recurring breaches: the same agreement, target key and reason code at least
-    ``minimum`` times, counted in the database, most frequent first."""
-    rows = (BreachInvestigation.objects
-            .filter(clock__agreement_id__in=agreements.values("pk"), reason__isnull=False)
-            .values("clock__agreement_id", "clock__metric", "clock__target__service__name",
-                    "clock__target__ticket_type", "clock__target__priority", "reason__code")
-            .annotate(n=Count("id")).filter(n__gte=minimum).order_by("-n"))
-    return [{"agreement_id": r["clock__agreement_id"],
-             "key": {"metric": r["clock__metric"],
-                     "service": r["clock__target__service__name"],
-                     "type": r["clock__target__ticket_type"] or None,
-                     "priority": r["clock__target__priority"] or None},
-             "reason": r["reason__code"], "breaches": r["n"]} for r in rows]
+    """Recurring causes: the same agreement, target key and reason code behind at least
+    ``minimum`` investigated breaches, or behind at least ``minimum`` investigated missed
+    objectives (periods), counted in the database, most frequent first. Each candidate
+    gives both counts (a missed objective is not counted as a breach)."""
+    ids = agreements.values("pk")
+    breaches = (BreachInvestigation.objects
+                .filter(clock__agreement_id__in=ids, reason__isnull=False)
+                .values_list("clock__agreement_id", "clock__metric",
+                             "clock__target__service__name", "clock__target__ticket_type",
+                             "clock__target__priority", "reason__code")
+                .annotate(n=Count("id")).order_by())
+    missed = (ObjectiveInvestigation.objects
+              .filter(agreement_id__in=ids, reason__isnull=False)
+              .values_list("agreement_id", "metric", "service__name", "ticket_type",
+                           "priority", "reason__code")
+              .annotate(n=Count("id")).order_by())
+    counts: dict[tuple, list[int]] = {}
+    for index, rows in enumerate((breaches, missed)):
+        for *group, n in rows:
+            group[3], group[4] = group[3] or None, group[4] or None  # "" is "any"
+            counts.setdefault(tuple(group), [0, 0])[index] += n
+    found = [{"agreement_id": agreement,
+              "key": {"metric": metric, "service": service, "type": kind,
+                      "priority": priority},
+              "reason": reason, "breaches": n, "missed_objectives": m}
+             for (agreement, metric, service, kind, priority, reason), (n, m) in counts.items()
+             if n >= minimum or m >= minimum]
+    return sorted(found, key=lambda c: (-max(c["breaches"], c["missed_objectives"]),
+                                        -c["breaches"], c["agreement_id"], c["reason"]))

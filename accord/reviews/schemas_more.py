@@ -1,6 +1,7 @@
 """API shapes of plans, risks, breach investigations and documents."""
 
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 from ninja import Field, Schema
@@ -152,6 +153,35 @@ class InvestigationOut(Schema):
     @staticmethod
     def resolve_problems(obj):
         return [t.ticket_id for t in obj.problems.all()] if obj.pk else []
+
+
+class ObjectiveInvestigationOut(Schema):
+    agreement: str = Field(..., alias="agreement.reference")
+    key: dict
+    period_kind: str
+    period_start: datetime
+    period_end: datetime
+    reason: str | None = Field(None, alias="reason.code")
+    root_cause: str
+    suggested_party: str
+    party: str
+    confirmed_by: str | None = Field(None, alias="confirmed_by.username")
+    confirmed_at: datetime | None
+    problems: list[str]
+    updated_at: datetime | None
+
+    @staticmethod
+    def resolve_problems(obj):
+        return [t.ticket_id for t in obj.problems.all()] if obj.pk else []
+
+    # The period as the compliance report's ``period``: in the reporting zone.
+    @staticmethod
+    def resolve_period_start(obj):
+        return obj.period_start.astimezone(ZoneInfo(obj.agreement.reporting_zone))
+
+    @staticmethod
+    def resolve_period_end(obj):
+        return obj.period_end.astimezone(ZoneInfo(obj.agreement.reporting_zone))
 
 
 class ReasonCodeIn(Schema):

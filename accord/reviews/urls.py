@@ -28,4 +28,6 @@ urlpatterns = [
     path("risks/new", views_forms.risk_new, name="risk_new"),
     path("risks/<int:pk>/edit", views_forms.risk_edit, name="risk_edit"),
     path("breaches/<int:clock_id>/", views_forms.breach_investigation, name="breach"),
+    path("objectives/<int:agreement>/<int:target>/<str:label>/",
+         views_forms.objective_investigation, name="objective"),
 ]

@@ -54,6 +54,8 @@ def review_detail(request, pk: int):
         "may_run": not user.is_portal and user.can("run_reviews"),
         "may_minute": not user.is_portal and user.can("record_minutes"),
         "may_raise": not user.is_portal and user.can("manage_actions"),
+        # A missed objective of the frozen figures links to its investigation.
+        "may_investigate": not user.is_portal,
         "feedback": review_feedback(review, now, user), "today": now.date()})
 
 

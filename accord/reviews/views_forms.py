@@ -1,8 +1,8 @@
 """Page forms for what the API could already change: a new plan, a plan's edit and its
-actions, a new or edited risk, and the investigation of a breached clock. Each parses a
-form, checks the same role the API checks and calls the same service function (which
-validates, writes and audits); a service's error is shown next to the field it names and
-nothing is changed."""
+actions, a new or edited risk, and the investigation of a breached clock or of a missed
+objective. Each parses a form, checks the same role the API checks and calls the same service
+function (which validates, writes and audits); a service's error is shown next to the field
+it names and nothing is changed."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,9 +14,11 @@ from django.views.decorators.http import require_http_methods
 from accord.agreements import queries as agreement_queries
 from accord.catalogue.views import forbidden
 from accord.lib.errors import DomainError, Forbidden, InvalidInput
+from accord.measurement.choices import ResponsibleParty
 from accord.measurement.models import BreachInvestigation
+from accord.reporting.periods import Period
 
-from . import actions, investigations, plans, risks
+from . import actions, investigations, objectives, plans, risks
 from .choices import ActionSource
 from .forms import InvestigationForm, PlanActionForm, PlanForm, RiskForm, attach
 from .models import Plan, Risk
@@ -190,3 +192,53 @@ def breach_investigation(request, clock_id: int):
     return render(request, "reviews/breach.html", {
         "clock": clock, "investigation": found, "form": form, "may_record": may_record,
         "suggested": suggested}, status=422 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def objective_investigation(request, agreement: int, target: int, label: str):
+    """A missed objective's page: the target, the period, compliance against the objective,
+    the period's breached clocks (each to its breach page), the party suggested from who held
+    the breached time, and the investigation's form. A period whose objective was met shows
+    its figures and says why it cannot be investigated (409)."""
+    user = request.user
+    if user.is_portal:
+        return forbidden(request, "investigations of missed objectives are internal")
+    found_agreement = get_object_or_404(
+        agreement_queries.visible_to(user).select_related("calendar", "customer"),
+        pk=agreement)
+    try:
+        period = Period.parse(label, tz=found_agreement.reporting_zone)
+        found = objectives.objective(found_agreement, target, period, timezone.now())
+    except InvalidInput:
+        raise Http404("no such target or period")
+    refused = objectives.refusal(found)
+    investigation = found.investigation() if refused is None else None
+    suggested = (investigation.suggested_party if investigation else found.suggested_party)
+    form = InvestigationForm(request.POST or None, investigation=investigation,
+                             suggested=suggested)
+    suggestion = f"{dict(ResponsibleParty.choices)[suggested]}: {found.suggestion_reason}"
+    form.fields["party"].help_text = f"Suggested: {suggestion} Saving confirms it."
+    may_record = refused is None and _refused(
+        user, "manage_actions", "record investigations") is None
+    if request.method == "POST":
+        if refused is not None:
+            messages.error(request, refused)
+        elif not may_record:
+            return forbidden(request, _refused(user, "manage_actions",
+                                               "record investigations"))
+        elif form.is_valid():
+            try:
+                objectives.record(found, by=user, values=form.values(), now=timezone.now())
+            except DomainError as exc:
+                attach(form, exc)
+            else:
+                messages.success(request, "Investigation saved.")
+                return redirect("reviews:objective", agreement=found_agreement.pk,
+                                target=target, label=period.label)
+    status = 409 if refused else 422 if form.errors else 200
+    return render(request, "reviews/objective.html", {
+        "agreement": found_agreement, "found": found, "row": found.row,
+        "period": found.period, "clocks": list(found.clocks()), "refused": refused,
+        "investigation": investigation, "form": form, "may_record": may_record,
+        "suggested": suggested, "suggestion": suggestion}, status=status)

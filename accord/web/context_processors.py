@@ -19,7 +19,7 @@ _NAV = (
     ("Reviews", "reviews:reviews", ("/reviews/",), "all", "main"),
     ("Actions", "reviews:actions", ("/actions/",), "staff", "main"),
     ("Feedback", "experience:feedback", ("/feedback/",), "staff", "main"),
-    ("Reviews overdue", "overdue_reviews", ("/reviews/overdue/",), "staff", "more"),
+    ("Agreements past review date", "overdue_reviews", ("/reviews/overdue/",), "staff", "more"),
     ("Calendars", "catalogue:calendars", ("/calendars/",), "all", "more"),
     ("Connectors", "connectors:list", ("/connectors/",), "manage_connectors", "more"),
     ("Admin", "/admin/", ("/admin/",), "is_staff", "more"),
@@ -54,7 +54,8 @@ def navigation(request) -> dict:
         else:
             active = request.path.startswith(prefixes)
         places[place].append({"label": label, "url": url, "active": active})
-    # "Reviews overdue" is under /reviews/ too: only the most specific item is the page's.
+    # "Agreements past review date" (/reviews/overdue/) is under /reviews/ too: only the most
+    # specific item is the page's.
     if any(item["active"] for item in places["more"]):
         for item in places["main"]:
             item["active"] = False

@@ -1,20 +1,22 @@
 """The demo's governance: last month's performance review of the Retail UK SLA, held and
 closed with its decisions and actions (one done with evidence, one open, one overdue), a risk
-on the Web Shop, an improvement plan for the CloudHost UC with an action, the breach reason
-codes and the investigation of one breached Retail UK SLA clock. Audit rows carry the instants
-they describe."""
+on the Web Shop, an improvement plan for the CloudHost UC with an action, the investigation
+of one breached Retail UK SLA clock and of one missed objective (the reason codes are the
+defaults the migrations seed). Audit rows carry the instants they describe."""
 
 from datetime import datetime, timedelta
 
 from accord.accounts.choices import AuditAction
 from accord.accounts.models import User
 from accord.accounts.services import audit_time, record_change
-from accord.agreements.choices import AgreementKind
+from accord.agreements.choices import DURATION_METRICS, AgreementKind
 from accord.agreements.models import Agreement
 from accord.catalogue.models import Service
 from accord.measurement.choices import ClockState
 from accord.measurement.models import Clock, ReasonCode
-from accord.reviews import actions, investigations, plans, reviews, risks
+from accord.reporting.compliance import compliance_report
+from accord.reporting.periods import Period
+from accord.reviews import actions, investigations, objectives, plans, reviews, risks
 from accord.reviews.choices import ActionSource, ReviewKind
 
 
@@ -86,20 +88,23 @@ def load(now: datetime) -> None:
             owner=sarah, due=(now + timedelta(days=45)).date(), agreement=uc,
             source=ActionSource.PLAN, extra={"plan": plan})
     _investigation(retail, sarah, omar, held)
+    _missed_objective(retail, sarah, held)
 
 
+# The reason codes the demo's investigations use: seeded by the measurement migration
+# (0012_seed_reason_codes); made here too if an administrator retired or removed them.
 REASONS = (("supplier_delay", "Waiting on a supplier"),
-           ("capacity", "Not enough people on shift"),
-           ("failed_change", "A change failed"),
-           ("misrouted", "Routed to the wrong team"))
+           ("capacity", "Not enough people or capacity"))
 
 
 def _investigation(retail, sarah, omar, held) -> None:
-    """The administrators' reason codes, and Omar's investigation of a Retail UK breach."""
+    """Omar's investigation of a Retail UK breach."""
     with audit_time(held - timedelta(days=30)):
         for code, label in REASONS:
-            reason = ReasonCode.objects.create(code=code, label=label)
-            record_change(sarah, reason, AuditAction.CREATE, message="reason code added")
+            reason, made = ReasonCode.objects.get_or_create(code=code,
+                                                            defaults={"label": label})
+            if made:
+                record_change(sarah, reason, AuditAction.CREATE, message="reason code added")
     breach = (Clock.objects.filter(state=ClockState.BREACHED, kind=AgreementKind.SLA,
                                    agreement__customer=retail.customer)
               .order_by("-breached_at", "id").first())
@@ -113,3 +118,30 @@ def _investigation(retail, sarah, omar, held) -> None:
             "root_cause": "Reproduced on the night shift: one person on the desk while the "
                           "hosting team worked a database failover; the ticket sat unassigned "
                           "for most of its target."})
+
+
+def _missed_objective(retail, sarah, held) -> None:
+    """Sarah's investigation of a missed objective: the first target that missed it last
+    month (Retail UK's SLA first, then the other SLAs, then the month before), as the
+    compliance report says; the party as suggested from the breached time."""
+    agreements = [retail, *Agreement.objects.filter(kind=AgreementKind.SLA)
+                  .exclude(pk=retail.pk).order_by("pk")]
+    for back in (1, 2):
+        for agreement in agreements:
+            period = Period.containing("month", held, agreement.reporting_zone).shift(-back)
+            rows = compliance_report(agreement, period, now=held)["targets"]
+            missed = [r for r in rows if r.get("objective_met") is False
+                      and r["metric"] in DURATION_METRICS and r["breached"]]
+            if not missed:
+                continue
+            found = objectives.missed_objective(agreement, missed[0]["target"], period, held)
+            party = found.suggested_party
+            with audit_time(held):
+                objectives.record(found, by=sarah, now=held, values={
+                    "reason": "capacity" if party == "internal" else "supplier_delay",
+                    "party": party,
+                    "root_cause": "Two of the breaches came in during the month-end release "
+                                  "weekend with half the desk on leave; the queue was not "
+                                  "re-prioritised. Weekend cover is planned per release "
+                                  "from now on."})
+            return

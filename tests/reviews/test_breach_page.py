@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(name="breach")
 def breach_fixture(gov):
-    ReasonCode.objects.create(code="capacity", label="Not enough people")
+    ReasonCode.objects.update_or_create(code="capacity", defaults={"label": "Not enough people"})
     ReasonCode.objects.create(code="old", label="Retired code", active=False)
     Ticket.objects.create(source="t", ticket_id="PRB-7", type="problem")
     return clock(gov["p1"], "breached", MARCH_START + timedelta(days=1),

@@ -17,7 +17,7 @@ DAY = timedelta(days=1)
 
 @pytest.fixture(name="breached")
 def breached_fixture(gov):
-    ReasonCode.objects.create(code="capacity", label="Not enough people")
+    ReasonCode.objects.update_or_create(code="capacity", defaults={"label": "Not enough people"})
     return [clock(gov["p1"], "breached", MARCH_START + (i + 1) * DAY,
                   attribution={"supplier Vendor Co": 3000.0, "team Second Line": 600.0})
             for i in range(2)]
@@ -55,6 +55,7 @@ def test_recurring_causes_are_plan_candidates(gov, breached, owner, api):
         api(owner).put(f"breaches/{c.pk}/investigation", {"reason": "capacity"})
     found = api(owner).get("breaches/plan-candidates").data
     assert found == [{"agreement_id": gov["sla"].pk, "reason": "capacity", "breaches": 2,
+                      "missed_objectives": 0,
                       "key": {"metric": "resolution", "service": None, "type": None,
                               "priority": "P1"}}]
 
@@ -75,3 +76,16 @@ def test_bad_input_and_rights(gov, breached, reader, owner, admin_user, customer
                                 ).status_code == 201
     assert api(admin_user).post("reason-codes", {"code": "vendor", "label": "Again"}
                                 ).status_code == 409
+
+
+def test_only_problem_records_can_be_linked_to_a_breach(gov, breached, owner, api):
+    Ticket.objects.create(source="t", ticket_id="INC-4", type="incident")
+
+    answer = api(owner).put(f"breaches/{breached[0].pk}/investigation",
+                            {"root_cause": "x", "problems": ["INC-4"]})
+
+    assert answer.status_code == 422
+    assert answer.data["detail"][0]["loc"][-2:] == ["problems", 0]
+    assert answer.data["detail"][0]["msg"] == (
+        "ticket 'INC-4' is of type 'incident', not a problem record")
+    assert not BreachInvestigation.objects.exists()

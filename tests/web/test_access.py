@@ -48,7 +48,8 @@ def test_the_navigation_follows_the_role(client, reader, slm, customer_user, acm
         return html[html.index("<nav>"):html.index("</nav>")]
 
     staff_menu = nav(slm)
-    for label in ("Dashboard", "Services", "Agreements", "Calendars", "Reviews overdue",
+    for label in ("Dashboard", "Services", "Agreements", "Calendars",
+                  "Agreements past review date",
                   "Admin", "API docs"):
         assert label in staff_menu
     assert "/api/v1/docs" in staff_menu
@@ -57,7 +58,7 @@ def test_the_navigation_follows_the_role(client, reader, slm, customer_user, acm
     # Portal users see their agreements, not the provider's catalogue or review backlog.
     portal_menu = nav(customer_user)
     assert "Agreements" in portal_menu
-    assert "Services" not in portal_menu and "Reviews overdue" not in portal_menu
+    assert "Services" not in portal_menu and "past review date" not in portal_menu
 
 
 def test_a_portal_customer_sees_only_its_own_agreements(client, customer_user, acme_sla,

@@ -68,4 +68,8 @@ def test_the_overdue_reviews_page_lists_late_agreements(client, analyst, acme_sl
 def test_the_overdue_reviews_page_is_calm_when_nothing_is_late(client, reader, globex_sla):
     login(client, reader)
 
-    assert "No review is overdue." in client.get("/reviews/overdue/").content.decode()
+    html = client.get("/reviews/overdue/").content.decode()
+    assert "No agreement is past its review date." in html
+    # The page says what it counts: agreements, not review meetings (those are linked).
+    assert "<h1>Agreements past their review date</h1>" in html
+    assert 'href="/reviews/?show=overdue"' in html

@@ -27,17 +27,25 @@ FIELDS = (
 # One built calendar per row; a hit needs the same version *and* the same specification
 # (a rolled-back transaction may have cached a version that was never committed).
 _cache: dict[int, tuple[int, dict, BusinessCalendar]] = {}
+# Calendars that are not rows (the built-in 24x7; a calendar moved into a customer's zone) by
+# their definition: a few per process, so that clocks in one of them share one engine calendar.
+_unsaved: dict[str, BusinessCalendar] = {}
 
 
 def business_calendar(calendar: Calendar) -> BusinessCalendar:
     """The engine's calendar for a row, cached per process by (pk, version)."""
     spec = calendar.spec()
+    if calendar.pk is None:  # the built-in 24x7, or a calendar moved to another zone
+        key = repr(sorted(spec.items()))
+        built = _unsaved.get(key)
+        if built is None:
+            built = _unsaved[key] = BusinessCalendar(**spec)
+        return built
     hit = _cache.get(calendar.pk)
     if hit is not None and hit[0] == calendar.version and hit[1] == spec:
         return hit[2]
     built = BusinessCalendar(**spec)
-    if calendar.pk is not None:
-        _cache[calendar.pk] = (calendar.version, spec, built)
+    _cache[calendar.pk] = (calendar.version, spec, built)
     return built
 
 

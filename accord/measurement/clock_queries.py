@@ -73,7 +73,9 @@ def open_counts(clocks, now: datetime, threshold: float = AT_RISK_PERCENT) -> di
     not_due = running.exclude(due_at__lte=now)
     at_risk = not_due.filter(percent__gte=threshold).count()
     below = list(not_due.filter(percent__lt=threshold).select_related(
-        "calendar", "target", "ticket__customer", "ticket__service"))
+        "calendar", "target__calendar", "target__service__calendar",
+        "target__version__agreement__calendar", "ticket__customer__calendar",
+        "ticket__service__calendar"))  # all that live.calendar_of may read
     used = elapsed_now(below, now)
     at_risk += sum(1 for c, e in zip(below, used, strict=True)
                    if c.target_seconds and e / c.target_seconds * 100 >= threshold)

@@ -2,6 +2,8 @@
 
 from datetime import datetime
 
+from django.db.models import Count, Q
+
 from accord.accounts.choices import Role
 from accord.agreements.queries import coverage_ends
 from accord.clock.clock_types import fmt_instant
@@ -9,7 +11,7 @@ from accord.lib.errors import InvalidInput
 
 from .choices import ClockState
 from .clock_models import AvailabilityPeriod, Clock
-from .live import elapsed_now
+from .live import reaching
 from .queries import _aware
 
 AT_RISK_PERCENT = 75.0
@@ -68,20 +70,15 @@ def open_counts(clocks, now: datetime, threshold: float = AT_RISK_PERCENT) -> di
     ended = coverage_ends(now)
     if ended:  # closed as ended by the worker's next pass, if not yet
         open_clocks = open_clocks.exclude(agreement_id__in=list(ended))
-    running = open_clocks.filter(state=ClockState.RUNNING)
-    overdue = running.filter(due_at__lte=now)
-    not_due = running.exclude(due_at__lte=now)
-    at_risk = not_due.filter(percent__gte=threshold).count()
-    below = list(not_due.filter(percent__lt=threshold).select_related(
-        "calendar", "target__calendar", "target__service__calendar",
-        "target__version__agreement__calendar", "ticket__customer__calendar",
-        "ticket__service__calendar"))  # all that live.calendar_of may read
-    used = elapsed_now(below, now)
-    at_risk += sum(1 for c, e in zip(below, used, strict=True)
-                   if c.target_seconds and e / c.target_seconds * 100 >= threshold)
-    return {"open": open_clocks.count(),
-            "breached": open_clocks.filter(state=ClockState.BREACHED).count() + overdue.count(),
-            "at_risk": at_risk}
+    running = Q(state=ClockState.RUNNING)
+    not_due = running & (Q(due_at__isnull=True) | Q(due_at__gt=now))
+    counts = open_clocks.aggregate(
+        open=Count("pk"),
+        breached=Count("pk", filter=Q(state=ClockState.BREACHED) | running & Q(due_at__lte=now)),
+        at_risk=Count("pk", filter=not_due & Q(percent__gte=threshold)))
+    below = open_clocks.filter(not_due, percent__lt=threshold)
+    return {"open": counts["open"], "breached": counts["breached"],
+            "at_risk": counts["at_risk"] + reaching(below, now, threshold)}
 
 
 def explain(clock: Clock) -> list[str]:

@@ -16,8 +16,10 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from accord.agreements.calendars import explain_calendar
+from accord.agreements.models import Target
 from accord.agreements.queries import coverage_ends
 from accord.catalogue.calendars import business_calendar
+from accord.catalogue.models import Calendar, Customer, Service
 
 from .choices import ClockState
 from .clock_models import Clock
@@ -123,22 +125,49 @@ def _extend_timeline(clock: Clock, now: datetime, seconds: float, counted=True) 
     clock.segments = segments
 
 
-def elapsed_now(clocks, now: datetime, cache: dict | None = None) -> list[float]:
-    """The business seconds each of ``clocks`` has used at ``now`` (vectorized per
-    calendar), without touching the objects."""
-    cache = {} if cache is None else cache
-    result = [c.elapsed_seconds for c in clocks]
+def reaching(clocks, now: datetime, threshold: float) -> int:
+    """How many running clocks reach ``threshold`` percent of their target at ``now``:
+    ``clocks`` (a queryset of running clocks) read as values, not objects, and brought up to
+    ``now`` one engine calendar at a time (the dashboard's at-risk count over thousands)."""
+    rows = list(clocks.values_list("calendar_id", "target_id", "ticket__customer_id",
+                                   "ticket__service_id", "computed_at", "elapsed_seconds",
+                                   "target_seconds"))
+    calendars = _calendars_of(rows)
     groups: dict[int, tuple] = {}
-    for index, clock in enumerate(clocks):
-        if accruing(clock) and now > clock.computed_at:
-            calendar = calendar_of(clock, cache)
-            groups.setdefault(id(calendar), (calendar, []))[1].append(index)
-    for calendar, indices in groups.values():
-        extra = calendar.elapsed_many([clocks[i].computed_at for i in indices],
-                                      [now] * len(indices))
-        for i, seconds in zip(indices, np.asarray(extra).tolist(), strict=True):
-            result[i] += float(seconds)
-    return result
+    reached = 0
+    for calendar_id, target_id, customer_id, service_id, computed, used, target in rows:
+        if not target:
+            continue
+        if now <= computed:
+            reached += used / target * 100 >= threshold
+            continue
+        calendar = calendars[calendar_id or (target_id, customer_id, service_id)]
+        groups.setdefault(id(calendar), (calendar, []))[1].append((computed, used, target))
+    for calendar, group in groups.values():
+        extra = np.asarray(calendar.elapsed_many([g[0] for g in group], [now] * len(group)))
+        used = np.array([g[1] for g in group]) + extra
+        reached += int(np.count_nonzero(used / np.array([g[2] for g in group]) * 100
+                                        >= threshold))
+    return reached
+
+
+def _calendars_of(rows) -> dict:
+    """The engine calendar per stored calendar id, and per (target, customer, service) for
+    clocks that stored none (resolved as measurement resolves them), each read once."""
+    stored = Calendar.objects.in_bulk({r[0] for r in rows if r[0] is not None})
+    found = {pk: business_calendar(c) for pk, c in stored.items()}
+    keys = {(r[1], r[2], r[3]) for r in rows if r[0] is None}
+    if keys:
+        targets = Target.objects.select_related(
+            "calendar", "service__calendar", "version__agreement__calendar",
+            "version__agreement__customer__calendar").in_bulk({k[0] for k in keys})
+        customers = Customer.objects.select_related("calendar").in_bulk({k[1] for k in keys})
+        services = Service.objects.select_related("calendar").in_bulk({k[2] for k in keys})
+        for key in keys:
+            resolved = explain_calendar(targets[key[0]], customers.get(key[1]),
+                                        services.get(key[2])).calendar
+            found[key] = business_calendar(resolved)
+    return found
 
 
 class AsOf:

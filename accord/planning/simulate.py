@@ -26,6 +26,7 @@ from accord.lib.errors import InvalidInput
 from accord.reporting.compliance import compliance_report
 from accord.reporting.kpis import keeping_stored_kpis
 from accord.reporting.periods import Period
+from accord.reporting.stored import stored_aggregates
 
 from .replay import replay_aggregates, tickets_for
 
@@ -76,16 +77,22 @@ def replayed_months(version: AgreementVersion, months: list[Period], now: dateti
     bounds = [m.start_utc for m in months] + [months[-1].end_utc]
     ids = tickets_for(agreement, bounds[0], bounds[-1])
     aggregates = replay_aggregates(agreement, version, ids, bounds, now)
-    return [_only(compliance_report(agreement, month, now=now, aggregate=aggregates[i]),
-                  version.number) for i, month in enumerate(months)]
+    # rows=(): replayed figures, nothing read of the stored clocks (no "open at risk now")
+    return [_only(compliance_report(agreement, month, now=now, rows=(),
+                                    aggregate=aggregates[i]), version.number)
+            for i, month in enumerate(months)]
 
 
 def baseline(agreement, months: list[Period], now: datetime) -> dict:
-    """The stored figures month by month, and the version in force (now, else at the end)."""
+    """The stored figures month by month (the stored clocks read once for all the months:
+    ``stored_aggregates``), and the version in force (now, else at the end)."""
     in_force = agreement.version_in_force(now) or agreement.version_in_force(
         months[-1].end_utc - timedelta(microseconds=1))
+    bounds = [m.start_utc for m in months] + [months[-1].end_utc]
+    aggregates = stored_aggregates([agreement.pk], bounds, now)
     return {"version": in_force.number if in_force else None,
-            "months": [compliance_report(agreement, month, now=now) for month in months]}
+            "months": [compliance_report(agreement, month, now=now, aggregate=aggregates[i])
+                       for i, month in enumerate(months)]}
 
 
 def simulate(version: AgreementVersion, first, last, *, now: datetime, by=None,

@@ -180,9 +180,10 @@ def compliance_report(agreement: Agreement, period: Period | str, *, now: dateti
     "2025-Q1", "2025"), read in the agreement's reporting zone, as of ``now``.
 
     ``rows``: in-memory ``ClockRow``s (e.g. from an engine replay) to aggregate instead of
-    the stored clocks; the result is the same JSON. ``aggregate``: their aggregation
-    already made (``memory_aggregate`` over the period's month buckets, or several merged
-    with ``Aggregate.merged``), instead of ``rows``.
+    the stored clocks; the result is the same JSON. ``aggregate``: the aggregation already
+    made over the period's month buckets, instead of reading it: of in-memory rows
+    (``memory_aggregates``, ``Aggregate.merged``; pass ``rows=()`` with it, so that nothing
+    is read of the stored clocks) or of the stored ones (``stored_aggregates``).
     """
     from .kpis import report_kpis  # kpis reads the report's rows
 
@@ -192,8 +193,6 @@ def compliance_report(agreement: Agreement, period: Period | str, *, now: dateti
     agreements = agreement_chain(agreement, include_children)
     target_rows, availability, agg, versions, dues = _figures(agreements, period, now, rows,
                                                               aggregate)
-    if aggregate is not None and rows is None:
-        rows = ()  # replayed figures: no "open at risk now" from the stored clocks
     total, uncapped = credits.totals(agreement, dues, period.months)
     own_versions = sorted({v.number for v in versions if v.agreement_id == agreement.pk})
     return {

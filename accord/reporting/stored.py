@@ -24,7 +24,6 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Q,
-    Subquery,
     Value,
     When,
 )
@@ -33,7 +32,7 @@ from django.db.models.functions import Coalesce
 
 from accord.lib.compiled import compiled_sql
 from accord.measurement.choices import ClockState, ExclusionStatus
-from accord.measurement.models import BreachInvestigation, Clock, ClockExclusion
+from accord.measurement.models import Clock, ClockExclusion
 
 from .aggregate import (
     BREACHED,
@@ -83,9 +82,9 @@ def _excluded():
 
 def _party():
     """The confirmed responsible party of a breached clock's breach investigation, or ""
-    (SQL; only breached clocks look for one)."""
-    found = Coalesce(Subquery(BreachInvestigation.objects.filter(clock=OuterRef("pk"))
-                              .values("party")[:1]), Value(""), output_field=TextOut())
+    (SQL: a LEFT JOIN of the investigations, one per clock at most; only breached clocks
+    read it)."""
+    found = Coalesce(F("investigation__party"), Value(""), output_field=TextOut())
     return Case(When(outcome=BREACHED, then=found), default=Value(""), output_field=TextOut())
 
 
@@ -146,6 +145,39 @@ def stored_aggregate(agreement_ids, bounds: Sequence[datetime], now: datetime) -
     return _aggregate(inner, params, bounds)
 
 
+def stored_aggregates(agreement_ids, bounds: Sequence[datetime], now: datetime
+                      ) -> list[Aggregate]:
+    """One aggregate per bucket of ``bounds``, each equal to ``stored_aggregate(ids,
+    bounds[i:i + 2], now)`` (its only bucket numbered 0), from one pass over the stored
+    clocks: twelve months read the clock table once, not twelve times (the what-if replay's
+    baseline). ``memory.memory_aggregates`` is its in-memory twin."""
+    ids = list(agreement_ids)
+    try:
+        inner, params = compiled_sql(
+            "stored_facts", lambda i, times: _facts(stored_clocks(i, times[:-1]), times[:-1],
+                                                    times[-1]), ids, [*bounds, now])
+    except EmptyResultSet:
+        return [Aggregate() for _ in range(len(bounds) - 1)]
+    return _split(_aggregate(inner, params, bounds, per_bucket=True), len(bounds) - 1)
+
+
+def _split(whole: Aggregate, n: int) -> list[Aggregate]:
+    """``whole`` (percentiles keyed (bucket, metric)) as one aggregate per bucket."""
+    parts = [Aggregate() for _ in range(n)]
+    for (t, v, bucket), counts in whole.counts.items():
+        parts[bucket].counts[(t, v, 0)].update(counts)
+    for (bucket, *rest), count in whole.breaches.items():
+        parts[bucket].breaches[(0, *rest)] += count
+    for (t, v, bucket, holder), seconds in whole.held.items():
+        parts[bucket].held[(t, v, 0, holder)] += seconds
+    for name in ("top", "confirmed", "confirmed_top"):
+        for (bucket, who), count in getattr(whole, name).items():
+            getattr(parts[bucket], name)[(0, who)] += count
+    for (bucket, metric), pair in whole.percentiles.items():
+        parts[bucket].percentiles[metric] = pair
+    return parts
+
+
 def certain_facts(clocks, bounds: Sequence[datetime], now: datetime):
     """``_facts`` as far as the counts need them: target, version, bucket, outcome, start,
     when it became certain, and 1 for an excluded breach (``counts.stored_counts``)."""
@@ -167,8 +199,10 @@ def _facts(clocks, bounds: Sequence[datetime], now: datetime):
                     "attribution", "started_at", "certain_at", "excl", "party"))
 
 
-def _aggregate(inner: str, params: list, bounds: Sequence[datetime]) -> Aggregate:
-    """``sql_aggregate`` over the facts compiled to ``inner`` with ``params``."""
+def _aggregate(inner: str, params: list, bounds: Sequence[datetime], per_bucket: bool = False
+               ) -> Aggregate:
+    """``sql_aggregate`` over the facts compiled to ``inner`` with ``params``; with
+    ``per_bucket`` the percentiles are per bucket, keyed (bucket, metric) (``_split``)."""
     result = Aggregate()
     edges = bounds[1:]
     opens = ", ".join("SUM(CASE WHEN f.started_at < %s AND (f.certain_at IS NULL OR "
@@ -186,10 +220,11 @@ def _aggregate(inner: str, params: list, bounds: Sequence[datetime]) -> Aggregat
             # Part 0: the counts (and percentiles); part 1: the attribution (``_held``).
             padding = ", ".join(["NULL"] * (8 + len(edges) + len(FRACTIONS)))  # to GROUPING
             held, held_args = _held_sql("facts")
+            by = "f.bucket, f.metric" if per_bucket else "f.metric"
             cursor.execute(f"WITH facts AS MATERIALIZED ({inner}) "
                            f"SELECT 0, {columns}, COUNT(*), SUM(f.excl), {opens}, {pct}, "
                            f"GROUPING(f.t), NULL, NULL, NULL, NULL "
-                           f"FROM facts f GROUP BY GROUPING SETS (({columns}), (f.metric)) "
+                           f"FROM facts f GROUP BY GROUPING SETS (({columns}), ({by})) "
                            f"UNION ALL SELECT 1, h.t, h.v, h.bucket, {padding}, h.holder, "
                            f"h.held, h.largest, h.confirmed FROM ({held}) h",
                            [*params, *open_args, *timed_args, *timed_args, *held_args])
@@ -209,7 +244,8 @@ def _aggregate(inner: str, params: list, bounds: Sequence[datetime]) -> Aggregat
                 row[:10]
             if postgres and row[-1]:  # the (metric) grouping set: its percentiles
                 if metric in PERCENTILE_METRICS and row[width] is not None:
-                    result.percentiles[metric] = tuple(row[width:width + len(FRACTIONS)])
+                    result.percentiles[(bucket, metric) if per_bucket else metric] = tuple(
+                        row[width:width + len(FRACTIONS)])
                 continue
             for i, count in enumerate(row[10:width]):
                 if count:
@@ -225,7 +261,7 @@ def _aggregate(inner: str, params: list, bounds: Sequence[datetime]) -> Aggregat
                     result.confirmed[(bucket, party)] += n
         _held(cursor, inner, params, result, held_rows)
         if not postgres:
-            _percentiles(cursor, inner, params, result)
+            _percentiles(cursor, inner, params, result, per_bucket)
     return result
 
 
@@ -282,22 +318,25 @@ def _held(cursor, inner: str, params, result: Aggregate, rows=None) -> None:
             result.confirmed_top[(bucket, UNASSIGNED)] += n - held_in[bucket]
 
 
-def _percentiles(cursor, inner: str, params, result: Aggregate) -> None:
+def _percentiles(cursor, inner: str, params, result: Aggregate, per_bucket: bool = False
+                 ) -> None:
     """percentile_cont (p50, p90) of the business seconds of the met and breached clocks per
-    duration metric, on SQLite: the same definition as PostgreSQL's aggregate, from the two
-    ranks around p·(n−1), read in order."""
+    duration metric (and bucket, ``per_bucket``), on SQLite: the same definition as
+    PostgreSQL's aggregate, from the two ranks around p·(n−1), read in order."""
     where = "f.bucket IS NOT NULL AND f.outcome IN (%s, %s) AND f.metric IN (%s, %s)"
     args = [*params, MET, BREACHED, *PERCENTILE_METRICS]
-    cursor.execute(f"SELECT f.metric, COUNT(*) FROM ({inner}) f WHERE {where} "
-                   f"GROUP BY f.metric", args)
-    for metric, n in cursor.fetchall():
+    by = "f.bucket, f.metric" if per_bucket else "f.metric"
+    cursor.execute(f"SELECT {'f.bucket' if per_bucket else '-1'}, f.metric, COUNT(*) "
+                   f"FROM ({inner}) f WHERE {where} GROUP BY {by}", args)
+    for bucket, metric, n in cursor.fetchall():
         found = []
         for p in FRACTIONS:
             pos = p * (n - 1)
             lo = math.floor(pos)
             cursor.execute(f"SELECT f.seconds FROM ({inner}) f WHERE {where} AND f.metric = %s "
-                           f"ORDER BY f.seconds LIMIT 2 OFFSET %s", [*args, metric, lo])
+                           f"AND (%s < 0 OR f.bucket = %s) ORDER BY f.seconds LIMIT 2 OFFSET %s",
+                           [*args, metric, bucket, bucket, lo])
             pair = [r[0] for r in cursor.fetchall()]
             upper = pair[1] if len(pair) > 1 and pos > lo else pair[0]
             found.append(pair[0] + (pos - lo) * (upper - pair[0]))
-        result.percentiles[metric] = tuple(found)
+        result.percentiles[(bucket, metric) if per_bucket else metric] = tuple(found)

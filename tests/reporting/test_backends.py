@@ -17,7 +17,12 @@ from accord.reporting.compliance import compliance_report, month_bounds
 from accord.reporting.counts import stored_counts
 from accord.reporting.memory import memory_aggregate, memory_aggregates
 from accord.reporting.periods import Period
-from accord.reporting.stored import sql_aggregate, stored_aggregate, stored_clocks
+from accord.reporting.stored import (
+    sql_aggregate,
+    stored_aggregate,
+    stored_aggregates,
+    stored_clocks,
+)
 
 from .conftest import AFTER, HOUR, clock
 
@@ -114,10 +119,12 @@ def test_sql_and_memory_agree_on_hand_made_edge_cases(world):
     for now in (at("2025-03-10T03:00"), AFTER):
         sql = sql_aggregate(stored_clocks([world["sla"].pk], bounds), bounds, now)
         assert sql.normalised() == memory_aggregate(rows, bounds, now).normalised()
+        in_one_pass = stored_aggregates([world["sla"].pk], bounds, now)
         for i, alone in enumerate(memory_aggregates(rows, bounds, now)):
             month = sql_aggregate(stored_clocks([world["sla"].pk], bounds[i:i + 2]),
                                   bounds[i:i + 2], now)
             assert alone.normalised() == month.normalised(), (i, now)
+            assert in_one_pass[i].normalised() == month.normalised(), (i, now)
     sql = sql_aggregate(stored_clocks([world["sla"].pk], bounds), bounds, AFTER)
     assert sql.top[(2, "team A")] == 1
     # Unassigned held most of the P2 breach; the stale running clock and the clock that
@@ -141,8 +148,15 @@ def test_it_gives_the_same_figures_from_the_sql_compiled_once(world):
                 fresh = sql_aggregate(stored_clocks(ids, bounds), bounds, now)
                 kept = stored_aggregate(ids, bounds, now)
                 assert kept.normalised() == fresh.normalised(), (ids, label, now)
+                for i, month in enumerate(stored_aggregates(ids, bounds, now)):
+                    alone = sql_aggregate(stored_clocks(ids, bounds[i:i + 2]),
+                                          bounds[i:i + 2], now)
+                    assert month.normalised() == alone.normalised(), (ids, label, now, i)
+                    assert month.percentiles or not alone.percentiles
                 counts = stored_counts(ids, bounds, now)  # the trend's: the counts alone
                 assert counts.normalised()[0] == fresh.normalised()[0], (ids, label, now)
                 compared += bool(fresh.counts)
     assert compared > 10  # most of them have clocks to count
     assert stored_aggregate([], month_bounds(Period.parse("2025-03")), AFTER).counts == {}
+    assert [a.counts for a in stored_aggregates([], month_bounds(Period.parse("2025-Q1")),
+                                                AFTER)] == [{}, {}, {}]

@@ -13,7 +13,7 @@ end, not stopped before its start). Their clocks come from ``compute_chunk``'s p
 (``read_chunk`` + ``rows_of``: the vectorized ``compute_rows``), chunk by chunk.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 from multiprocessing import get_context
@@ -90,13 +90,15 @@ def _chunk_rows(chunk, applicability, now) -> list[ClockRow]:
 
 
 def replay_aggregates(agreement, version, ticket_ids, bounds: list[datetime], now: datetime,
-                      *, workers: int | None = None, parallel_from: int | None = None
-                      ) -> list[Aggregate]:
+                      *, workers: int | None = None, parallel_from: int | None = None,
+                      meanwhile: Callable[[], None] | None = None) -> list[Aggregate]:
     """The in-memory aggregation of each month (``bounds``: the months' UTC edges) of the
     clocks ``version`` would have given ``ticket_ids``: ``memory_aggregates`` per chunk (one
     aggregate per month), merged (``Aggregate.merged``). With at least ``parallel_from``
     tickets on PostgreSQL the chunks are shared among ``workers`` processes (both default to the
-    settings ``ACCORD_REPLAY_WORKERS`` and ``ACCORD_REPLAY_PARALLEL_FROM``)."""
+    settings ``ACCORD_REPLAY_WORKERS`` and ``ACCORD_REPLAY_PARALLEL_FROM``). ``meanwhile``:
+    work of the caller's own (the baseline's stored reports, which the database computes) run
+    here while the processes replay, else after the replay."""
     workers = workers or settings.ACCORD_REPLAY_WORKERS
     parallel_from = (settings.ACCORD_REPLAY_PARALLEL_FROM if parallel_from is None
                      else parallel_from)
@@ -109,10 +111,15 @@ def replay_aggregates(agreement, version, ticket_ids, bounds: list[datetime], no
               ("NAME", "USER", "PASSWORD", "HOST", "PORT")}
         with ProcessPoolExecutor(len(shares), mp_context=get_context("spawn"),
                                  initializer=replay_worker.start, initargs=(db,)) as pool:
-            parts = list(pool.map(replay_worker.aggregate_chunks,
-                                  [(share, *args) for share in shares]))
+            futures = [pool.submit(replay_worker.aggregate_chunks, (share, *args))
+                       for share in shares]
+            if meanwhile is not None:
+                meanwhile()
+            parts = [future.result() for future in futures]
     else:
         parts = [aggregate_chunks((chunks, *args))]
+        if meanwhile is not None:
+            meanwhile()
     return [Aggregate.merged(part[i] for part in parts) for i in range(len(bounds) - 1)]
 
 

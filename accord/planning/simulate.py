@@ -70,13 +70,14 @@ def _only(report: dict, number: int) -> dict:
     return report
 
 
-def replayed_months(version: AgreementVersion, months: list[Period], now: datetime
-                    ) -> list[dict]:
-    """Compliance JSON per month of ``version`` replayed over the stored events."""
+def replayed_months(version: AgreementVersion, months: list[Period], now: datetime,
+                    meanwhile=None) -> list[dict]:
+    """Compliance JSON per month of ``version`` replayed over the stored events
+    (``meanwhile``: see ``replay_aggregates``)."""
     agreement = version.agreement
     bounds = [m.start_utc for m in months] + [months[-1].end_utc]
     ids = tickets_for(agreement, bounds[0], bounds[-1])
-    aggregates = replay_aggregates(agreement, version, ids, bounds, now)
+    aggregates = replay_aggregates(agreement, version, ids, bounds, now, meanwhile=meanwhile)
     # rows=(): replayed figures, nothing read of the stored clocks (no "open at risk now")
     return [_only(compliance_report(agreement, month, now=now, rows=(),
                                     aggregate=aggregates[i]), version.number)
@@ -104,14 +105,18 @@ def simulate(version: AgreementVersion, first, last, *, now: datetime, by=None,
     agreement = version.agreement
     tz = agreement.reporting_zone
     months = months_between(first, last, tz)
+    stored = {}
     with keeping_stored_kpis():
+        # The baseline's reports are read while the replay's processes work.
+        replayed = replayed_months(version, months, now, meanwhile=lambda: stored.update(
+            baseline(agreement, months, now)))
         result = {
             "agreement": agreement.reference,
             "version": version.number,
             "status": version.status,
             "from": first.isoformat(), "to": last.isoformat(), "time_zone": tz,
-            "months": replayed_months(version, months, now),
-            "baseline": baseline(agreement, months, now),
+            "months": replayed,
+            "baseline": stored,
         }
     if audit:
         record_change(by, version, AuditAction.SIMULATE, changes={},

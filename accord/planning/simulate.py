@@ -70,12 +70,17 @@ def _only(report: dict, number: int) -> dict:
     return report
 
 
+def edges(months: list[Period]) -> list[datetime]:
+    """The UTC edges of consecutive ``months`` (the aggregations' buckets)."""
+    return [m.start_utc for m in months] + [months[-1].end_utc]
+
+
 def replayed_months(version: AgreementVersion, months: list[Period], now: datetime,
                     meanwhile=None) -> list[dict]:
     """Compliance JSON per month of ``version`` replayed over the stored events
     (``meanwhile``: see ``replay_aggregates``)."""
     agreement = version.agreement
-    bounds = [m.start_utc for m in months] + [months[-1].end_utc]
+    bounds = edges(months)
     ids = tickets_for(agreement, bounds[0], bounds[-1])
     aggregates = replay_aggregates(agreement, version, ids, bounds, now, meanwhile=meanwhile)
     # rows=(): replayed figures, nothing read of the stored clocks (no "open at risk now")
@@ -89,8 +94,7 @@ def baseline(agreement, months: list[Period], now: datetime) -> dict:
     ``stored_aggregates``), and the version in force (now, else at the end)."""
     in_force = agreement.version_in_force(now) or agreement.version_in_force(
         months[-1].end_utc - timedelta(microseconds=1))
-    bounds = [m.start_utc for m in months] + [months[-1].end_utc]
-    aggregates = stored_aggregates([agreement.pk], bounds, now)
+    aggregates = stored_aggregates([agreement.pk], edges(months), now)
     return {"version": in_force.number if in_force else None,
             "months": [compliance_report(agreement, month, now=now, aggregate=aggregates[i])
                        for i, month in enumerate(months)]}

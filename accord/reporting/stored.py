@@ -135,14 +135,8 @@ def sql_aggregate(clocks, bounds: Sequence[datetime], now: datetime) -> Aggregat
 def stored_aggregate(agreement_ids, bounds: Sequence[datetime], now: datetime) -> Aggregate:
     """``sql_aggregate(stored_clocks(agreement_ids, bounds), bounds, now)``, the same figures,
     with the facts' SQL compiled once per process and shape (``compiled.compiled_sql``)."""
-    ids = list(agreement_ids)
-    try:
-        inner, params = compiled_sql(
-            "stored_facts", lambda i, times: _facts(stored_clocks(i, times[:-1]), times[:-1],
-                                                    times[-1]), ids, [*bounds, now])
-    except EmptyResultSet:  # no agreements at all
-        return Aggregate()
-    return _aggregate(inner, params, bounds)
+    compiled = _stored_facts(agreement_ids, bounds, now)
+    return Aggregate() if compiled is None else _aggregate(*compiled, bounds)
 
 
 def stored_aggregates(agreement_ids, bounds: Sequence[datetime], now: datetime
@@ -151,14 +145,23 @@ def stored_aggregates(agreement_ids, bounds: Sequence[datetime], now: datetime
     bounds[i:i + 2], now)`` (its only bucket numbered 0), from one pass over the stored
     clocks: twelve months read the clock table once, not twelve times (the what-if replay's
     baseline). ``memory.memory_aggregates`` is its in-memory twin."""
-    ids = list(agreement_ids)
-    try:
-        inner, params = compiled_sql(
-            "stored_facts", lambda i, times: _facts(stored_clocks(i, times[:-1]), times[:-1],
-                                                    times[-1]), ids, [*bounds, now])
-    except EmptyResultSet:
+    compiled = _stored_facts(agreement_ids, bounds, now)
+    if compiled is None:
         return [Aggregate() for _ in range(len(bounds) - 1)]
-    return _split(_aggregate(inner, params, bounds, per_bucket=True), len(bounds) - 1)
+    return _split(_aggregate(*compiled, bounds, per_bucket=True), len(bounds) - 1)
+
+
+def _stored_facts(agreement_ids, bounds: Sequence[datetime], now: datetime
+                  ) -> tuple[str, list] | None:
+    """(SQL, params) of the facts of ``stored_clocks``, compiled once per shape; None with
+    no agreements at all."""
+    try:
+        return compiled_sql(
+            "stored_facts", lambda i, times: _facts(stored_clocks(i, times[:-1]), times[:-1],
+                                                    times[-1]), list(agreement_ids),
+            [*bounds, now])
+    except EmptyResultSet:
+        return None
 
 
 def _split(whole: Aggregate, n: int) -> list[Aggregate]:
@@ -325,18 +328,18 @@ def _percentiles(cursor, inner: str, params, result: Aggregate, per_bucket: bool
     PostgreSQL's aggregate, from the two ranks around p·(n−1), read in order."""
     where = "f.bucket IS NOT NULL AND f.outcome IN (%s, %s) AND f.metric IN (%s, %s)"
     args = [*params, MET, BREACHED, *PERCENTILE_METRICS]
-    by = "f.bucket, f.metric" if per_bucket else "f.metric"
-    cursor.execute(f"SELECT {'f.bucket' if per_bucket else '-1'}, f.metric, COUNT(*) "
-                   f"FROM ({inner}) f WHERE {where} GROUP BY {by}", args)
-    for bucket, metric, n in cursor.fetchall():
+    group = "f.bucket, f.metric" if per_bucket else "f.metric"
+    cursor.execute(f"SELECT {group}, COUNT(*) FROM ({inner}) f WHERE {where} GROUP BY {group}",
+                   args)
+    for *bucket, metric, n in cursor.fetchall():  # bucket: [its number] per bucket, else []
         found = []
         for p in FRACTIONS:
             pos = p * (n - 1)
             lo = math.floor(pos)
-            cursor.execute(f"SELECT f.seconds FROM ({inner}) f WHERE {where} AND f.metric = %s "
-                           f"AND (%s < 0 OR f.bucket = %s) ORDER BY f.seconds LIMIT 2 OFFSET %s",
-                           [*args, metric, bucket, bucket, lo])
+            cursor.execute(f"SELECT f.seconds FROM ({inner}) f WHERE {where} AND f.metric = %s"
+                           f"{' AND f.bucket = %s' if bucket else ''} "
+                           f"ORDER BY f.seconds LIMIT 2 OFFSET %s", [*args, metric, *bucket, lo])
             pair = [r[0] for r in cursor.fetchall()]
             upper = pair[1] if len(pair) > 1 and pos > lo else pair[0]
             found.append(pair[0] + (pos - lo) * (upper - pair[0]))
-        result.percentiles[(bucket, metric) if per_bucket else metric] = tuple(found)
+        result.percentiles[(*bucket, metric) if bucket else metric] = tuple(found)
